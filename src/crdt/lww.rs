@@ -1,0 +1,239 @@
+//! LWW-Element-Set. Rule: each element keeps its latest add and latest remove timestamp; merge
+//! takes the max of each. Present iff add > remove, and on a tie the tie-break decides (add-wins by default).
+
+use super::{
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, TieBreak, Value,
+};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lww {
+    pub adds: BTreeMap<Elem, Stamp>,
+    pub removes: BTreeMap<Elem, Stamp>,
+    pub tiebreak: TieBreak,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Add(Elem, Stamp),
+    Remove(Elem, Stamp),
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Add(e, t) => write!(f, "add {e} @{t}"),
+            Op::Remove(e, t) => write!(f, "remove {e} @{t}"),
+        }
+    }
+}
+
+/// Keep the later of two stamps.
+fn keep_max(map: &mut BTreeMap<Elem, Stamp>, elem: Elem, stamp: Stamp) {
+    match map.get(&elem) {
+        Some(old) if *old >= stamp => {}
+        _ => {
+            map.insert(elem, stamp);
+        }
+    }
+}
+
+fn max_map(mine: &BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) -> BTreeMap<Elem, Stamp> {
+    super::join(mine, theirs, |_, x, y| {
+        x.into_iter().chain(y).max().cloned()
+    })
+}
+
+fn stamps(map: &BTreeMap<Elem, Stamp>) -> Value {
+    Value::Map(
+        map.iter()
+            .map(|(e, t)| (e.to_string(), Value::Scalar(t.to_string())))
+            .collect(),
+    )
+}
+
+impl SetCrdt for Lww {
+    type Op = Op;
+
+    fn new(_replica: &Name) -> Self {
+        Lww::default()
+    }
+
+    fn prepare(&self, edit: &Edit, stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
+        let (op, held, what) = match edit {
+            Edit::Add(e) => (Op::Add(e.clone(), stamp.clone()), self.adds.get(e), "add"),
+            Edit::Remove(e) => (
+                Op::Remove(e.clone(), stamp.clone()),
+                self.removes.get(e),
+                "remove",
+            ),
+        };
+        Ok(match held {
+            Some(old) if old >= stamp => Prepared::noted(
+                op,
+                format!(
+                    "this replica already holds a {what} stamped @{old}, not older than @{stamp}, so nothing changes"
+                ),
+            ),
+            _ => Prepared::op(op),
+        })
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Add(e, t) => keep_max(&mut self.adds, e, t),
+            Op::Remove(e, t) => keep_max(&mut self.removes, e, t),
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.adds = max_map(&self.adds, &other.adds);
+        self.removes = max_map(&self.removes, &other.removes);
+    }
+
+    fn contains(&self, elem: &Elem) -> bool {
+        match (self.adds.get(elem), self.removes.get(elem)) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(add), Some(rem)) if add == rem => self.tiebreak == TieBreak::AddWins,
+            (Some(add), Some(rem)) => add > rem,
+        }
+    }
+
+    fn elements(&self) -> Vec<Elem> {
+        self.adds
+            .keys()
+            .filter(|e| self.contains(e))
+            .cloned()
+            .collect()
+    }
+
+    fn describe(&self) -> Vec<Field> {
+        vec![
+            Field::new("adds", Role::Live, stamps(&self.adds)),
+            Field::new("removes", Role::Removed, stamps(&self.removes)),
+        ]
+    }
+
+    fn explain(&self, elem: &Elem) -> String {
+        let is = if self.contains(elem) {
+            "present"
+        } else {
+            "absent"
+        };
+        let why = match (self.adds.get(elem), self.removes.get(elem)) {
+            (None, None) => "it has never been added here".to_string(),
+            (None, Some(r)) => format!("it has a remove @{r} and no add"),
+            (Some(a), None) => format!("its add @{a} has no remove against it"),
+            (Some(a), Some(r)) if a == r => format!(
+                "its add @{a} and remove @{r} tie, and the tie-break is {}",
+                self.tiebreak.word()
+            ),
+            (Some(a), Some(r)) if a > r => format!("its add @{a} is newer than its remove @{r}"),
+            (Some(a), Some(r)) => format!("its remove @{r} is newer than its add @{a}"),
+        };
+        format!("{elem} is {is}: {why}")
+    }
+
+    fn meta_size(&self) -> usize {
+        self.adds.len() + self.removes.len()
+    }
+
+    fn configure(&mut self, rules: &Rules) {
+        self.tiebreak = rules.tiebreak;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crdt::testing::{add_at, e, field, remove_at, set, sync};
+
+    /// Seed 002 §3.3: added @1 on both; A removes @5, B adds @7; merge gives {x:7}/{x:5}, present.
+    #[test]
+    fn add_at_7_beats_remove_at_5() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        add_at(&mut a, "x", Stamp::at(1));
+        add_at(&mut b, "x", Stamp::at(1));
+        remove_at(&mut a, "x", Stamp::at(5));
+        add_at(&mut b, "x", Stamp::at(7));
+        assert_eq!(
+            (field(&a, "adds"), field(&a, "removes")),
+            ("{x: 1}".into(), "{x: 5}".into())
+        );
+        assert_eq!(
+            (field(&b, "adds"), field(&b, "removes")),
+            ("{x: 7}".into(), "{}".into())
+        );
+        sync(&mut a, &mut b);
+        for r in [&a, &b] {
+            assert_eq!(
+                (field(r, "adds"), field(r, "removes")),
+                ("{x: 7}".into(), "{x: 5}".into())
+            );
+            assert!(r.contains(&e("x")));
+        }
+        assert_eq!(
+            a.explain(&e("x")),
+            "x is present: its add @7 is newer than its remove @5"
+        );
+    }
+
+    /// Seed 002 §3.3 flipped: remove @9, add @4: x is gone.
+    #[test]
+    fn remove_at_9_beats_add_at_4() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        add_at(&mut a, "x", Stamp::at(1));
+        add_at(&mut b, "x", Stamp::at(1));
+        remove_at(&mut a, "x", Stamp::at(9));
+        add_at(&mut b, "x", Stamp::at(4));
+        sync(&mut a, &mut b);
+        assert!(!a.contains(&e("x")) && !b.contains(&e("x")));
+        assert_eq!(
+            b.explain(&e("x")),
+            "x is absent: its remove @9 is newer than its add @4"
+        );
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_tie_break() {
+        let mut a = set::<Lww>("A");
+        add_at(&mut a, "x", Stamp::at(5));
+        remove_at(&mut a, "x", Stamp::at(5));
+        assert!(a.contains(&e("x")), "add-wins is the default");
+        a.configure(&Rules {
+            tiebreak: TieBreak::RemoveWins,
+        });
+        assert!(!a.contains(&e("x")));
+        assert!(
+            a.explain(&e("x"))
+                .contains("tie, and the tie-break is remove-wins")
+        );
+    }
+
+    /// Seed 002 §3.3: A is 10 s fast; its remove at real 12:00:00 is stamped 12:00:10 and beats B's add at 12:00:05.
+    #[test]
+    fn clock_skew_loses_the_later_add() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        let noon = 12 * 3600;
+        remove_at(&mut a, "x", Stamp::clock(noon + 10));
+        add_at(&mut b, "x", Stamp::clock(noon + 5));
+        sync(&mut a, &mut b);
+        assert_eq!(field(&a, "removes"), "{x: 12:00:10}");
+        assert_eq!(field(&a, "adds"), "{x: 12:00:05}");
+        assert!(!a.contains(&e("x")));
+    }
+
+    #[test]
+    fn lamport_ties_between_replicas_break_by_replica_id() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        remove_at(&mut a, "x", Stamp::lamport(1, &"B".into()));
+        add_at(&mut b, "x", Stamp::lamport(1, &"A".into()));
+        sync(&mut a, &mut b);
+        assert!(
+            !a.contains(&e("x")),
+            "B's remove (1@B) is later than A's add (1@A)"
+        );
+    }
+}

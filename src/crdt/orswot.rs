@@ -1,0 +1,208 @@
+//! ORSWOT, the optimized OR-Set. Rule: each element keeps the dots of its live adds, and a
+//! version vector records every dot seen. A dot missing from an element but covered by the
+//! other side's clock was removed there, so no tombstones are kept. Visibly the same as the OR-Set.
+
+use super::{
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, Value, tag_list, tag_map,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A dot is shown like a tag: `a1` is replica A's first add.
+pub type Dot = Tag;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Orswot {
+    me: Name,
+    pub clock: BTreeMap<Name, u64>,
+    pub entries: BTreeMap<Elem, BTreeSet<Dot>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// Add with a new dot; the element's dots seen by the adder are replaced.
+    Add {
+        elem: Elem,
+        dot: Dot,
+        replaces: BTreeSet<Dot>,
+    },
+    /// Remove the dots observed for the element.
+    Remove(Elem, BTreeSet<Dot>),
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Add { elem, dot, .. } => write!(f, "add {elem} with dot {dot}"),
+            Op::Remove(e, dots) => write!(f, "remove {e}, dropping dots {{{}}}", tag_list(dots)),
+        }
+    }
+}
+
+impl Orswot {
+    fn seen(clock: &BTreeMap<Name, u64>, dot: &Dot) -> bool {
+        clock.get(&dot.replica).is_some_and(|n| *n >= dot.n)
+    }
+    fn observe(&mut self, dot: &Dot) {
+        let n = self.clock.entry(dot.replica.clone()).or_default();
+        *n = (*n).max(dot.n);
+    }
+    fn drop_dots(&mut self, elem: &Elem, dots: &BTreeSet<Dot>) {
+        if let Some(mine) = self.entries.get_mut(elem) {
+            mine.retain(|d| !dots.contains(d));
+            if mine.is_empty() {
+                self.entries.remove(elem);
+            }
+        }
+    }
+    fn dots(&self, elem: &Elem) -> BTreeSet<Dot> {
+        self.entries.get(elem).cloned().unwrap_or_default()
+    }
+}
+
+impl SetCrdt for Orswot {
+    type Op = Op;
+
+    fn new(replica: &Name) -> Self {
+        Orswot {
+            me: replica.clone(),
+            clock: BTreeMap::new(),
+            entries: BTreeMap::new(),
+        }
+    }
+
+    fn prepare(&self, edit: &Edit, _stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
+        Ok(match edit {
+            Edit::Add(e) => {
+                let n = self.clock.get(&self.me).copied().unwrap_or(0) + 1;
+                Prepared::op(Op::Add {
+                    elem: e.clone(),
+                    dot: Tag::new(&self.me, n),
+                    replaces: self.dots(e),
+                })
+            }
+            Edit::Remove(e) if !self.entries.contains_key(e) => Prepared::noted(
+                Op::Remove(e.clone(), BTreeSet::new()),
+                format!("{e} has no dot here, so there is nothing to remove"),
+            ),
+            Edit::Remove(e) => Prepared::op(Op::Remove(e.clone(), self.dots(e))),
+        })
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Add {
+                elem,
+                dot,
+                replaces,
+            } => {
+                self.drop_dots(&elem, &replaces);
+                if !Self::seen(&self.clock, &dot) {
+                    self.observe(&dot);
+                    self.entries.entry(elem).or_default().insert(dot);
+                }
+            }
+            Op::Remove(elem, dots) => {
+                self.drop_dots(&elem, &dots);
+                dots.iter().for_each(|d| self.observe(d));
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let (my_clock, their_clock) = (&self.clock, &other.clock);
+        self.entries = super::join(&self.entries, &other.entries, |_, mine, theirs| {
+            let (mine, theirs) = (
+                mine.cloned().unwrap_or_default(),
+                theirs.cloned().unwrap_or_default(),
+            );
+            let kept = mine
+                .iter()
+                .filter(|d| theirs.contains(d) || !Self::seen(their_clock, d));
+            let new = theirs
+                .iter()
+                .filter(|d| !mine.contains(d) && !Self::seen(my_clock, d));
+            let dots: BTreeSet<Dot> = kept.chain(new).cloned().collect();
+            (!dots.is_empty()).then_some(dots)
+        });
+        self.clock = super::join(&self.clock, &other.clock, |_, x, y| {
+            x.into_iter().chain(y).max().copied()
+        });
+    }
+
+    fn contains(&self, elem: &Elem) -> bool {
+        self.entries.contains_key(elem)
+    }
+
+    fn elements(&self) -> Vec<Elem> {
+        self.entries.keys().cloned().collect()
+    }
+
+    fn describe(&self) -> Vec<Field> {
+        let clock = self
+            .clock
+            .iter()
+            .map(|(r, n)| (r.to_string(), Value::Scalar(n.to_string())));
+        vec![
+            Field::new("entries", Role::Live, tag_map(&self.entries)),
+            Field::new("clock", Role::Meta, Value::Map(clock.collect())),
+        ]
+    }
+
+    fn explain(&self, elem: &Elem) -> String {
+        let clock: Vec<String> = self.clock.iter().map(|(r, n)| format!("{r}:{n}")).collect();
+        match self.entries.get(elem) {
+            Some(dots) => format!(
+                "{elem} is present: it holds the live dots {{{}}}",
+                tag_list(dots)
+            ),
+            None if self.clock.is_empty() => {
+                format!("{elem} is absent: it has never been added here")
+            }
+            None => format!(
+                "{elem} is absent: it holds no dot, and any add of it covered by the clock {{{}}} has been removed",
+                clock.join(", ")
+            ),
+        }
+    }
+
+    fn meta_size(&self) -> usize {
+        self.entries.values().map(BTreeSet::len).sum::<usize>() + self.clock.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crdt::testing::{add, e, field, remove, set, sync};
+
+    /// Seed 002 §3.4, run on the ORSWOT: the same add-wins result, with a clock instead of tombstones.
+    #[test]
+    fn add_wins_without_tombstones() {
+        let (mut a, mut b) = (set::<Orswot>("A"), set::<Orswot>("B"));
+        add(&mut a, "x");
+        sync(&mut a, &mut b);
+        remove(&mut a, "x");
+        add(&mut b, "x");
+        assert_eq!(field(&b, "entries"), "{x: {b1}}");
+        sync(&mut a, &mut b);
+        for r in [&a, &b] {
+            assert_eq!(field(r, "entries"), "{x: {b1}}");
+            assert_eq!(field(r, "clock"), "{A: 1, B: 1}");
+        }
+    }
+
+    #[test]
+    fn a_removed_dot_is_not_resurrected_by_a_stale_replica() {
+        let (mut a, mut b) = (set::<Orswot>("A"), set::<Orswot>("B"));
+        add(&mut a, "x");
+        sync(&mut a, &mut b);
+        remove(&mut a, "x");
+        a.merge(&b);
+        assert!(
+            !a.contains(&e("x")),
+            "A's clock covers a1, so B's stale a1 was removed"
+        );
+        assert_eq!(a.meta_size(), 1, "only the clock entry A:1 is left");
+    }
+}

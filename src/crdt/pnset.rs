@@ -1,0 +1,217 @@
+//! PN-Set. Rule: a PN-counter per element (per-replica add and remove counts, merged by max);
+//! present iff adds minus removes is above 0. Concurrent removes can push the count below 0,
+//! and then a later add does not bring the element back: the anomaly this type exists to show.
+
+use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One replica's counts for one element: how many adds and removes it made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub adds: u64,
+    pub removes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PnSet {
+    me: Name,
+    pub counts: BTreeMap<Elem, BTreeMap<Name, Counts>>,
+}
+
+/// An op sets one replica's count for one element to a new value (so applying it twice is harmless).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Add { elem: Elem, by: Name, adds: u64 },
+    Remove { elem: Elem, by: Name, removes: u64 },
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Add { elem, by, adds } => write!(f, "add {elem} ({by}'s adds become {adds})"),
+            Op::Remove { elem, by, removes } => {
+                write!(f, "remove {elem} ({by}'s removes become {removes})")
+            }
+        }
+    }
+}
+
+impl PnSet {
+    /// Adds minus removes, over all replicas.
+    pub fn total(&self, elem: &Elem) -> i64 {
+        let per = self.counts.get(elem).into_iter().flat_map(BTreeMap::values);
+        per.map(|c| c.adds as i64 - c.removes as i64).sum()
+    }
+    fn mine(&self, elem: &Elem) -> Counts {
+        let per = self.counts.get(elem);
+        per.and_then(|m| m.get(&self.me))
+            .copied()
+            .unwrap_or_default()
+    }
+    fn slot(&mut self, elem: Elem, by: Name) -> &mut Counts {
+        self.counts.entry(elem).or_default().entry(by).or_default()
+    }
+}
+
+impl SetCrdt for PnSet {
+    type Op = Op;
+
+    fn new(replica: &Name) -> Self {
+        PnSet {
+            me: replica.clone(),
+            counts: BTreeMap::new(),
+        }
+    }
+
+    fn prepare(&self, edit: &Edit, _stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
+        let (by, mine) = (self.me.clone(), |e: &Elem| self.mine(e));
+        Ok(match edit {
+            Edit::Add(e) => {
+                let op = Op::Add {
+                    elem: e.clone(),
+                    by,
+                    adds: mine(e).adds + 1,
+                };
+                match self.total(e) {
+                    t if t < 0 => Prepared::noted(
+                        op,
+                        format!(
+                            "{e}'s count is {t}, so after this add it is {} and {e} stays absent",
+                            t + 1
+                        ),
+                    ),
+                    _ => Prepared::op(op),
+                }
+            }
+            Edit::Remove(e) if self.total(e) <= 0 => Prepared::noted(
+                Op::Remove {
+                    elem: e.clone(),
+                    by,
+                    removes: mine(e).removes,
+                },
+                format!(
+                    "{e} is not present here (count {}), so there is nothing to remove",
+                    self.total(e)
+                ),
+            ),
+            Edit::Remove(e) => Prepared::op(Op::Remove {
+                elem: e.clone(),
+                by,
+                removes: mine(e).removes + 1,
+            }),
+        })
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Add { elem, by, adds } => {
+                let c = self.slot(elem, by);
+                c.adds = c.adds.max(adds);
+            }
+            Op::Remove { elem, by, removes } => {
+                let c = self.slot(elem, by);
+                c.removes = c.removes.max(removes);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.counts = super::join(&self.counts, &other.counts, |_, x, y| {
+            let (x, y) = (
+                x.cloned().unwrap_or_default(),
+                y.cloned().unwrap_or_default(),
+            );
+            Some(super::join(&x, &y, |_, a, b| {
+                let (a, b) = (
+                    a.copied().unwrap_or_default(),
+                    b.copied().unwrap_or_default(),
+                );
+                Some(Counts {
+                    adds: a.adds.max(b.adds),
+                    removes: a.removes.max(b.removes),
+                })
+            }))
+        });
+    }
+
+    fn contains(&self, elem: &Elem) -> bool {
+        self.total(elem) > 0
+    }
+
+    fn elements(&self) -> Vec<Elem> {
+        self.counts
+            .keys()
+            .filter(|e| self.contains(e))
+            .cloned()
+            .collect()
+    }
+
+    fn describe(&self) -> Vec<Field> {
+        let totals = self
+            .counts
+            .keys()
+            .map(|e| (e.to_string(), Value::Scalar(self.total(e).to_string())));
+        let per = self.counts.iter().map(|(e, m)| {
+            let cells = m.iter().map(|(r, c)| {
+                (
+                    r.to_string(),
+                    Value::Scalar(format!("+{} -{}", c.adds, c.removes)),
+                )
+            });
+            (e.to_string(), Value::Map(cells.collect()))
+        });
+        vec![
+            Field::new("counts", Role::Live, Value::Map(totals.collect())),
+            Field::new("per_replica", Role::Meta, Value::Map(per.collect())),
+        ]
+    }
+
+    fn explain(&self, elem: &Elem) -> String {
+        let Some(per) = self.counts.get(elem) else {
+            return format!("{elem} is absent: it has never been added here");
+        };
+        let parts: Vec<String> = per
+            .iter()
+            .map(|(r, c)| format!("{r} +{} -{}", c.adds, c.removes))
+            .collect();
+        let total = self.total(elem);
+        let is = if total > 0 { "present" } else { "absent" };
+        let cmp = if total > 0 { "above" } else { "not above" };
+        format!(
+            "{elem} is {is}: its count is {total} ({}), {cmp} 0",
+            parts.join(", ")
+        )
+    }
+
+    fn meta_size(&self) -> usize {
+        self.counts.values().map(BTreeMap::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crdt::testing::{add, e, field, remove, set, sync};
+
+    /// Seed 003: x added once and synced; A and B both remove it; the merged count is -1,
+    /// and a later add only brings it to 0, so x stays absent.
+    #[test]
+    fn concurrent_removes_go_negative_and_a_later_add_does_nothing() {
+        let (mut a, mut b) = (set::<PnSet>("A"), set::<PnSet>("B"));
+        add(&mut a, "x");
+        sync(&mut a, &mut b);
+        remove(&mut a, "x");
+        remove(&mut b, "x");
+        sync(&mut a, &mut b);
+        assert_eq!(field(&a, "counts"), "{x: -1}");
+        assert_eq!(field(&a, "per_replica"), "{x: {A: +1 -1, B: +0 -1}}");
+        add(&mut a, "x");
+        assert_eq!(field(&a, "counts"), "{x: 0}");
+        assert!(!a.contains(&e("x")));
+        assert_eq!(
+            a.explain(&e("x")),
+            "x is absent: its count is 0 (A +2 -1, B +0 -1), not above 0"
+        );
+    }
+}

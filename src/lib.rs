@@ -1,0 +1,5 @@
+//! crdt-lab: a terminal lab for learning set CRDTs. The layers, from the bottom up:
+//! `crdt` (pure set types), then the lab, the command language, lessons and the faces.
+#![forbid(unsafe_code)]
+
+pub mod crdt;
