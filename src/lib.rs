@@ -3,3 +3,6 @@
 #![forbid(unsafe_code)]
 
 pub mod crdt;
+pub mod lab;
+pub mod script;
+pub mod repl;

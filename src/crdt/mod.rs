@@ -21,7 +21,7 @@ pub use orset::OrSet;
 pub use orswot::Orswot;
 pub use pnset::PnSet;
 pub use twopset::TwoPSet;
-pub use view::{Field, Role, Value};
+pub use view::{Field, Role, Value, normalize};
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

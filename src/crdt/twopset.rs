@@ -91,7 +91,7 @@ impl SetCrdt for TwoPSet {
         vec![
             Field::new("added", Role::Live, set_of(&self.added)),
             Field::new("removed", Role::Removed, set_of(&self.removed)),
-            Field::new("map", Role::Meta, Value::Map(map)),
+            Field::new("map", Role::Derived, Value::Map(map)),
         ]
     }
 

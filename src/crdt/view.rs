@@ -45,8 +45,10 @@ pub enum Role {
     Live,
     /// Things that record a removal: tombstones, remove timestamps.
     Removed,
-    /// Bookkeeping: a version vector, an element → removed? map.
+    /// Bookkeeping: a version vector, per-replica counters.
     Meta,
+    /// The same state seen another way (a 2P-Set's element → removed? map); tables leave it out.
+    Derived,
 }
 
 /// One labelled part of a replica's state, under its canonical name (`added`, `tombstones` ...).

@@ -1,0 +1,115 @@
+//! Commands: the only values that change a lab. Each one prints back as the line that makes it,
+//! so a command log saves as text and replays through the same grammar.
+
+use crate::crdt::{Edit, Elem, Kind, Stamp, StampStyle, TieBreak, hms};
+use std::fmt;
+
+/// How LWW stamps are made when no `@time` is given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClockMode {
+    #[default]
+    Lamport,
+    Wall,
+}
+
+impl ClockMode {
+    pub fn word(self) -> &'static str {
+        match self {
+            ClockMode::Lamport => "lamport",
+            ClockMode::Wall => "wall",
+        }
+    }
+}
+
+/// A lab-wide setting, changed with `option`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    TieBreak(TieBreak),
+    Clock(ClockMode),
+}
+
+/// Which messages `deliver` hands over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    Oldest,
+    Number(usize),
+    All,
+}
+
+/// A change to the lab. Queries (show, explain ...) and moves along the log (undo ...) are not commands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    New { kind: Kind, replicas: Vec<String> },
+    Edit { replica: String, edit: Edit, at: Option<Stamp> },
+    Merge { into: String, from: String },
+    Sync(Option<(String, String)>),
+    Send { from: String, to: String },
+    Deliver(Which),
+    Duplicate(usize),
+    Partition(Vec<Vec<String>>),
+    Heal,
+    Skew { replica: String, seconds: i64 },
+    Time(u64),
+    Tick(u64),
+    Option(Setting),
+    /// Marks the start of a step of a worked table (lessons and scripts use it).
+    Step(String),
+}
+
+impl Command {
+    /// Commands that start a new lab, after which the old replicas are gone.
+    pub fn is_new(&self) -> bool {
+        matches!(self, Command::New { .. })
+    }
+}
+
+fn stamp_text(stamp: &Stamp) -> String {
+    match stamp.style {
+        StampStyle::Clock => hms(stamp.time),
+        StampStyle::Plain => stamp.time.to_string(),
+    }
+}
+
+/// Quote a word the way the grammar's shell-like splitting reads it back.
+fn word(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned())
+}
+
+fn elem_word(elem: &Elem) -> String {
+    word(&elem.to_string())
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::New { kind, replicas } => write!(f, "new {} {}", kind.word(), replicas.join(" ")),
+            Command::Edit { replica, edit, at } => {
+                let (verb, elem) = match edit {
+                    Edit::Add(e) => ("add", e),
+                    Edit::Remove(e) => ("remove", e),
+                };
+                write!(f, "{replica} {verb} {}", elem_word(elem))?;
+                at.iter().try_for_each(|t| write!(f, " @{}", stamp_text(t)))
+            }
+            Command::Merge { into, from } => write!(f, "{into} merge {from}"),
+            Command::Sync(None) => f.write_str("sync"),
+            Command::Sync(Some((a, b))) => write!(f, "sync {a} {b}"),
+            Command::Send { from, to } => write!(f, "send {from} {to}"),
+            Command::Deliver(Which::Oldest) => f.write_str("deliver"),
+            Command::Deliver(Which::Number(n)) => write!(f, "deliver {n}"),
+            Command::Deliver(Which::All) => f.write_str("deliver all"),
+            Command::Duplicate(n) => write!(f, "duplicate {n}"),
+            Command::Partition(groups) => {
+                let parts: Vec<String> = groups.iter().map(|g| g.join(" ")).collect();
+                write!(f, "partition {}", parts.join(" | "))
+            }
+            Command::Heal => f.write_str("heal"),
+            Command::Skew { replica, seconds } => write!(f, "{replica} skew {seconds:+}"),
+            Command::Time(t) => write!(f, "time {}", hms(*t)),
+            Command::Tick(n) => write!(f, "tick {n}"),
+            Command::Option(Setting::TieBreak(t)) => write!(f, "option tiebreak {}", t.word()),
+            Command::Option(Setting::Clock(c)) => write!(f, "option clock {}", c.word()),
+            Command::Step(title) => write!(f, "step {}", word(title)),
+        }
+    }
+}

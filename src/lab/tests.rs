@@ -1,0 +1,1 @@
+//! Unit tests of the lab: the log, undo, snapshots and compare.

@@ -1,0 +1,342 @@
+//! The grammar: one line of words, parsed by clap (multicall: the first word is the command),
+//! then checked and turned into an [`Action`]. Its doc comments are the one command table that
+//! `help`, completion and hints read.
+
+use super::expect::Expectation;
+use crate::crdt::{Edit, Elem, Kind, Stamp, TieBreak};
+use crate::lab::{ClockMode, Command, Setting, Which};
+use clap::{CommandFactory, Parser};
+
+/// The commands of crdt-lab, one per line. `#` starts a comment.
+#[derive(Parser, Debug)]
+#[command(multicall = true, disable_help_subcommand = true, disable_help_flag = true)]
+pub enum Line {
+    /// Start a fresh lab of one type: new orset A B
+    #[command(override_usage = "new <type> <replica>...")]
+    New {
+        kind: String,
+        #[arg(required = true)]
+        replicas: Vec<String>,
+    },
+    /// Add an element on a replica; @time gives an explicit LWW timestamp: A add x @7
+    #[command(override_usage = "<R> add <elem> [@<time>]")]
+    Add {
+        replica: String,
+        #[arg(allow_hyphen_values = true)]
+        elem: String,
+        at: Option<String>,
+    },
+    /// Remove an element on a replica: A remove x
+    #[command(override_usage = "<R> remove <elem> [@<time>]")]
+    Remove {
+        replica: String,
+        #[arg(allow_hyphen_values = true)]
+        elem: String,
+        at: Option<String>,
+    },
+    /// R absorbs S's state, one direction only: A merge B
+    #[command(override_usage = "<R> merge <S>")]
+    Merge { into: String, from: String },
+    /// Merge both ways; a bare sync merges every reachable pair until they agree
+    #[command(override_usage = "sync [<R> <S>]")]
+    Sync { replicas: Vec<String> },
+    /// Put a snapshot of R's state on the wire to S: send A B
+    #[command(override_usage = "send <R> <S>")]
+    Send { from: String, to: String },
+    /// Hand over the oldest message in flight, message n, or all of them
+    #[command(override_usage = "deliver [<n>|all]")]
+    Deliver { which: Option<String> },
+    /// Put a second copy of message n on the wire, to show a duplicate delivery
+    #[command(override_usage = "duplicate <n>")]
+    Duplicate { number: usize },
+    /// Cut the network into groups: partition A B | C
+    #[command(override_usage = "partition <R>... | <S>...")]
+    Partition {
+        #[arg(required = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// Join the network again
+    Heal,
+    /// Set how far R's wall clock runs ahead (or behind): A skew +10
+    #[command(override_usage = "<R> skew <+/-seconds>")]
+    Skew {
+        replica: String,
+        #[arg(allow_hyphen_values = true)]
+        seconds: String,
+    },
+    /// Set the simulated real time: time 12:00:00
+    #[command(override_usage = "time <hh:mm:ss>")]
+    Time { clock: String },
+    /// Move the simulated real time on by n seconds (1 if not given)
+    #[command(override_usage = "tick [<n>]")]
+    Tick { seconds: Option<u64> },
+    /// Change a setting: option tiebreak add-wins|remove-wins, option clock lamport|wall
+    #[command(name = "option", override_usage = "option tiebreak add-wins|remove-wins | option clock lamport|wall")]
+    Setting { name: String, value: String },
+    /// Is the element present? One answer per replica: lookup x
+    #[command(override_usage = "lookup <elem> [<R>]")]
+    Lookup {
+        #[arg(allow_hyphen_values = true)]
+        elem: String,
+        replica: Option<String>,
+    },
+    /// Show every field of each replica (or just R)
+    #[command(override_usage = "show [<R>]")]
+    Show { replica: Option<String> },
+    /// Why is the element present or absent, with the actual numbers: explain x A
+    #[command(override_usage = "explain <elem> [<R>]")]
+    Explain {
+        #[arg(allow_hyphen_values = true)]
+        elem: String,
+        replica: Option<String>,
+    },
+    /// Take back the last change
+    Undo,
+    /// Do again what undo took back
+    Redo,
+    /// Back to a fresh lab (redo brings the history back)
+    Reset,
+    /// Replay this history on every set type and show each one's answer
+    Compare,
+    /// List the commands, or explain one: help merge
+    #[command(override_usage = "help [<command>]")]
+    Help { command: Option<String> },
+    /// Save the session (its command log) to a file
+    #[command(override_usage = "save <file>")]
+    Save { file: String },
+    /// Load a saved session, replacing this one
+    #[command(override_usage = "load <file>")]
+    Load { file: String },
+    /// The history as a Markdown worked table, or the full state as JSON
+    #[command(override_usage = "export md|json [<file>]")]
+    Export { format: String, file: Option<String> },
+    /// Check the lab: expect A = {x}, expect A has x, expect A.removed = {x}, expect converged, expect refused A remove x
+    #[command(override_usage = "expect <what>")]
+    Expect {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// Mark the start of a step of a worked table: step B adds x
+    #[command(override_usage = "step <title>")]
+    Step {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        title: Vec<String>,
+    },
+}
+
+/// The export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+/// What one line asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Change(Command),
+    Undo,
+    Redo,
+    Reset,
+    Lookup(Elem, Option<String>),
+    Show(Option<String>),
+    Explain(Elem, Option<String>),
+    Compare,
+    Help(Option<String>),
+    Save(String),
+    Load(String),
+    Export(Format, Option<String>),
+    Expect(Expectation),
+}
+
+/// Verbs that may follow their replica: `A add x` reads as `add A x`.
+const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
+
+/// Every command word, in table order.
+pub fn command_words() -> Vec<String> {
+    Line::command().get_subcommands().map(|c| c.get_name().to_string()).collect()
+}
+
+/// Each command's usage and one-line description, from the command table.
+pub fn command_table() -> Vec<(String, String, String)> {
+    Line::command()
+        .get_subcommands()
+        .map(|c| {
+            let usage = c.clone().render_usage().to_string();
+            let usage = usage.trim_start_matches("Usage: ").trim().to_string();
+            let about = c.get_about().map(|a| a.to_string()).unwrap_or_default();
+            (c.get_name().to_string(), usage, about)
+        })
+        .collect()
+}
+
+pub fn is_command_word(word: &str) -> bool {
+    command_words().iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Split a line into words, dropping a `#` comment. `None` for a line with unbalanced quotes.
+pub fn words(line: &str) -> Option<Vec<String>> {
+    let code = strip_comment(line);
+    shlex::split(code)
+}
+
+fn strip_comment(line: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '#') => return &line[..i],
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Parse one line. `Ok(None)` for a blank line or a comment.
+pub fn parse(line: &str) -> Result<Option<Action>, String> {
+    let mut words = words(line).ok_or("a quote is not closed")?;
+    if words.is_empty() {
+        return Ok(None);
+    }
+    if words.len() >= 2 && SUBJECT_VERBS.contains(&words[1].as_str()) && !is_command_word(&words[0]) {
+        words.swap(0, 1);
+    }
+    let verb = match words.get(1) {
+        Some(second) if !is_command_word(&words[0]) => second,
+        _ => &words[0],
+    };
+    let parsed = Line::try_parse_from(&words).map_err(|e| clap_message(verb, &e))?;
+    action(parsed).map(Some)
+}
+
+/// A short, human message for a line clap could not read.
+fn clap_message(first: &str, err: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    if matches!(err.kind(), ErrorKind::InvalidSubcommand) {
+        let words = command_words();
+        let hint = super::closest(first, words.iter().map(String::as_str))
+            .map(|w| format!("; did you mean {w}?"))
+            .unwrap_or_default();
+        return format!("unknown command '{first}'{hint} (type help for the list)");
+    }
+    let text = err.render().to_string();
+    let first_line = text.lines().next().unwrap_or("could not read that line");
+    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).unwrap_or("");
+    let first_line = first_line.trim_start_matches("error: ");
+    format!("{first_line}; usage: {usage}")
+}
+
+fn action(line: Line) -> Result<Action, String> {
+    Ok(match line {
+        Line::New { kind, replicas } => Action::Change(Command::New { kind: kind_word(&kind)?, replicas }),
+        Line::Add { replica, elem, at } => edit(replica, Edit::Add(Elem::parse(&elem)), at)?,
+        Line::Remove { replica, elem, at } => edit(replica, Edit::Remove(Elem::parse(&elem)), at)?,
+        Line::Merge { into, from } => Action::Change(Command::Merge { into, from }),
+        Line::Sync { replicas } => Action::Change(Command::Sync(pair(replicas)?)),
+        Line::Send { from, to } => Action::Change(Command::Send { from, to }),
+        Line::Deliver { which } => Action::Change(Command::Deliver(which_word(which)?)),
+        Line::Duplicate { number } => Action::Change(Command::Duplicate(number)),
+        Line::Partition { words } => Action::Change(Command::Partition(groups(&words))),
+        Line::Heal => Action::Change(Command::Heal),
+        Line::Skew { replica, seconds } => Action::Change(Command::Skew { replica, seconds: seconds_word(&seconds)? }),
+        Line::Time { clock } => Action::Change(Command::Time(clock_word(&clock)?)),
+        Line::Tick { seconds } => Action::Change(Command::Tick(seconds.unwrap_or(1))),
+        Line::Setting { name, value } => Action::Change(Command::Option(setting(&name, &value)?)),
+        Line::Lookup { elem, replica } => Action::Lookup(Elem::parse(&elem), replica),
+        Line::Show { replica } => Action::Show(replica),
+        Line::Explain { elem, replica } => Action::Explain(Elem::parse(&elem), replica),
+        Line::Undo => Action::Undo,
+        Line::Redo => Action::Redo,
+        Line::Reset => Action::Reset,
+        Line::Compare => Action::Compare,
+        Line::Help { command } => Action::Help(command),
+        Line::Save { file } => Action::Save(file),
+        Line::Load { file } => Action::Load(file),
+        Line::Export { format, file } => Action::Export(format_word(&format)?, file),
+        Line::Expect { words } => Action::Expect(Expectation::parse(&words)?),
+        Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
+    })
+}
+
+fn edit(replica: String, edit: Edit, at: Option<String>) -> Result<Action, String> {
+    let at = at.map(|word| stamp_word(&word)).transpose()?;
+    Ok(Action::Change(Command::Edit { replica, edit, at }))
+}
+
+fn kind_word(word: &str) -> Result<Kind, String> {
+    Kind::from_word(word).ok_or_else(|| {
+        let words: Vec<&str> = Kind::ALL.iter().map(|k| k.word()).collect();
+        let hint = super::closest(word, words.iter().copied()).map(|w| format!("did you mean {w}? ")).unwrap_or_default();
+        format!("unknown set type '{word}'; {hint}types: {}", words.join(" "))
+    })
+}
+
+fn pair(mut replicas: Vec<String>) -> Result<Option<(String, String)>, String> {
+    match replicas.len() {
+        0 => Ok(None),
+        2 => {
+            let b = replicas.pop().unwrap_or_default();
+            Ok(Some((replicas.pop().unwrap_or_default(), b)))
+        }
+        _ => Err("sync takes two replicas (sync A B) or none (sync)".to_string()),
+    }
+}
+
+fn which_word(word: Option<String>) -> Result<Which, String> {
+    match word.as_deref() {
+        None => Ok(Which::Oldest),
+        Some("all") => Ok(Which::All),
+        Some(w) => w.parse().map(Which::Number).map_err(|_| format!("deliver takes a message number or all, not '{w}'")),
+    }
+}
+
+fn groups(words: &[String]) -> Vec<Vec<String>> {
+    let joined = words.join(" ");
+    joined.split('|').map(|side| side.split_whitespace().map(str::to_string).collect()).collect()
+}
+
+fn seconds_word(word: &str) -> Result<i64, String> {
+    word.trim_start_matches('+').parse().map_err(|_| format!("skew takes whole seconds like +10 or -5, not '{word}'"))
+}
+
+/// `hh:mm:ss` (or `hh:mm`) as seconds since midnight.
+pub fn clock_word(word: &str) -> Result<u64, String> {
+    let bad = || format!("'{word}' is not a time of day like 12:00:05");
+    let parts: Vec<u64> = word.split(':').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    match parts[..] {
+        [h, m, s] if h < 24 && m < 60 && s < 60 => Ok(h * 3600 + m * 60 + s),
+        [h, m] if h < 24 && m < 60 => Ok(h * 3600 + m * 60),
+        _ => Err(bad()),
+    }
+}
+
+fn stamp_word(word: &str) -> Result<Stamp, String> {
+    let text = word
+        .strip_prefix('@')
+        .ok_or_else(|| format!("a timestamp starts with @, like @7 or @12:00:05, not '{word}'"))?;
+    if text.contains(':') {
+        return clock_word(text).map(Stamp::clock);
+    }
+    text.parse().map(Stamp::at).map_err(|_| format!("'{word}' is not a timestamp like @7 or @12:00:05"))
+}
+
+fn setting(name: &str, value: &str) -> Result<Setting, String> {
+    match (name, value) {
+        ("tiebreak", "add-wins") => Ok(Setting::TieBreak(TieBreak::AddWins)),
+        ("tiebreak", "remove-wins") => Ok(Setting::TieBreak(TieBreak::RemoveWins)),
+        ("tiebreak", _) => Err(format!("tiebreak is add-wins or remove-wins, not '{value}'")),
+        ("clock", "lamport") => Ok(Setting::Clock(ClockMode::Lamport)),
+        ("clock", "wall") => Ok(Setting::Clock(ClockMode::Wall)),
+        ("clock", _) => Err(format!("clock is lamport or wall, not '{value}'")),
+        _ => Err(format!("unknown option '{name}'; options: tiebreak, clock")),
+    }
+}
+
+fn format_word(word: &str) -> Result<Format, String> {
+    match word {
+        "md" | "markdown" => Ok(Format::Markdown),
+        "json" => Ok(Format::Json),
+        _ => Err(format!("export md or export json, not '{word}'")),
+    }
+}
