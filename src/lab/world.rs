@@ -175,8 +175,9 @@ impl World {
 
     fn new_lab(&mut self, kind: Kind, names: &[String]) -> Result<Applied, Refusal> {
         check_names(names)?;
-        let rules = self.rules;
+        let (rules, clock, time) = (self.rules, self.clock, self.time);
         *self = World::fresh(kind, names);
+        (self.clock, self.time) = (clock, time);
         self.option(Setting::TieBreak(rules.tiebreak));
         Ok(Applied::touched(&self.replicas.iter().map(|r| &r.name).collect::<Vec<_>>()))
     }

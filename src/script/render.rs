@@ -126,11 +126,12 @@ pub fn transcript(lab: &Lab, reply: &Reply) -> String {
         Reply::Changed { applied, .. } => {
             let world = lab.world();
             let states: Vec<String> = world.replicas.iter().map(|r| format!("{} = {}", r.name, r.set.visible())).collect();
-            let mut out = format!("  {}", states.join("   "));
-            if let Some(note) = &applied.note {
-                out.push_str(&format!("\n  note: {note}"));
+            let mut lines = vec![];
+            if !applied.changed.is_empty() {
+                lines.push(format!("  {}", states.join("   ")));
             }
-            out
+            lines.extend(applied.note.iter().map(|note| format!("  note: {note}")));
+            lines.join("\n")
         }
         Reply::Moved(what) => format!("  {what}"),
         Reply::Text(text) => indent(text),
