@@ -4,5 +4,5 @@
 
 pub mod crdt;
 pub mod lab;
-pub mod script;
 pub mod repl;
+pub mod script;

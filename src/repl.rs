@@ -19,8 +19,14 @@ struct LabHelper {
 
 impl LabHelper {
     fn new() -> LabHelper {
-        let usages = script::command_table().into_iter().map(|(name, usage, _)| (name, usage)).collect();
-        LabHelper { words: script::command_words(), usages }
+        let usages = script::command_table()
+            .into_iter()
+            .map(|(name, usage, _)| (name, usage))
+            .collect();
+        LabHelper {
+            words: script::command_words(),
+            usages,
+        }
     }
 
     /// Refresh the words to complete: commands, replica names, elements seen so far.
@@ -28,7 +34,11 @@ impl LabHelper {
         let mut words = script::command_words();
         words.extend(lab.world().names());
         for entry in lab.history() {
-            if let Command::Edit { edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e), .. } = &entry.command {
+            if let Command::Edit {
+                edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e),
+                ..
+            } = &entry.command
+            {
                 words.push(e.to_string());
             }
         }
@@ -41,11 +51,24 @@ impl LabHelper {
 
 impl Completer for LabHelper {
     type Candidate = Pair;
-    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let start = line[..pos].rfind(char::is_whitespace).map_or(0, |i| i + 1);
         let prefix = &line[start..pos];
         let pairs = self.words.iter().filter(|w| w.starts_with(prefix));
-        Ok((start, pairs.map(|w| Pair { display: w.clone(), replacement: w.clone() }).collect()))
+        Ok((
+            start,
+            pairs
+                .map(|w| Pair {
+                    display: w.clone(),
+                    replacement: w.clone(),
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -57,7 +80,9 @@ impl Hinter for LabHelper {
         if pos < line.len() || !line.ends_with(' ') || words.len() > 2 {
             return None;
         }
-        let verb = words.iter().find(|w| self.usages.iter().any(|(n, _)| n == *w))?;
+        let verb = words
+            .iter()
+            .find(|w| self.usages.iter().any(|(n, _)| n == *w))?;
         let (_, usage) = self.usages.iter().find(|(n, _)| n == verb)?;
         Some(format!("  ({usage})"))
     }
@@ -75,10 +100,18 @@ impl Paint {
         Paint(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
     }
     fn red(&self, text: &str) -> String {
-        if self.0 { format!("\x1b[31m{text}\x1b[0m") } else { text.to_string() }
+        if self.0 {
+            format!("\x1b[31m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
     fn yellow(&self, text: &str) -> String {
-        if self.0 { format!("\x1b[33m{text}\x1b[0m") } else { text.to_string() }
+        if self.0 {
+            format!("\x1b[33m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 

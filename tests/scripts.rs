@@ -42,11 +42,16 @@ fn row(lab: &mut Lab, step: &str) -> Vec<String> {
         .find(|l| l.split('|').nth(1).is_some_and(|c| c.trim() == step))
         .unwrap_or_else(|| panic!("no row '{step}' in\n{md}"));
     let cells: Vec<&str> = line.split('|').collect();
-    cells[2..cells.len() - 2].iter().map(|c| c.split_whitespace().collect()).collect()
+    cells[2..cells.len() - 2]
+        .iter()
+        .map(|c| c.split_whitespace().collect())
+        .collect()
 }
 
 fn cells(seed: &[&str]) -> Vec<String> {
-    seed.iter().map(|c| c.split_whitespace().collect()).collect()
+    seed.iter()
+        .map(|c| c.split_whitespace().collect())
+        .collect()
 }
 
 #[test]
@@ -54,57 +59,122 @@ fn gset_export_matches_the_seed_table() {
     let (mut lab, _) = run("gset-apple-banana.crdt");
     assert_eq!(row(&mut lab, "start"), cells(&["{}", "{}"]));
     assert_eq!(row(&mut lab, "A adds apple"), cells(&["{apple}", "{}"]));
-    assert_eq!(row(&mut lab, "B adds banana"), cells(&["{apple}", "{banana}"]));
-    assert_eq!(row(&mut lab, "sync (union both ways)"), cells(&["{apple, banana}", "{apple, banana}"]));
+    assert_eq!(
+        row(&mut lab, "B adds banana"),
+        cells(&["{apple}", "{banana}"])
+    );
+    assert_eq!(
+        row(&mut lab, "sync (union both ways)"),
+        cells(&["{apple, banana}", "{apple, banana}"])
+    );
 }
 
 #[test]
 fn twopset_export_matches_the_seed_table() {
     let (mut lab, _) = run("2pset-remove-wins.crdt");
     assert_eq!(row(&mut lab, "start"), cells(&["{x} / {}", "{x} / {}"]));
-    assert_eq!(row(&mut lab, "A removes x"), cells(&["{x} / {x}", "{x} / {}"]));
-    assert_eq!(row(&mut lab, "B re-adds x"), cells(&["{x} / {x}", "{x} / {}"]));
+    assert_eq!(
+        row(&mut lab, "A removes x"),
+        cells(&["{x} / {x}", "{x} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "B re-adds x"),
+        cells(&["{x} / {x}", "{x} / {}"])
+    );
     assert_eq!(row(&mut lab, "sync"), cells(&["{x} / {x}", "{x} / {x}"]));
 }
 
 #[test]
 fn alice_and_bob_export_matches_the_seed_table() {
     let (mut lab, _) = run("2pset-alice-bob.crdt");
-    assert_eq!(row(&mut lab, "start"), cells(&["{2, 3} / {}", "{2, 3} / {}"]));
-    assert_eq!(row(&mut lab, "Alice adds 1"), cells(&["{1, 2, 3} / {}", "{2, 3} / {}"]));
-    assert_eq!(row(&mut lab, "Bob adds 1"), cells(&["{1, 2, 3} / {}", "{1, 2, 3} / {}"]));
-    assert_eq!(row(&mut lab, "Alice deletes 1"), cells(&["{1, 2, 3} / {1}", "{1, 2, 3} / {}"]));
-    assert_eq!(row(&mut lab, "merge"), cells(&["{1, 2, 3} / {1}", "{1, 2, 3} / {1}"]));
+    assert_eq!(
+        row(&mut lab, "start"),
+        cells(&["{2, 3} / {}", "{2, 3} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "Alice adds 1"),
+        cells(&["{1, 2, 3} / {}", "{2, 3} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "Bob adds 1"),
+        cells(&["{1, 2, 3} / {}", "{1, 2, 3} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "Alice deletes 1"),
+        cells(&["{1, 2, 3} / {1}", "{1, 2, 3} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "merge"),
+        cells(&["{1, 2, 3} / {1}", "{1, 2, 3} / {1}"])
+    );
 }
 
 #[test]
 fn lww_export_matches_the_seed_table() {
     let (mut lab, _) = run("lww-clock-decides.crdt");
     assert_eq!(row(&mut lab, "start"), cells(&["{x:1} / {}", "{x:1} / {}"]));
-    assert_eq!(row(&mut lab, "A removes x @5"), cells(&["{x:1} / {x:5}", "{x:1} / {}"]));
-    assert_eq!(row(&mut lab, "B adds x @7"), cells(&["{x:1} / {x:5}", "{x:7} / {}"]));
-    assert_eq!(row(&mut lab, "merge (max each)"), cells(&["{x:7} / {x:5}", "{x:7} / {x:5}"]));
+    assert_eq!(
+        row(&mut lab, "A removes x @5"),
+        cells(&["{x:1} / {x:5}", "{x:1} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "B adds x @7"),
+        cells(&["{x:1} / {x:5}", "{x:7} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "merge (max each)"),
+        cells(&["{x:7} / {x:5}", "{x:7} / {x:5}"])
+    );
 }
 
 #[test]
 fn orset_export_matches_the_seed_table() {
     let (mut lab, _) = run("orset-add-wins.crdt");
-    assert_eq!(row(&mut lab, "start"), cells(&["{x: {a1}} / {}", "{x: {a1}} / {}"]));
-    assert_eq!(row(&mut lab, "A removes x"), cells(&["{} / {x: {a1}}", "{x: {a1}} / {}"]));
-    assert_eq!(row(&mut lab, "B adds x (new tag b1)"), cells(&["{} / {x: {a1}}", "{x: {a1, b1}} / {}"]));
-    assert_eq!(row(&mut lab, "merge"), cells(&["{x: {b1}} / {x: {a1}}", "{x: {b1}} / {x: {a1}}"]));
+    assert_eq!(
+        row(&mut lab, "start"),
+        cells(&["{x: {a1}} / {}", "{x: {a1}} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "A removes x"),
+        cells(&["{} / {x: {a1}}", "{x: {a1}} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "B adds x (new tag b1)"),
+        cells(&["{} / {x: {a1}}", "{x: {a1, b1}} / {}"])
+    );
+    assert_eq!(
+        row(&mut lab, "merge"),
+        cells(&["{x: {b1}} / {x: {a1}}", "{x: {b1}} / {x: {a1}}"])
+    );
 }
 
 #[test]
 fn compare_gives_the_four_answers_of_section_5() {
     let (lab, transcript) = run("compare-four-answers.crdt");
-    let answers: Vec<(&str, String)> = lab.compare().iter().map(|c| (c.kind, c.finals[0].1.to_string())).collect();
-    let get = |kind: &str| answers.iter().find(|(k, _)| *k == kind).map(|(_, v)| v.as_str());
+    let answers: Vec<(&str, String)> = lab
+        .compare()
+        .iter()
+        .map(|c| (c.kind, c.finals[0].1.to_string()))
+        .collect();
+    let get = |kind: &str| {
+        answers
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(get("2pset"), Some("{}"), "2P-Set: remove wins");
     assert_eq!(get("orset"), Some("{x}"), "OR-Set: add wins");
-    assert_eq!(get("lww"), Some("{x}"), "LWW: B's add has the later Lamport stamp");
+    assert_eq!(
+        get("lww"),
+        Some("{x}"),
+        "LWW: B's add has the later Lamport stamp"
+    );
     assert_eq!(get("gset"), Some("{x}"));
-    let gset = lab.compare().into_iter().find(|c| c.kind == "gset").expect("gset row");
+    let gset = lab
+        .compare()
+        .into_iter()
+        .find(|c| c.kind == "gset")
+        .expect("gset row");
     assert_eq!(gset.refused.len(), 1, "the G-Set refuses the remove");
     assert!(transcript.contains("A remove x"));
 }
@@ -117,7 +187,10 @@ fn a_wrong_expectation_fails_run_and_names_the_line() {
         .expect("the binary runs");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("wrong-expectation.crdt.fail:5: expect B = {y}"), "{err}");
+    assert!(
+        err.contains("wrong-expectation.crdt.fail:5: expect B = {y}"),
+        "{err}"
+    );
     assert!(err.contains("expected B = {y}, found B = {x}"), "{err}");
 }
 

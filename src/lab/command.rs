@@ -39,16 +39,32 @@ pub enum Which {
 /// A change to the lab. Queries (show, explain ...) and moves along the log (undo ...) are not commands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    New { kind: Kind, replicas: Vec<String> },
-    Edit { replica: String, edit: Edit, at: Option<Stamp> },
-    Merge { into: String, from: String },
+    New {
+        kind: Kind,
+        replicas: Vec<String>,
+    },
+    Edit {
+        replica: String,
+        edit: Edit,
+        at: Option<Stamp>,
+    },
+    Merge {
+        into: String,
+        from: String,
+    },
     Sync(Option<(String, String)>),
-    Send { from: String, to: String },
+    Send {
+        from: String,
+        to: String,
+    },
     Deliver(Which),
     Duplicate(usize),
     Partition(Vec<Vec<String>>),
     Heal,
-    Skew { replica: String, seconds: i64 },
+    Skew {
+        replica: String,
+        seconds: i64,
+    },
     Time(u64),
     Tick(u64),
     Option(Setting),
@@ -82,7 +98,9 @@ fn elem_word(elem: &Elem) -> String {
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Command::New { kind, replicas } => write!(f, "new {} {}", kind.word(), replicas.join(" ")),
+            Command::New { kind, replicas } => {
+                write!(f, "new {} {}", kind.word(), replicas.join(" "))
+            }
             Command::Edit { replica, edit, at } => {
                 let (verb, elem) = match edit {
                     Edit::Add(e) => ("add", e),

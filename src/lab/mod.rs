@@ -80,7 +80,12 @@ impl Lab {
             Ok(applied) => (None, applied.clone()),
             Err(refusal) => (Some(refusal.clone()), Applied::default()),
         };
-        self.log.push(Entry { command, refused, applied, step });
+        self.log.push(Entry {
+            command,
+            refused,
+            applied,
+            step,
+        });
         self.advance();
         result
     }
@@ -90,7 +95,8 @@ impl Lab {
             self.snapshots.push(World::default());
         }
         self.cursor += 1;
-        if self.cursor % SNAPSHOT_EVERY == 0 && self.snapshots.len() == self.cursor / SNAPSHOT_EVERY {
+        if self.cursor % SNAPSHOT_EVERY == 0 && self.snapshots.len() == self.cursor / SNAPSHOT_EVERY
+        {
             self.snapshots.push(self.world.clone());
         }
     }
@@ -104,7 +110,10 @@ impl Lab {
 
     /// Step forward over the next accepted command (and any refused ones before it).
     pub fn redo(&mut self) -> Option<&Entry> {
-        let next = self.log[self.cursor..].iter().position(|e| e.refused.is_none())? + self.cursor;
+        let next = self.log[self.cursor..]
+            .iter()
+            .position(|e| e.refused.is_none())?
+            + self.cursor;
         self.goto(next + 1);
         self.log.get(next)
     }
@@ -133,12 +142,20 @@ impl Lab {
     /// Returns the world after each entry and what each entry did there.
     pub fn replay_as(&self, kind: Kind) -> Vec<(World, Result<Applied, Refusal>)> {
         let mut world = World::default();
-        world.apply(&Command::New { kind, replicas: world.names() }).ok();
+        world
+            .apply(&Command::New {
+                kind,
+                replicas: world.names(),
+            })
+            .ok();
         self.history()
             .iter()
             .map(|entry| {
                 let command = match &entry.command {
-                    Command::New { replicas, .. } => Command::New { kind, replicas: replicas.clone() },
+                    Command::New { replicas, .. } => Command::New {
+                        kind,
+                        replicas: replicas.clone(),
+                    },
                     other => other.clone(),
                 };
                 let result = world.apply(&command);
@@ -149,7 +166,10 @@ impl Lab {
 
     /// The same history on every set type, side by side.
     pub fn compare(&self) -> Vec<Comparison> {
-        Kind::ALL.iter().map(|&kind| Comparison::of(self, kind)).collect()
+        Kind::ALL
+            .iter()
+            .map(|&kind| Comparison::of(self, kind))
+            .collect()
     }
 }
 

@@ -1,1 +1,268 @@
-//! Unit tests of the lab: the log, undo, snapshots and compare.
+//! Unit tests of the lab: the log, undo and redo, snapshots, the network and the limits.
+
+use super::*;
+use crate::crdt::{Edit, Elem};
+
+fn edit(replica: &str, add: bool, elem: &str) -> Command {
+    let e = Elem::parse(elem);
+    let edit = if add { Edit::Add(e) } else { Edit::Remove(e) };
+    Command::Edit {
+        replica: replica.into(),
+        edit,
+        at: None,
+    }
+}
+fn merge(into: &str, from: &str) -> Command {
+    Command::Merge {
+        into: into.into(),
+        from: from.into(),
+    }
+}
+fn visible(lab: &Lab, replica: &str) -> String {
+    lab.world()
+        .replica(replica)
+        .map(|r| r.set.visible().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn undo_redo_and_a_new_command_after_undo() {
+    let mut lab = Lab::new();
+    lab.run(edit("A", true, "x")).unwrap();
+    lab.run(edit("A", true, "y")).unwrap();
+    assert_eq!(
+        lab.undo().map(|e| e.command.to_string()),
+        Some("A add y".into())
+    );
+    assert_eq!(visible(&lab, "A"), "{x}");
+    lab.redo();
+    assert_eq!(visible(&lab, "A"), "{x, y}");
+    lab.undo();
+    lab.run(edit("A", true, "z")).unwrap();
+    assert_eq!(visible(&lab, "A"), "{x, z}");
+    assert!(lab.redo().is_none(), "a new command drops what was undone");
+    lab.reset();
+    assert_eq!(visible(&lab, "A"), "{}");
+    lab.redo();
+    assert_eq!(visible(&lab, "A"), "{x}");
+}
+
+#[test]
+fn undo_steps_over_refused_commands_to_the_last_change() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: crate::crdt::Kind::GSet,
+        replicas: vec!["A".into()],
+    })
+    .unwrap();
+    lab.run(edit("A", true, "x")).unwrap();
+    assert!(lab.run(edit("A", false, "x")).is_err());
+    assert_eq!(lab.history().len(), 3, "the refusal is logged, marked");
+    assert!(lab.history()[2].refused.is_some());
+    assert_eq!(
+        lab.undo().map(|e| e.command.to_string()),
+        Some("A add x".into())
+    );
+    assert_eq!(visible(&lab, "A"), "{}");
+}
+
+/// A long history where every position, reached by goto from snapshots, equals a straight fold.
+#[test]
+fn goto_from_snapshots_equals_a_straight_fold() {
+    let mut lab = Lab::new();
+    let mut straight = vec![World::default().view()];
+    for k in 0..(SNAPSHOT_EVERY * 3 + 5) {
+        let r = ["A", "B"][k % 2];
+        let command = match k % 5 {
+            0 | 1 => edit(r, true, &format!("e{}", k % 7)),
+            2 => edit(r, false, &format!("e{}", k % 3)),
+            3 => merge(r, ["B", "A"][k % 2]),
+            _ => Command::Sync(None),
+        };
+        let _ = lab.run(command);
+        straight.push(lab.world().view());
+    }
+    for position in [
+        0,
+        1,
+        SNAPSHOT_EVERY - 1,
+        SNAPSHOT_EVERY,
+        SNAPSHOT_EVERY + 1,
+        2 * SNAPSHOT_EVERY + 7,
+        straight.len() - 1,
+    ] {
+        lab.goto(position);
+        assert_eq!(
+            lab.world().view(),
+            straight[position],
+            "position {position}"
+        );
+    }
+}
+
+#[test]
+fn a_merge_across_a_partition_is_refused_and_changes_nothing() {
+    let mut lab = Lab::new();
+    lab.run(edit("B", true, "x")).unwrap();
+    lab.run(Command::Partition(vec![vec!["A".into()], vec!["B".into()]]))
+        .unwrap();
+    let err = lab.run(merge("A", "B")).unwrap_err();
+    assert!(
+        err.rule.contains("different sides of the partition A | B"),
+        "{err}"
+    );
+    assert_eq!(visible(&lab, "A"), "{}");
+    lab.run(Command::Heal).unwrap();
+    lab.run(merge("A", "B")).unwrap();
+    assert_eq!(visible(&lab, "A"), "{x}");
+}
+
+#[test]
+fn messages_wait_in_flight_and_a_duplicate_delivery_is_harmless() {
+    let mut lab = Lab::new();
+    assert!(
+        lab.run(Command::Deliver(Which::Oldest))
+            .unwrap_err()
+            .rule
+            .contains("nothing is in flight")
+    );
+    lab.run(edit("A", true, "x")).unwrap();
+    lab.run(Command::Send {
+        from: "A".into(),
+        to: "B".into(),
+    })
+    .unwrap();
+    lab.run(edit("A", false, "x")).unwrap();
+    lab.run(Command::Duplicate(1)).unwrap();
+    lab.run(Command::Partition(vec![vec!["A".into()], vec!["B".into()]]))
+        .unwrap();
+    assert!(
+        lab.run(Command::Deliver(Which::All)).is_err(),
+        "both messages are held by the partition"
+    );
+    assert_eq!(lab.world().wire.len(), 2);
+    lab.run(Command::Heal).unwrap();
+    lab.run(Command::Deliver(Which::Number(2))).unwrap();
+    assert_eq!(
+        visible(&lab, "B"),
+        "{x}",
+        "B gets the old snapshot, from before A's remove"
+    );
+    lab.run(Command::Deliver(Which::Oldest)).unwrap();
+    assert_eq!(visible(&lab, "B"), "{x}", "the duplicate changes nothing");
+    assert!(lab.world().wire.is_empty());
+}
+
+#[test]
+fn a_bare_sync_merges_only_within_each_side() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: crate::crdt::Kind::OrSet,
+        replicas: vec!["A".into(), "B".into(), "C".into()],
+    })
+    .unwrap();
+    lab.run(edit("A", true, "x")).unwrap();
+    lab.run(edit("C", true, "y")).unwrap();
+    let applied = lab.run(Command::Partition(vec![vec!["A".into(), "B".into()]]));
+    assert!(applied.is_err(), "one side is not a partition");
+    let applied = lab
+        .run(Command::Partition(vec![vec!["A".into()], vec!["B".into()]]))
+        .unwrap();
+    assert!(applied.note.unwrap().contains("C not named"));
+    lab.run(Command::Partition(vec![
+        vec!["A".into(), "B".into()],
+        vec!["C".into()],
+    ]))
+    .unwrap();
+    lab.run(Command::Sync(None)).unwrap();
+    assert_eq!(visible(&lab, "B"), "{x}");
+    assert_eq!(visible(&lab, "C"), "{y}");
+    assert!(!lab.world().converged());
+}
+
+#[test]
+fn limits_are_refused_with_a_reason() {
+    let mut lab = Lab::new();
+    let many: Vec<String> = (0..27).map(|k| format!("R{k}")).collect();
+    let kind = crate::crdt::Kind::OrSet;
+    assert!(
+        lab.run(Command::New {
+            kind,
+            replicas: many
+        })
+        .unwrap_err()
+        .rule
+        .contains("1 to 26")
+    );
+    let twins = vec!["a".to_string(), "A".to_string()];
+    assert!(
+        lab.run(Command::New {
+            kind,
+            replicas: twins
+        })
+        .unwrap_err()
+        .rule
+        .contains("ignoring case")
+    );
+    let keyword = vec!["sync".to_string()];
+    assert!(
+        lab.run(Command::New {
+            kind,
+            replicas: keyword
+        })
+        .unwrap_err()
+        .rule
+        .contains("command word")
+    );
+    let long = "x".repeat(MAX_ELEM + 1);
+    assert!(
+        lab.run(edit("A", true, &long))
+            .unwrap_err()
+            .rule
+            .contains("at most 64")
+    );
+    assert_eq!(lab.world().names(), ["A", "B"], "nothing changed");
+}
+
+#[test]
+fn compare_replays_the_history_on_every_type() {
+    let mut lab = Lab::new();
+    for c in [
+        edit("A", true, "x"),
+        Command::Sync(None),
+        edit("A", false, "x"),
+        edit("B", true, "x"),
+        Command::Sync(None),
+    ] {
+        lab.run(c).unwrap();
+    }
+    let rows = lab.compare();
+    assert_eq!(rows.len(), crate::crdt::Kind::ALL.len());
+    let of = |kind: &str| rows.iter().find(|c| c.kind == kind).unwrap();
+    assert_eq!(of("2pset").finals[0].1.to_string(), "{}");
+    assert_eq!(of("orset").finals[0].1.to_string(), "{x}");
+    assert_eq!(
+        of("gset").refused,
+        vec![("A remove x".to_string(), of("gset").refused[0].1.clone())]
+    );
+}
+
+#[test]
+fn the_table_has_a_row_per_command_or_per_step() {
+    let mut lab = Lab::new();
+    lab.run(edit("A", true, "x")).unwrap();
+    lab.run(Command::Sync(None)).unwrap();
+    let steps: Vec<String> = lab.table().into_iter().map(|r| r.step).collect();
+    assert_eq!(steps, ["start", "A add x", "sync"]);
+    lab.run(Command::Step("A removes x".into())).unwrap();
+    lab.run(edit("A", false, "x")).unwrap();
+    let rows = lab.table();
+    let steps: Vec<&str> = rows.iter().map(|r| r.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["start", "A removes x"],
+        "commands before the first step set up the start row"
+    );
+    assert_eq!(rows[0].cells, ["{x: {a1}} / {}", "{x: {a1}} / {}"]);
+    assert_eq!(rows[1].happened, "A remove x");
+}

@@ -62,7 +62,11 @@ impl World {
             kind: self.kind.word(),
             title: self.kind.title(),
             replicas: replicas.collect(),
-            groups: self.groups.iter().map(|g| g.iter().map(|n| n.to_string()).collect()).collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| g.iter().map(|n| n.to_string()).collect())
+                .collect(),
             wire: wire.collect(),
             time: crate::crdt::hms(self.time),
             clock: self.clock.word(),
@@ -82,7 +86,11 @@ impl World {
 
     /// The field names a worked-table cell shows, e.g. `added / removed`.
     pub fn cell_labels(&self) -> String {
-        let fields = self.replicas.first().map(|r| r.set.describe()).unwrap_or_default();
+        let fields = self
+            .replicas
+            .first()
+            .map(|r| r.set.describe())
+            .unwrap_or_default();
         let names: Vec<&str> = table_fields(&fields).map(|f| f.name).collect();
         names.join(" / ")
     }
@@ -104,7 +112,10 @@ impl Lab {
     /// The worked table of the history: a `start` row, then one row per accepted command, or
     /// one per step when the history is marked with `step` commands.
     pub fn table(&self) -> Vec<Row> {
-        let stepped = self.history().iter().any(|e| matches!(e.command, Command::Step(_)));
+        let stepped = self
+            .history()
+            .iter()
+            .any(|e| matches!(e.command, Command::Step(_)));
         let mut world = World::default();
         let mut rows = vec![Row::of("start", &world, String::new())];
         let mut pending: Option<Row> = None;
@@ -144,7 +155,11 @@ pub struct Row {
 impl Row {
     fn of(step: &str, world: &World, happened: String) -> Row {
         let cells = (0..world.replicas.len()).map(|i| world.cell(i)).collect();
-        Row { step: step.to_string(), cells, happened }
+        Row {
+            step: step.to_string(),
+            cells,
+            happened,
+        }
     }
 
     /// Fold one more command of the same step into the row.
@@ -176,19 +191,31 @@ pub struct Comparison {
 impl Comparison {
     pub fn of(lab: &Lab, kind: Kind) -> Comparison {
         let replay = lab.replay_as(kind);
-        let refused = lab.history().iter().zip(&replay).filter_map(|(entry, (_, result))| {
-            let rule = result.as_ref().err()?;
-            Some((entry.command.to_string(), rule.to_string()))
-        });
+        let refused = lab
+            .history()
+            .iter()
+            .zip(&replay)
+            .filter_map(|(entry, (_, result))| {
+                let rule = result.as_ref().err()?;
+                Some((entry.command.to_string(), rule.to_string()))
+            });
         let last = replay.last().map(|(w, _)| w.clone()).unwrap_or_else(|| {
             let mut w = World::default();
-            w.apply(&Command::New { kind, replicas: w.names() }).ok();
+            w.apply(&Command::New {
+                kind,
+                replicas: w.names(),
+            })
+            .ok();
             w
         });
         Comparison {
             kind: kind.word(),
             title: kind.title(),
-            finals: last.replicas.iter().map(|r| (r.name.to_string(), r.set.visible())).collect(),
+            finals: last
+                .replicas
+                .iter()
+                .map(|r| (r.name.to_string(), r.set.visible()))
+                .collect(),
             refused: refused.collect(),
             meta_size: last.replicas.iter().map(|r| r.set.meta_size()).sum(),
         }

@@ -83,7 +83,12 @@ impl World {
             .map(|n| {
                 let name: Name = n.as_str().into();
                 let set = AnySet::new(kind, &name);
-                Replica { name, set, skew: 0, lamport: 0 }
+                Replica {
+                    name,
+                    set,
+                    skew: 0,
+                    lamport: 0,
+                }
             })
             .collect();
         World {
@@ -111,7 +116,10 @@ impl World {
             Some(best) => format!("; did you mean {best}?"),
             None => String::new(),
         };
-        refuse(format!("there is no replica {name} (replicas: {}){hint}", names.join(" ")))
+        refuse(format!(
+            "there is no replica {name} (replicas: {}){hint}",
+            names.join(" ")
+        ))
     }
 
     pub fn replica(&self, name: &str) -> Result<&Replica, Refusal> {
@@ -124,7 +132,9 @@ impl World {
     }
 
     fn group_of(&self, name: &str) -> Option<usize> {
-        self.groups.iter().position(|g| g.iter().any(|n| &**n == name))
+        self.groups
+            .iter()
+            .position(|g| g.iter().any(|n| &**n == name))
     }
 
     fn check_link(&self, a: &str, b: &str) -> Result<(), Refusal> {
@@ -179,7 +189,9 @@ impl World {
         *self = World::fresh(kind, names);
         (self.clock, self.time) = (clock, time);
         self.option(Setting::TieBreak(rules.tiebreak));
-        Ok(Applied::touched(&self.replicas.iter().map(|r| &r.name).collect::<Vec<_>>()))
+        Ok(Applied::touched(
+            &self.replicas.iter().map(|r| &r.name).collect::<Vec<_>>(),
+        ))
     }
 
     /// The stamp an edit on replica `i` gets when none is given.
@@ -203,7 +215,11 @@ impl World {
         let prepared = self.replicas[i].set.prepare(edit, &stamp)?;
         let r = &mut self.replicas[i];
         r.set.apply(prepared.op)?;
-        r.lamport = if stamp.by.is_some() { stamp.time } else { r.lamport + 1 };
+        r.lamport = if stamp.by.is_some() {
+            stamp.time
+        } else {
+            r.lamport + 1
+        };
         let mut applied = Applied::touched(&[&r.name]);
         applied.note = prepared.note;
         Ok(applied)
@@ -244,12 +260,18 @@ impl World {
     fn sync_all(&mut self) -> Result<Applied, Refusal> {
         let groups: Vec<Vec<usize>> = self.index_groups();
         for group in &groups {
-            let Some((&first, rest)) = group.split_first() else { continue };
+            let Some((&first, rest)) = group.split_first() else {
+                continue;
+            };
             let mut joined = self.replicas[first].set.clone();
             for &k in rest {
                 joined.merge(&self.replicas[k].set)?;
             }
-            let lamport = group.iter().map(|&k| self.replicas[k].lamport).max().unwrap_or(0);
+            let lamport = group
+                .iter()
+                .map(|&k| self.replicas[k].lamport)
+                .max()
+                .unwrap_or(0);
             for &k in group {
                 self.absorb(k, &joined, lamport)?;
             }
@@ -257,7 +279,10 @@ impl World {
         let names: Vec<&Name> = self.replicas.iter().map(|r| &r.name).collect();
         let mut applied = Applied::touched(&names);
         if !self.groups.is_empty() {
-            applied.note = Some(format!("synced within each side of the partition {}", self.partition_text()));
+            applied.note = Some(format!(
+                "synced within each side of the partition {}",
+                self.partition_text()
+            ));
         }
         Ok(applied)
     }
@@ -268,7 +293,10 @@ impl World {
             return vec![(0..self.replicas.len()).collect()];
         }
         let index = |n: &Name| self.replicas.iter().position(|r| r.name == *n);
-        self.groups.iter().map(|g| g.iter().filter_map(index).collect()).collect()
+        self.groups
+            .iter()
+            .map(|g| g.iter().filter_map(index).collect())
+            .collect()
     }
 
     fn send(&mut self, from: &str, to: &str) -> Result<Applied, Refusal> {
@@ -278,7 +306,11 @@ impl World {
         }
         let (from, to) = (self.replicas[i].name.clone(), self.replicas[j].name.clone());
         let snapshot = self.replicas[i].set.clone();
-        let note = format!("message {} is in flight: {from} → {to} carrying {}", self.wire.len() + 1, snapshot.visible());
+        let note = format!(
+            "message {} is in flight: {from} → {to} carrying {}",
+            self.wire.len() + 1,
+            snapshot.visible()
+        );
         self.wire.push(Message { from, to, snapshot });
         Ok(Applied::noted(note))
     }
@@ -290,17 +322,25 @@ impl World {
         let picks: Vec<usize> = match which {
             Which::Oldest => vec![0],
             Which::Number(n) if n == 0 || n > self.wire.len() => {
-                return refuse(format!("there is no message {n}; messages in flight are 1 to {}", self.wire.len()));
+                return refuse(format!(
+                    "there is no message {n}; messages in flight are 1 to {}",
+                    self.wire.len()
+                ));
             }
             Which::Number(n) => vec![n - 1],
-            Which::All => (0..self.wire.len()).filter(|&k| self.deliverable(k)).collect(),
+            Which::All => (0..self.wire.len())
+                .filter(|&k| self.deliverable(k))
+                .collect(),
         };
         if let Some(&k) = picks.iter().find(|&&k| !self.deliverable(k)) {
             let m = &self.wire[k];
             return self.check_link(&m.from, &m.to).map(|_| Applied::default());
         }
         if picks.is_empty() {
-            return refuse(format!("every message in flight crosses the partition {}; heal it first", self.partition_text()));
+            return refuse(format!(
+                "every message in flight crosses the partition {}; heal it first",
+                self.partition_text()
+            ));
         }
         let mut touched = vec![];
         for &k in &picks {
@@ -329,7 +369,10 @@ impl World {
         }
         let copy = self.wire[n - 1].clone();
         self.wire.push(copy);
-        Ok(Applied::noted(format!("message {n} is now on the wire twice (as {})", self.wire.len())))
+        Ok(Applied::noted(format!(
+            "message {n} is now on the wire twice (as {})",
+            self.wire.len()
+        )))
     }
 
     fn partition(&mut self, groups: &[Vec<String>]) -> Result<Applied, Refusal> {
@@ -337,22 +380,38 @@ impl World {
         for name in groups.iter().flatten() {
             self.find(name)?;
             if seen.contains(&name.as_str()) {
-                return refuse(format!("{name} is named twice; each replica belongs to one side"));
+                return refuse(format!(
+                    "{name} is named twice; each replica belongs to one side"
+                ));
             }
             seen.push(name);
         }
         if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
             return refuse("a partition needs at least two non-empty sides: partition A | B");
         }
-        let mut sides: Vec<Vec<Name>> = groups.iter().map(|g| g.iter().map(|n| n.as_str().into()).collect()).collect();
-        let alone: Vec<Name> = self.replicas.iter().map(|r| r.name.clone()).filter(|n| !seen.contains(&&**n)).collect();
+        let mut sides: Vec<Vec<Name>> = groups
+            .iter()
+            .map(|g| g.iter().map(|n| n.as_str().into()).collect())
+            .collect();
+        let alone: Vec<Name> = self
+            .replicas
+            .iter()
+            .map(|r| r.name.clone())
+            .filter(|n| !seen.contains(&&**n))
+            .collect();
         let note = (!alone.is_empty()).then(|| {
             let names: Vec<&str> = alone.iter().map(|n| &**n).collect();
-            format!("{} not named, so each is cut off on its own", names.join(", "))
+            format!(
+                "{} not named, so each is cut off on its own",
+                names.join(", ")
+            )
         });
         sides.extend(alone.into_iter().map(|n| vec![n]));
         self.groups = sides;
-        Ok(Applied { changed: vec![], note })
+        Ok(Applied {
+            changed: vec![],
+            note,
+        })
     }
 
     fn heal(&mut self) -> Result<Applied, Refusal> {
@@ -368,7 +427,9 @@ impl World {
             Setting::TieBreak(t) => {
                 self.rules.tiebreak = t;
                 let rules = self.rules;
-                self.replicas.iter_mut().for_each(|r| r.set.configure(&rules));
+                self.replicas
+                    .iter_mut()
+                    .for_each(|r| r.set.configure(&rules));
             }
             Setting::Clock(c) => self.clock = c,
         }
@@ -387,21 +448,30 @@ impl World {
 /// even ignoring case (tags are lowercase), and not a command word.
 pub fn check_names(names: &[String]) -> Result<(), Refusal> {
     if names.is_empty() || names.len() > MAX_REPLICAS {
-        return refuse(format!("a lab has 1 to {MAX_REPLICAS} replicas, e.g. new orset A B"));
+        return refuse(format!(
+            "a lab has 1 to {MAX_REPLICAS} replicas, e.g. new orset A B"
+        ));
     }
     for (k, name) in names.iter().enumerate() {
         let mut chars = name.chars();
         let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-        if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || name.len() > MAX_NAME {
+        if !first_ok
+            || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            || name.len() > MAX_NAME
+        {
             return refuse(format!(
                 "'{name}' is not a replica name: use a letter, then letters, digits, _ or - (at most {MAX_NAME})"
             ));
         }
         if crate::script::is_command_word(name) {
-            return refuse(format!("'{name}' is a command word; pick another replica name"));
+            return refuse(format!(
+                "'{name}' is a command word; pick another replica name"
+            ));
         }
         if names[..k].iter().any(|m| m.eq_ignore_ascii_case(name)) {
-            return refuse(format!("'{name}' is named twice (names must differ even ignoring case, since tags are lowercase)"));
+            return refuse(format!(
+                "'{name}' is named twice (names must differ even ignoring case, since tags are lowercase)"
+            ));
         }
     }
     Ok(())

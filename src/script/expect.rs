@@ -10,9 +10,17 @@ pub enum Expectation {
     /// `expect converged` (true) or `expect diverged` (false).
     Converged(bool),
     /// `expect A has x` (true) or `expect A lacks x` (false).
-    Has { replica: String, elem: Elem, present: bool },
+    Has {
+        replica: String,
+        elem: Elem,
+        present: bool,
+    },
     /// `expect A = {x}` (no field: the visible elements) or `expect A.removed = {x}`.
-    Equals { replica: String, field: Option<String>, value: String },
+    Equals {
+        replica: String,
+        field: Option<String>,
+        value: String,
+    },
     /// `expect refused A remove x`: runs the command; passes only if it is refused.
     Refused(Command),
 }
@@ -37,7 +45,11 @@ impl Expectation {
             && (verb == "has" || verb == "lacks")
         {
             let (replica, elem) = (replica.clone(), Elem::parse(elem));
-            return Ok(Expectation::Has { replica, elem, present: verb == "has" });
+            return Ok(Expectation::Has {
+                replica,
+                elem,
+                present: verb == "has",
+            });
         }
         let (left, value) = text.split_once('=').ok_or_else(|| {
             format!("cannot read 'expect {text}'; try expect A = {{x}}, expect A has x, expect A.removed = {{x}}, expect converged, expect refused <command>")
@@ -46,7 +58,11 @@ impl Expectation {
             Some((r, f)) => (r.to_string(), Some(f.to_string())),
             None => (left.trim().to_string(), None),
         };
-        Ok(Expectation::Equals { replica, field, value: value.trim().to_string() })
+        Ok(Expectation::Equals {
+            replica,
+            field,
+            value: value.trim().to_string(),
+        })
     }
 
     /// Check the lab. Only `refused` changes it (it runs its command).
@@ -56,25 +72,58 @@ impl Expectation {
         match self {
             Expectation::Converged(want) if world.converged() == *want => Ok(()),
             Expectation::Converged(want) => {
-                let states: Vec<String> = world.replicas.iter().map(|r| format!("{} = {}", r.name, r.set.visible())).collect();
+                let states: Vec<String> = world
+                    .replicas
+                    .iter()
+                    .map(|r| format!("{} = {}", r.name, r.set.visible()))
+                    .collect();
                 let word = |b: bool| if b { "converged" } else { "diverged" };
-                miss(word(*want).into(), format!("{} ({})", word(!want), states.join(", ")))
+                miss(
+                    word(*want).into(),
+                    format!("{} ({})", word(!want), states.join(", ")),
+                )
             }
-            Expectation::Has { replica, elem, present } => {
-                let r = world.replica(replica).map_err(|e| Mismatch { expected: format!("replica {replica}"), found: e.rule })?;
+            Expectation::Has {
+                replica,
+                elem,
+                present,
+            } => {
+                let r = world.replica(replica).map_err(|e| Mismatch {
+                    expected: format!("replica {replica}"),
+                    found: e.rule,
+                })?;
                 let word = |b: bool| if b { "has" } else { "lacks" };
                 if r.set.contains(elem) == *present {
                     return Ok(());
                 }
-                miss(format!("{replica} {} {elem}", word(*present)), format!("{replica} = {}", r.set.visible()))
+                miss(
+                    format!("{replica} {} {elem}", word(*present)),
+                    format!("{replica} = {}", r.set.visible()),
+                )
             }
-            Expectation::Equals { replica, field, value } => {
-                let r = world.replica(replica).map_err(|e| Mismatch { expected: format!("replica {replica}"), found: e.rule })?;
+            Expectation::Equals {
+                replica,
+                field,
+                value,
+            } => {
+                let r = world.replica(replica).map_err(|e| Mismatch {
+                    expected: format!("replica {replica}"),
+                    found: e.rule,
+                })?;
                 let name = field.as_deref().unwrap_or("elements");
-                let label = field.as_ref().map_or(replica.clone(), |f| format!("{replica}.{f}"));
+                let label = field
+                    .as_ref()
+                    .map_or(replica.clone(), |f| format!("{replica}.{f}"));
                 let Some(found) = r.set.field(name) else {
                     let names: Vec<&str> = r.set.describe().iter().map(|f| f.name).collect();
-                    return miss(format!("{label} = {value}"), format!("{} has no field {name} (fields: {})", world.kind.title(), names.join(", ")));
+                    return miss(
+                        format!("{label} = {value}"),
+                        format!(
+                            "{} has no field {name} (fields: {})",
+                            world.kind.title(),
+                            names.join(", ")
+                        ),
+                    );
                 };
                 if found.normalized() == normalize(value) {
                     return Ok(());
@@ -83,7 +132,10 @@ impl Expectation {
             }
             Expectation::Refused(command) => match lab.run(command.clone()) {
                 Err(_) => Ok(()),
-                Ok(_) => miss(format!("'{command}' to be refused"), "it was accepted".into()),
+                Ok(_) => miss(
+                    format!("'{command}' to be refused"),
+                    "it was accepted".into(),
+                ),
             },
         }
     }
@@ -93,6 +145,8 @@ fn refused(words: &[String]) -> Result<Expectation, String> {
     let line = shlex::try_join(words.iter().map(String::as_str)).map_err(|e| e.to_string())?;
     match parse(&line)? {
         Some(Action::Change(command)) => Ok(Expectation::Refused(command)),
-        _ => Err(format!("expect refused takes a command that changes the lab, not '{line}'")),
+        _ => Err(format!(
+            "expect refused takes a command that changes the lab, not '{line}'"
+        )),
     }
 }

@@ -36,12 +36,19 @@ pub fn save(lab: &Lab, path: &str) -> Result<usize, Failure> {
 pub fn load(path: &str) -> Result<Lab, Failure> {
     let bad = |why: String| Failure::File(format!("cannot load {path}: {why}"));
     let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let session: Session = serde_json::from_str(&text).map_err(|e| bad(format!("not a saved session ({e})")))?;
+    let session: Session =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a saved session ({e})")))?;
     if session.format != FORMAT {
-        return Err(bad(format!("its format is '{}', not '{FORMAT}'", session.format)));
+        return Err(bad(format!(
+            "its format is '{}', not '{FORMAT}'",
+            session.format
+        )));
     }
     if session.version != VERSION {
-        return Err(bad(format!("it is version {}, and this crdt-lab reads version {VERSION}", session.version)));
+        return Err(bad(format!(
+            "it is version {}, and this crdt-lab reads version {VERSION}",
+            session.version
+        )));
     }
     let mut lab = Lab::new();
     for (k, line) in session.commands.iter().enumerate() {
@@ -49,11 +56,20 @@ pub fn load(path: &str) -> Result<Lab, Failure> {
             Ok(Some(Action::Change(command))) => {
                 let _ = lab.run(command);
             }
-            _ => return Err(bad(format!("command {} ('{line}') is not a command that changes a lab", k + 1))),
+            _ => {
+                return Err(bad(format!(
+                    "command {} ('{line}') is not a command that changes a lab",
+                    k + 1
+                )));
+            }
         }
     }
     if session.position > lab.log().len() {
-        return Err(bad(format!("its position {} is past its {} commands", session.position, lab.log().len())));
+        return Err(bad(format!(
+            "its position {} is past its {} commands",
+            session.position,
+            lab.log().len()
+        )));
     }
     lab.goto(session.position);
     Ok(lab)
@@ -94,7 +110,9 @@ fn json(lab: &Lab) -> Result<String, Failure> {
 fn write_atomic(path: &str, text: &str) -> Result<(), Failure> {
     let target = Path::new(path);
     let fail = |e: std::io::Error| Failure::File(format!("cannot write {path}: {e}"));
-    let name = target.file_name().ok_or_else(|| Failure::File(format!("'{path}' is not a file name")))?;
+    let name = target
+        .file_name()
+        .ok_or_else(|| Failure::File(format!("'{path}' is not a file name")))?;
     let tmp = target.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
     std::fs::write(&tmp, text).map_err(fail)?;
     std::fs::rename(&tmp, target).map_err(fail)

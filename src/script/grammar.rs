@@ -9,7 +9,11 @@ use clap::{CommandFactory, Parser};
 
 /// The commands of crdt-lab, one per line. `#` starts a comment.
 #[derive(Parser, Debug)]
-#[command(multicall = true, disable_help_subcommand = true, disable_help_flag = true)]
+#[command(
+    multicall = true,
+    disable_help_subcommand = true,
+    disable_help_flag = true
+)]
 pub enum Line {
     /// Start a fresh lab of one type: new orset A B
     #[command(override_usage = "new <type> <replica>...")]
@@ -71,7 +75,10 @@ pub enum Line {
     #[command(override_usage = "tick [<n>]")]
     Tick { seconds: Option<u64> },
     /// Change a setting: option tiebreak add-wins|remove-wins, option clock lamport|wall
-    #[command(name = "option", override_usage = "option tiebreak add-wins|remove-wins | option clock lamport|wall")]
+    #[command(
+        name = "option",
+        override_usage = "option tiebreak add-wins|remove-wins | option clock lamport|wall"
+    )]
     Setting { name: String, value: String },
     /// Is the element present? One answer per replica: lookup x
     #[command(override_usage = "lookup <elem> [<R>]")]
@@ -109,7 +116,10 @@ pub enum Line {
     Load { file: String },
     /// The history as a Markdown worked table, or the full state as JSON
     #[command(override_usage = "export md|json [<file>]")]
-    Export { format: String, file: Option<String> },
+    Export {
+        format: String,
+        file: Option<String>,
+    },
     /// Check the lab: expect A = {x}, expect A has x, expect A.removed = {x}, expect converged, expect refused A remove x
     #[command(override_usage = "expect <what>")]
     Expect {
@@ -154,7 +164,10 @@ const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
 
 /// Every command word, in table order.
 pub fn command_words() -> Vec<String> {
-    Line::command().get_subcommands().map(|c| c.get_name().to_string()).collect()
+    Line::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 /// Each command's usage and one-line description, from the command table.
@@ -199,7 +212,8 @@ pub fn parse(line: &str) -> Result<Option<Action>, String> {
     if words.is_empty() {
         return Ok(None);
     }
-    if words.len() >= 2 && SUBJECT_VERBS.contains(&words[1].as_str()) && !is_command_word(&words[0]) {
+    if words.len() >= 2 && SUBJECT_VERBS.contains(&words[1].as_str()) && !is_command_word(&words[0])
+    {
         words.swap(0, 1);
     }
     let verb = match words.get(1) {
@@ -222,14 +236,20 @@ fn clap_message(first: &str, err: &clap::Error) -> String {
     }
     let text = err.render().to_string();
     let first_line = text.lines().next().unwrap_or("could not read that line");
-    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).unwrap_or("");
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or("");
     let first_line = first_line.trim_start_matches("error: ");
     format!("{first_line}; usage: {usage}")
 }
 
 fn action(line: Line) -> Result<Action, String> {
     Ok(match line {
-        Line::New { kind, replicas } => Action::Change(Command::New { kind: kind_word(&kind)?, replicas }),
+        Line::New { kind, replicas } => Action::Change(Command::New {
+            kind: kind_word(&kind)?,
+            replicas,
+        }),
         Line::Add { replica, elem, at } => edit(replica, Edit::Add(Elem::parse(&elem)), at)?,
         Line::Remove { replica, elem, at } => edit(replica, Edit::Remove(Elem::parse(&elem)), at)?,
         Line::Merge { into, from } => Action::Change(Command::Merge { into, from }),
@@ -239,7 +259,10 @@ fn action(line: Line) -> Result<Action, String> {
         Line::Duplicate { number } => Action::Change(Command::Duplicate(number)),
         Line::Partition { words } => Action::Change(Command::Partition(groups(&words))),
         Line::Heal => Action::Change(Command::Heal),
-        Line::Skew { replica, seconds } => Action::Change(Command::Skew { replica, seconds: seconds_word(&seconds)? }),
+        Line::Skew { replica, seconds } => Action::Change(Command::Skew {
+            replica,
+            seconds: seconds_word(&seconds)?,
+        }),
         Line::Time { clock } => Action::Change(Command::Time(clock_word(&clock)?)),
         Line::Tick { seconds } => Action::Change(Command::Tick(seconds.unwrap_or(1))),
         Line::Setting { name, value } => Action::Change(Command::Option(setting(&name, &value)?)),
@@ -267,8 +290,13 @@ fn edit(replica: String, edit: Edit, at: Option<String>) -> Result<Action, Strin
 fn kind_word(word: &str) -> Result<Kind, String> {
     Kind::from_word(word).ok_or_else(|| {
         let words: Vec<&str> = Kind::ALL.iter().map(|k| k.word()).collect();
-        let hint = super::closest(word, words.iter().copied()).map(|w| format!("did you mean {w}? ")).unwrap_or_default();
-        format!("unknown set type '{word}'; {hint}types: {}", words.join(" "))
+        let hint = super::closest(word, words.iter().copied())
+            .map(|w| format!("did you mean {w}? "))
+            .unwrap_or_default();
+        format!(
+            "unknown set type '{word}'; {hint}types: {}",
+            words.join(" ")
+        )
     })
 }
 
@@ -287,23 +315,34 @@ fn which_word(word: Option<String>) -> Result<Which, String> {
     match word.as_deref() {
         None => Ok(Which::Oldest),
         Some("all") => Ok(Which::All),
-        Some(w) => w.parse().map(Which::Number).map_err(|_| format!("deliver takes a message number or all, not '{w}'")),
+        Some(w) => w
+            .parse()
+            .map(Which::Number)
+            .map_err(|_| format!("deliver takes a message number or all, not '{w}'")),
     }
 }
 
 fn groups(words: &[String]) -> Vec<Vec<String>> {
     let joined = words.join(" ");
-    joined.split('|').map(|side| side.split_whitespace().map(str::to_string).collect()).collect()
+    joined
+        .split('|')
+        .map(|side| side.split_whitespace().map(str::to_string).collect())
+        .collect()
 }
 
 fn seconds_word(word: &str) -> Result<i64, String> {
-    word.trim_start_matches('+').parse().map_err(|_| format!("skew takes whole seconds like +10 or -5, not '{word}'"))
+    word.trim_start_matches('+')
+        .parse()
+        .map_err(|_| format!("skew takes whole seconds like +10 or -5, not '{word}'"))
 }
 
 /// `hh:mm:ss` (or `hh:mm`) as seconds since midnight.
 pub fn clock_word(word: &str) -> Result<u64, String> {
     let bad = || format!("'{word}' is not a time of day like 12:00:05");
-    let parts: Vec<u64> = word.split(':').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let parts: Vec<u64> = word
+        .split(':')
+        .map(|p| p.parse().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
     match parts[..] {
         [h, m, s] if h < 24 && m < 60 && s < 60 => Ok(h * 3600 + m * 60 + s),
         [h, m] if h < 24 && m < 60 => Ok(h * 3600 + m * 60),
@@ -318,14 +357,18 @@ fn stamp_word(word: &str) -> Result<Stamp, String> {
     if text.contains(':') {
         return clock_word(text).map(Stamp::clock);
     }
-    text.parse().map(Stamp::at).map_err(|_| format!("'{word}' is not a timestamp like @7 or @12:00:05"))
+    text.parse()
+        .map(Stamp::at)
+        .map_err(|_| format!("'{word}' is not a timestamp like @7 or @12:00:05"))
 }
 
 fn setting(name: &str, value: &str) -> Result<Setting, String> {
     match (name, value) {
         ("tiebreak", "add-wins") => Ok(Setting::TieBreak(TieBreak::AddWins)),
         ("tiebreak", "remove-wins") => Ok(Setting::TieBreak(TieBreak::RemoveWins)),
-        ("tiebreak", _) => Err(format!("tiebreak is add-wins or remove-wins, not '{value}'")),
+        ("tiebreak", _) => Err(format!(
+            "tiebreak is add-wins or remove-wins, not '{value}'"
+        )),
         ("clock", "lamport") => Ok(Setting::Clock(ClockMode::Lamport)),
         ("clock", "wall") => Ok(Setting::Clock(ClockMode::Wall)),
         ("clock", _) => Err(format!("clock is lamport or wall, not '{value}'")),

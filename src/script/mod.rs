@@ -9,7 +9,9 @@ mod runner;
 
 pub use expect::{Expectation, Mismatch};
 pub use file::{load, save};
-pub use grammar::{Action, Format, Line, clock_word, command_table, command_words, is_command_word, parse, words};
+pub use grammar::{
+    Action, Format, Line, clock_word, command_table, command_words, is_command_word, parse, words,
+};
 pub use runner::{RunError, RunOptions, run_script, run_text};
 
 use crate::lab::{Applied, Lab};
@@ -69,25 +71,46 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
         Action::Change(command) => {
             let text = command.to_string();
             match lab.run(command) {
-                Ok(applied) => Ok(Reply::Changed { command: text, applied }),
-                Err(refusal) => Err(Failure::Refused { command: text, rule: refusal.rule }),
+                Ok(applied) => Ok(Reply::Changed {
+                    command: text,
+                    applied,
+                }),
+                Err(refusal) => Err(Failure::Refused {
+                    command: text,
+                    rule: refusal.rule,
+                }),
             }
         }
         Action::Undo => Ok(moved("undid", lab.undo().map(|e| e.command.to_string()))),
         Action::Redo => Ok(moved("redid", lab.redo().map(|e| e.command.to_string()))),
         Action::Reset => {
             lab.reset();
-            Ok(Reply::Moved("reset to a fresh lab (redo brings the history back)".into()))
+            Ok(Reply::Moved(
+                "reset to a fresh lab (redo brings the history back)".into(),
+            ))
         }
-        Action::Lookup(elem, r) => view(lab, &r).map(|_| Reply::Text(render::lookup(lab, &elem, r.as_deref()))),
-        Action::Show(r) => view(lab, &r).map(|_| Reply::Text(render::state_table(&lab.view(), r.as_deref()))),
-        Action::Explain(elem, r) => view(lab, &r).map(|_| Reply::Text(render::explain(lab, &elem, r.as_deref()))),
+        Action::Lookup(elem, r) => {
+            view(lab, &r).map(|_| Reply::Text(render::lookup(lab, &elem, r.as_deref())))
+        }
+        Action::Show(r) => {
+            view(lab, &r).map(|_| Reply::Text(render::state_table(&lab.view(), r.as_deref())))
+        }
+        Action::Explain(elem, r) => {
+            view(lab, &r).map(|_| Reply::Text(render::explain(lab, &elem, r.as_deref())))
+        }
         Action::Compare => Ok(Reply::Text(render::compare_table(&lab.compare()))),
-        Action::Help(command) => render::help(command.as_deref()).map(Reply::Text).map_err(Failure::Unreadable),
-        Action::Save(path) => save(lab, &path).map(|n| Reply::Text(format!("saved {n} commands to {path}"))),
+        Action::Help(command) => render::help(command.as_deref())
+            .map(Reply::Text)
+            .map_err(Failure::Unreadable),
+        Action::Save(path) => {
+            save(lab, &path).map(|n| Reply::Text(format!("saved {n} commands to {path}")))
+        }
         Action::Load(path) => {
             *lab = load(&path)?;
-            Ok(Reply::Text(format!("loaded {path}: {} commands", lab.position())))
+            Ok(Reply::Text(format!(
+                "loaded {path}: {} commands",
+                lab.position()
+            )))
         }
         Action::Export(format, path) => file::export(lab, format, path.as_deref()).map(Reply::Text),
         Action::Expect(expectation) => match expectation.check(lab) {
@@ -100,13 +123,20 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
 fn moved(verb: &str, what: Option<String>) -> Reply {
     match what {
         Some(command) => Reply::Moved(format!("{verb} {command}")),
-        None => Reply::Moved(format!("nothing to {}", verb.trim_end_matches('d').trim_end_matches('i'))),
+        None => Reply::Moved(format!(
+            "nothing to {}",
+            verb.trim_end_matches('d').trim_end_matches('i')
+        )),
     }
 }
 
 fn check_replica(lab: &Lab, replica: Option<&str>) -> Result<(), Failure> {
     match replica {
-        Some(name) => lab.world().find(name).map(|_| ()).map_err(|r| Failure::Unreadable(r.rule)),
+        Some(name) => lab
+            .world()
+            .find(name)
+            .map(|_| ())
+            .map_err(|r| Failure::Unreadable(r.rule)),
         None => Ok(()),
     }
 }
@@ -115,10 +145,26 @@ fn describe_expectation(e: &Expectation) -> String {
     match e {
         Expectation::Converged(true) => "converged".into(),
         Expectation::Converged(false) => "diverged".into(),
-        Expectation::Has { replica, elem, present: true } => format!("{replica} has {elem}"),
-        Expectation::Has { replica, elem, present: false } => format!("{replica} lacks {elem}"),
-        Expectation::Equals { replica, field: Some(f), value } => format!("{replica}.{f} = {value}"),
-        Expectation::Equals { replica, field: None, value } => format!("{replica} = {value}"),
+        Expectation::Has {
+            replica,
+            elem,
+            present: true,
+        } => format!("{replica} has {elem}"),
+        Expectation::Has {
+            replica,
+            elem,
+            present: false,
+        } => format!("{replica} lacks {elem}"),
+        Expectation::Equals {
+            replica,
+            field: Some(f),
+            value,
+        } => format!("{replica}.{f} = {value}"),
+        Expectation::Equals {
+            replica,
+            field: None,
+            value,
+        } => format!("{replica} = {value}"),
         Expectation::Refused(command) => format!("'{command}' is refused"),
     }
 }

@@ -13,7 +13,11 @@ fn table(style: &str) -> Table {
 
 /// Every field of each replica (or one), as a table: a column per replica, a row per field.
 pub fn state_table(view: &LabView, only: Option<&str>) -> String {
-    let shown: Vec<_> = view.replicas.iter().filter(|r| only.is_none_or(|n| r.name == n)).collect();
+    let shown: Vec<_> = view
+        .replicas
+        .iter()
+        .filter(|r| only.is_none_or(|n| r.name == n))
+        .collect();
     let mut t = table(presets::UTF8_FULL_CONDENSED);
     let mut header = vec![view.title.to_string()];
     header.extend(shown.iter().map(|r| r.name.clone()));
@@ -21,10 +25,18 @@ pub fn state_table(view: &LabView, only: Option<&str>) -> String {
     let mut value = vec!["value".to_string()];
     value.extend(shown.iter().map(|r| r.visible.to_string()));
     t.add_row(value);
-    let names: Vec<&str> = shown.first().map(|r| r.fields.iter().map(|f| f.name).collect()).unwrap_or_default();
+    let names: Vec<&str> = shown
+        .first()
+        .map(|r| r.fields.iter().map(|f| f.name).collect())
+        .unwrap_or_default();
     for (k, name) in names.iter().enumerate() {
         let mut row = vec![name.to_string()];
-        row.extend(shown.iter().map(|r| r.fields.get(k).map(|f| f.value.to_string()).unwrap_or_default()));
+        row.extend(shown.iter().map(|r| {
+            r.fields
+                .get(k)
+                .map(|f| f.value.to_string())
+                .unwrap_or_default()
+        }));
         t.add_row(row);
     }
     let mut out = t.to_string();
@@ -40,33 +52,52 @@ pub fn network_line(view: &LabView) -> String {
         out.push_str(&format!("\npartition: {}", sides.join(" | ")));
     }
     for m in &view.wire {
-        let held = if m.deliverable { "" } else { " (held by the partition)" };
-        out.push_str(&format!("\nin flight {}: {} → {} carrying {}{held}", m.number, m.from, m.to, m.carries));
+        let held = if m.deliverable {
+            ""
+        } else {
+            " (held by the partition)"
+        };
+        out.push_str(&format!(
+            "\nin flight {}: {} → {} carrying {}{held}",
+            m.number, m.from, m.to, m.carries
+        ));
     }
     out
 }
 
 /// `lookup x`: true or false per replica.
 pub fn lookup(lab: &Lab, elem: &Elem, only: Option<&str>) -> String {
-    let answers = each(lab, only, |r| format!("{}: {}", r.name, r.set.contains(elem)));
+    let answers = each(lab, only, |r| {
+        format!("{}: {}", r.name, r.set.contains(elem))
+    });
     answers.join("   ")
 }
 
 /// `explain x`: the core's sentence per replica.
 pub fn explain(lab: &Lab, elem: &Elem, only: Option<&str>) -> String {
-    each(lab, only, |r| format!("on {}, {}", r.name, r.set.explain(elem))).join("\n")
+    each(lab, only, |r| {
+        format!("on {}, {}", r.name, r.set.explain(elem))
+    })
+    .join("\n")
 }
 
 fn each(lab: &Lab, only: Option<&str>, f: impl Fn(&crate::lab::Replica) -> String) -> Vec<String> {
     let replicas = lab.world().replicas.iter();
-    replicas.filter(|r| only.is_none_or(|n| &*r.name == n)).map(f).collect()
+    replicas
+        .filter(|r| only.is_none_or(|n| &*r.name == n))
+        .map(f)
+        .collect()
 }
 
 /// `compare`: every set type's final elements for the same history.
 pub fn compare_table(rows: &[Comparison]) -> String {
     let mut t = table(presets::UTF8_FULL_CONDENSED);
     let mut header = vec!["type".to_string()];
-    header.extend(rows.first().into_iter().flat_map(|c| c.finals.iter().map(|(n, _)| n.clone())));
+    header.extend(
+        rows.first()
+            .into_iter()
+            .flat_map(|c| c.finals.iter().map(|(n, _)| n.clone())),
+    );
     header.extend(["metadata".to_string(), "refused".to_string()]);
     t.set_header(header);
     for c in rows {
@@ -74,7 +105,11 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
         row.push(c.meta_size.to_string());
         let refused: Vec<String> = c.refused.iter().map(|(cmd, _)| cmd.clone()).collect();
-        row.push(if refused.is_empty() { "-".into() } else { refused.join("; ") });
+        row.push(if refused.is_empty() {
+            "-".into()
+        } else {
+            refused.join("; ")
+        });
         t.add_row(row);
     }
     t.to_string()
@@ -88,13 +123,17 @@ pub fn help(command: Option<&str>) -> Result<String, String> {
         for (_, usage, about) in &rows {
             t.add_row(vec![usage.clone(), about.clone()]);
         }
-        return Ok(format!("{t}\nA # starts a comment. help <command> says more about one."));
+        return Ok(format!(
+            "{t}\nA # starts a comment. help <command> says more about one."
+        ));
     };
     match rows.iter().find(|(name, _, _)| name == word) {
         Some((_, usage, about)) => Ok(format!("{usage}\n  {about}")),
         None => {
             let names = rows.iter().map(|(n, _, _)| n.as_str());
-            let hint = super::closest(word, names).map(|w| format!("; did you mean {w}?")).unwrap_or_default();
+            let hint = super::closest(word, names)
+                .map(|w| format!("; did you mean {w}?"))
+                .unwrap_or_default();
             Err(format!("no command '{word}'{hint}"))
         }
     }
@@ -106,16 +145,30 @@ pub fn markdown(lab: &Lab) -> String {
     let labels = world.cell_labels();
     let mut t = table(presets::ASCII_MARKDOWN);
     let mut header = vec!["Step".to_string()];
-    header.extend(world.replicas.iter().map(|r| format!("Replica {} ({labels})", r.name)));
+    header.extend(
+        world
+            .replicas
+            .iter()
+            .map(|r| format!("Replica {} ({labels})", r.name)),
+    );
     header.push("what happened".into());
     t.set_header(header);
-    for Row { step, cells, happened } in lab.table() {
+    for Row {
+        step,
+        cells,
+        happened,
+    } in lab.table()
+    {
         let mut row = vec![step];
         row.extend(cells);
         row.push(happened);
         t.add_row(row);
     }
-    let title = format!("**{}**, replicas {}\n\n", world.kind.title(), world.names().join(", "));
+    let title = format!(
+        "**{}**, replicas {}\n\n",
+        world.kind.title(),
+        world.names().join(", ")
+    );
     title + &t.to_string() + "\n"
 }
 
@@ -125,7 +178,11 @@ pub fn transcript(lab: &Lab, reply: &Reply) -> String {
         Reply::Nothing => String::new(),
         Reply::Changed { applied, .. } => {
             let world = lab.world();
-            let states: Vec<String> = world.replicas.iter().map(|r| format!("{} = {}", r.name, r.set.visible())).collect();
+            let states: Vec<String> = world
+                .replicas
+                .iter()
+                .map(|r| format!("{} = {}", r.name, r.set.visible()))
+                .collect();
             let mut lines = vec![];
             if !applied.changed.is_empty() {
                 lines.push(format!("  {}", states.join("   ")));
@@ -145,5 +202,8 @@ pub fn failure(failure: &Failure) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

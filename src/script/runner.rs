@@ -23,12 +23,23 @@ pub struct RunError {
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}\n  {}", self.file, self.line, self.text.trim(), self.failure)
+        write!(
+            f,
+            "{}:{}: {}\n  {}",
+            self.file,
+            self.line,
+            self.text.trim(),
+            self.failure
+        )
     }
 }
 
 /// Run a script file on a fresh lab. Returns how many expectations passed.
-pub fn run_script(path: &str, options: RunOptions, out: &mut impl Write) -> Result<usize, RunError> {
+pub fn run_script(
+    path: &str,
+    options: RunOptions,
+    out: &mut impl Write,
+) -> Result<usize, RunError> {
     let text = std::fs::read_to_string(path).map_err(|e| RunError {
         file: path.to_string(),
         line: 0,
@@ -39,7 +50,13 @@ pub fn run_script(path: &str, options: RunOptions, out: &mut impl Write) -> Resu
 }
 
 /// Run the lines of `text` (named `file` in messages) on `lab`, writing a transcript to `out`.
-pub fn run_text(file: &str, text: &str, lab: &mut Lab, options: RunOptions, out: &mut impl Write) -> Result<usize, RunError> {
+pub fn run_text(
+    file: &str,
+    text: &str,
+    lab: &mut Lab,
+    options: RunOptions,
+    out: &mut impl Write,
+) -> Result<usize, RunError> {
     let mut passed = 0;
     for (k, line) in text.lines().enumerate() {
         let result = execute(lab, line);
@@ -55,7 +72,12 @@ pub fn run_text(file: &str, text: &str, lab: &mut Lab, options: RunOptions, out:
                 }
             }
             Err(failure) => {
-                return Err(RunError { file: file.to_string(), line: k + 1, text: line.to_string(), failure });
+                return Err(RunError {
+                    file: file.to_string(),
+                    line: k + 1,
+                    text: line.to_string(),
+                    failure,
+                });
             }
         }
     }

@@ -1,1 +1,225 @@
-//! Unit tests of the language: parsing, errors and expectations.
+//! Unit tests of the language: parsing, messages for people, expectations, save and load.
+
+use super::*;
+use crate::lab::Lab;
+
+fn run(lab: &mut Lab, lines: &[&str]) {
+    for line in lines {
+        execute(lab, line).unwrap_or_else(|f| panic!("{line}: {f}"));
+    }
+}
+
+fn err(lab: &mut Lab, line: &str) -> String {
+    execute(lab, line).expect_err("the line fails").to_string()
+}
+
+#[test]
+fn subject_first_and_verb_first_read_the_same() {
+    assert_eq!(parse("A add x @7"), parse("add A x @7"));
+    assert_eq!(parse("A skew -5"), parse("skew A -5"));
+    assert_eq!(parse("   # only a comment"), Ok(None));
+    assert_eq!(
+        parse("A add 'two words'  # comment"),
+        parse("add A \"two words\"")
+    );
+}
+
+#[test]
+fn every_command_prints_back_as_a_line_that_parses_to_it() {
+    let lines = [
+        "new 2pset alice bob",
+        "A add x",
+        "A remove 'a b' @7",
+        "A add x @12:00:05",
+        "A merge B",
+        "sync",
+        "sync A B",
+        "send A B",
+        "deliver",
+        "deliver 2",
+        "deliver all",
+        "duplicate 1",
+        "partition A B | C",
+        "heal",
+        "A skew +10",
+        "A skew -3",
+        "time 12:00:00",
+        "tick 5",
+        "option tiebreak remove-wins",
+        "option clock wall",
+        "step B adds x",
+    ];
+    for line in lines {
+        let Ok(Some(Action::Change(command))) = parse(line) else {
+            panic!("{line} is a change")
+        };
+        assert_eq!(
+            parse(&command.to_string()),
+            Ok(Some(Action::Change(command.clone()))),
+            "{line} → {command}"
+        );
+    }
+}
+
+#[test]
+fn mistakes_get_messages_for_people_and_change_nothing() {
+    let mut lab = Lab::new();
+    run(&mut lab, &["A add x"]);
+    assert_eq!(
+        err(&mut lab, "A ad y"),
+        "unknown command 'ad'; did you mean add? (type help for the list)"
+    );
+    assert_eq!(
+        err(&mut lab, "synk"),
+        "unknown command 'synk'; did you mean sync? (type help for the list)"
+    );
+    assert!(
+        err(&mut lab, "a add y").contains("there is no replica a (replicas: A B); did you mean A?")
+    );
+    assert!(err(&mut lab, "new orst A").contains("did you mean orset?"));
+    assert!(err(&mut lab, "A add x 7").contains("a timestamp starts with @"));
+    assert!(err(&mut lab, "A add 'x").contains("a quote is not closed"));
+    assert!(
+        err(&mut lab, "merge A").contains("usage: <R> merge <S>"),
+        "{}",
+        err(&mut lab, "merge A")
+    );
+    assert!(err(&mut lab, "time 25:00:00").contains("not a time of day"));
+    assert!(err(&mut lab, "option tiebreak maybe").contains("add-wins or remove-wins"));
+    assert_eq!(
+        lab.history().len(),
+        2,
+        "the add, and the refused `a add y` marked; unreadable lines are not logged"
+    );
+    assert_eq!(
+        lab.world()
+            .replica("A")
+            .map(|r| r.set.visible().to_string()),
+        Ok("{x}".into())
+    );
+}
+
+#[test]
+fn expectations_report_what_was_expected_and_found() {
+    let mut lab = Lab::new();
+    run(
+        &mut lab,
+        &[
+            "new 2pset A B",
+            "A add x",
+            "A remove x",
+            "expect A.removed = {x}",
+            "expect A lacks x",
+            "expect diverged",
+        ],
+    );
+    assert_eq!(
+        err(&mut lab, "expect A = {x}"),
+        "expected A = {x}, found A = {}"
+    );
+    assert_eq!(
+        err(&mut lab, "expect A.added = {y}"),
+        "expected A.added = {y}, found A.added = {x}"
+    );
+    assert!(
+        err(&mut lab, "expect A.live = {}")
+            .contains("2P-Set has no field live (fields: added, removed, map)")
+    );
+    assert!(err(&mut lab, "expect converged").contains("found diverged (A = {}, B = {})"));
+    run(
+        &mut lab,
+        &["expect refused B remove x", "expect A.map = {x: true}"],
+    );
+    assert_eq!(
+        err(&mut lab, "expect refused A add y"),
+        "expected 'A add y' to be refused, found it was accepted"
+    );
+}
+
+#[test]
+fn help_comes_from_the_command_table() {
+    let Ok(Reply::Text(all)) = execute(&mut Lab::new(), "help") else {
+        panic!("help answers")
+    };
+    for word in command_words() {
+        assert!(all.contains(&word), "help lists {word}");
+    }
+    let Ok(Reply::Text(one)) = execute(&mut Lab::new(), "help merge") else {
+        panic!("help merge answers")
+    };
+    assert!(one.starts_with("<R> merge <S>"), "{one}");
+    assert_eq!(
+        err(&mut Lab::new(), "help mrge"),
+        "no command 'mrge'; did you mean merge?"
+    );
+}
+
+#[test]
+fn save_then_load_gives_back_the_same_lab_and_its_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.json");
+    let path = path.to_str().unwrap();
+    let mut lab = Lab::new();
+    run(
+        &mut lab,
+        &[
+            "new lww A B",
+            "A add x @3",
+            "A remove 'y z' @4",
+            "sync",
+            "option tiebreak remove-wins",
+            "undo",
+        ],
+    );
+    run(&mut lab, &[&format!("save {path}")]);
+    let mut loaded = Lab::new();
+    run(&mut loaded, &[&format!("load {path}")]);
+    assert_eq!(loaded.view(), lab.view());
+    assert_eq!(loaded.position(), lab.position());
+    run(&mut loaded, &["redo", "expect A.removes = {y z: 4}"]);
+}
+
+#[test]
+fn a_corrupt_truncated_or_foreign_file_is_refused_and_the_lab_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lab = Lab::new();
+    run(&mut lab, &["A add keep"]);
+    let good = dir.path().join("good.json");
+    run(&mut lab, &[&format!("save {}", good.display())]);
+    let text = std::fs::read_to_string(&good).unwrap();
+    let cases = [
+        (
+            "truncated",
+            text[..text.len() / 2].to_string(),
+            "not a saved session",
+        ),
+        (
+            "garbage",
+            "\u{0}\u{1}nonsense".to_string(),
+            "not a saved session",
+        ),
+        (
+            "version",
+            text.replace("\"version\": 1", "\"version\": 9"),
+            "version 9",
+        ),
+        (
+            "format",
+            text.replace("crdt-lab session", "something else"),
+            "its format is 'something else'",
+        ),
+        (
+            "command",
+            text.replace("A add keep", "A frobnicate"),
+            "command 1 ('A frobnicate')",
+        ),
+    ];
+    for (name, body, why) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let message = err(&mut lab, &format!("load {}", path.display()));
+        assert!(message.contains(why), "{name}: {message}");
+        assert_eq!(lab.history().len(), 1, "{name}: the lab is untouched");
+    }
+    assert!(err(&mut lab, "load /no/such/file.json").contains("cannot load"));
+}
