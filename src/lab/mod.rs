@@ -125,16 +125,21 @@ impl Lab {
 
     /// Put the lab at `position` in its log: the nearest snapshot, then a replay of at most
     /// `SNAPSHOT_EVERY` entries.
+    /// Moving forward by less than a snapshot's span replays from where the lab is.
     pub fn goto(&mut self, position: usize) {
         let position = position.min(self.log.len());
         let k = (position / SNAPSHOT_EVERY).min(self.snapshots.len().saturating_sub(1));
-        let mut world = self.snapshots.get(k).cloned().unwrap_or_default();
-        for entry in &self.log[k * SNAPSHOT_EVERY..position] {
+        let from = if position >= self.cursor && position - self.cursor <= SNAPSHOT_EVERY {
+            self.cursor
+        } else {
+            self.world = self.snapshots.get(k).cloned().unwrap_or_default();
+            k * SNAPSHOT_EVERY
+        };
+        for entry in &self.log[from..position] {
             if entry.refused.is_none() {
-                let _ = world.apply(&entry.command);
+                let _ = self.world.apply(&entry.command);
             }
         }
-        self.world = world;
         self.cursor = position;
     }
 
