@@ -4,5 +4,7 @@
 
 pub mod crdt;
 pub mod lab;
+pub mod lesson;
 pub mod script;
+pub mod plain;
 pub mod repl;
