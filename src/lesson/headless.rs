@@ -55,7 +55,7 @@ pub fn play_headless(
                 answered.right + 1,
                 q.choices[answered.right]
             ));
-            print(&format!("{}", answered.explanation));
+            print(&answered.explanation);
             summary.questions += 1;
         }
     }

@@ -182,6 +182,7 @@ impl Player {
     }
 
     /// Enter the next step and run its block. Refused while a question waits, or at the end.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<StepReport, PlayError> {
         if let Some(q) = self.question() {
             return Err(PlayError::QuestionPending {
