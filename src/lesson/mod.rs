@@ -79,10 +79,61 @@ impl Lesson {
 }
 
 /// The shipped lessons, in curriculum order: (file stem, text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "gset-apple-banana",
-    include_str!("../../lessons/gset-apple-banana.md"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "gset-apple-banana",
+        include_str!("../../lessons/gset-apple-banana.md"),
+    ),
+    (
+        "naive-zombie",
+        include_str!("../../lessons/naive-zombie.md"),
+    ),
+    (
+        "2pset-remove-wins",
+        include_str!("../../lessons/2pset-remove-wins.md"),
+    ),
+    (
+        "2pset-bob-never-returns",
+        include_str!("../../lessons/2pset-bob-never-returns.md"),
+    ),
+    (
+        "2pset-lattice",
+        include_str!("../../lessons/2pset-lattice.md"),
+    ),
+    (
+        "lww-clock-decides",
+        include_str!("../../lessons/lww-clock-decides.md"),
+    ),
+    (
+        "lww-tiebreak",
+        include_str!("../../lessons/lww-tiebreak.md"),
+    ),
+    (
+        "lww-clock-skew",
+        include_str!("../../lessons/lww-clock-skew.md"),
+    ),
+    (
+        "orset-add-wins",
+        include_str!("../../lessons/orset-add-wins.md"),
+    ),
+    ("orset-readd", include_str!("../../lessons/orset-readd.md")),
+    (
+        "one-story-four-answers",
+        include_str!("../../lessons/one-story-four-answers.md"),
+    ),
+    (
+        "orswot-no-tombstones",
+        include_str!("../../lessons/orswot-no-tombstones.md"),
+    ),
+    (
+        "pnset-negative",
+        include_str!("../../lessons/pnset-negative.md"),
+    ),
+    (
+        "partitions-in-flight",
+        include_str!("../../lessons/partitions-in-flight.md"),
+    ),
+];
 
 /// The lessons that ship inside the binary, in curriculum order.
 pub fn builtin() -> Vec<Lesson> {
