@@ -30,6 +30,9 @@ pub fn play_headless(
     let mut summary = Summary::default();
     let setup = player.setup().clone();
     summary.expectations += report(&mut print, lesson, &lesson.setup, &setup)?;
+    if !lesson.setup.is_empty() {
+        print(&render::state_table(&player.lab().view(), None));
+    }
     while !player.at_end() {
         let report_of_step = player.next().map_err(|e| stuck(lesson, e.to_string()))?;
         let step = &lesson.steps[player.step() - 1];
@@ -41,7 +44,9 @@ pub fn play_headless(
         ));
         print_prose(&mut print, &step.narration);
         summary.expectations += report(&mut print, lesson, &step.commands, &report_of_step)?;
-        print(&render::state_table(&player.lab().view(), None));
+        if !step.commands.is_empty() {
+            print(&render::state_table(&player.lab().view(), None));
+        }
         if let Some(q) = player.question().cloned() {
             print(&format!("\n? {}", q.prompt));
             for (k, choice) in q.choices.iter().enumerate() {
@@ -61,8 +66,10 @@ pub fn play_headless(
     }
     summary.steps = player.step();
     print(&format!(
-        "\npassed: {} steps, {} expectations, {} questions",
-        summary.steps, summary.expectations, summary.questions
+        "\npassed: {}, {}, {} answered",
+        count(summary.steps, "step"),
+        count(summary.expectations, "expectation"),
+        count(summary.questions, "question")
     ));
     Ok(summary)
 }
@@ -130,5 +137,14 @@ fn stuck(lesson: &Lesson, why: String) -> RunError {
         line: 0,
         text: String::new(),
         failure: Failure::Unreadable(why),
+    }
+}
+
+/// `1 step`, `2 steps`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
