@@ -99,12 +99,9 @@ impl<W: Write> Face<'_, W> {
 
     fn title_page(&mut self, player: &Player) {
         let l = player.lesson();
-        self.say(&format!(
-            "Lesson: {} ({} steps, {} questions)\n",
-            l.title,
-            l.steps.len(),
-            l.question_count()
-        ));
+        let steps = lesson::count(l.steps.len(), "step");
+        let questions = lesson::count(l.question_count(), "question");
+        self.say(&format!("Lesson: {} ({steps}, {questions})\n", l.title));
         if !l.intro.is_empty() {
             self.say(&format!("{}\n", l.intro));
         }

@@ -141,7 +141,7 @@ fn stuck(lesson: &Lesson, why: String) -> RunError {
 }
 
 /// `1 step`, `2 steps`.
-fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
