@@ -178,9 +178,9 @@ fn going_back_and_forward_again_lands_where_going_straight_does() {
                 lesson.name
             );
         }
-        for n in 1..=last {
+        for (n, want) in states.iter().enumerate().skip(1) {
             forward(&mut p);
-            assert_eq!(state(&p), states[n], "{} up again to step {n}", lesson.name);
+            assert_eq!(&state(&p), want, "{} up again to step {n}", lesson.name);
         }
         for n in [last, 0, last / 2, last] {
             p.goto(n).expect("a jump");
