@@ -155,7 +155,9 @@ impl<W: Write> Face<'_, W> {
     }
 
     fn answer(&mut self, player: &mut Player, number: usize) {
-        let choice = number.checked_sub(1).unwrap_or(usize::MAX);
+        let Some(choice) = number.checked_sub(1) else {
+            return self.say("Choices are numbered from 1.");
+        };
         match player.answer(choice) {
             Ok(a) if a.correct => {
                 self.say(&format!(
