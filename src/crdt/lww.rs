@@ -146,7 +146,9 @@ impl SetCrdt for Lww {
                 At(r),
                 self.tiebreak.word()
             ),
-            (Some(a), Some(r)) if a > r => format!("its add {} is newer than its remove {}", At(a), At(r)),
+            (Some(a), Some(r)) if a > r => {
+                format!("its add {} is newer than its remove {}", At(a), At(r))
+            }
             (Some(a), Some(r)) => format!("its remove {} is newer than its add {}", At(r), At(a)),
         };
         format!("{elem} is {is}: {why}")
@@ -259,6 +261,9 @@ mod tests {
         remove_at(&mut a, "x", Stamp::lamport(1, &"A".into()));
         add_at(&mut b, "x", Stamp::lamport(2, &"B".into()));
         sync(&mut a, &mut b);
-        assert_eq!(a.explain(&e("x")), "x is present: its add 2@B is newer than its remove 1@A");
+        assert_eq!(
+            a.explain(&e("x")),
+            "x is present: its add 2@B is newer than its remove 1@A"
+        );
     }
 }
