@@ -1,5 +1,6 @@
-//! Headless playback (`crdt-lab run lesson.md`): every step's narration, commands and the state
-//! after it, each question answered with its marked choice. The first failure stops the lesson.
+//! Headless playback (`crdt-lab run lesson.md`): every step's narration and commands, the state
+//! after each step that ran commands, and each question answered with its marked choice. The
+//! first failure (a refused command or a failed expectation) stops the lesson with file:line.
 
 use super::{Lesson, Player, StepReport};
 use crate::script::{Failure, Reply, RunError, RunOptions, render};
