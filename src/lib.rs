@@ -4,5 +4,7 @@
 
 pub mod crdt;
 pub mod lab;
+pub mod lesson;
+pub mod plain;
 pub mod repl;
 pub mod script;
