@@ -5,7 +5,9 @@
 use super::expect::Expectation;
 use crate::crdt::{Edit, Elem, Kind, Stamp, TieBreak};
 use crate::lab::{ClockMode, Command, Setting, Which};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser};
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
 /// The commands of crdt-lab, one per line. `#` starts a comment.
 #[derive(Parser, Debug)]
@@ -164,10 +166,29 @@ const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
 
 /// Every command word, in table order.
 pub fn command_words() -> Vec<String> {
-    Line::command()
-        .get_subcommands()
-        .map(|c| c.get_name().to_string())
-        .collect()
+    words_table().to_vec()
+}
+
+fn words_table() -> &'static [String] {
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        Line::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect()
+    })
+}
+
+thread_local! {
+    /// The grammar, built once per thread: building clap's command tree costs more than parsing a line.
+    static GRAMMAR: RefCell<clap::Command> = RefCell::new(Line::command());
+}
+
+fn parse_words(words: &[String]) -> Result<Line, clap::Error> {
+    GRAMMAR.with(|grammar| {
+        let matches = grammar.borrow_mut().try_get_matches_from_mut(words)?;
+        Line::from_arg_matches(&matches)
+    })
 }
 
 /// Each command's usage and one-line description, from the command table.
@@ -184,7 +205,7 @@ pub fn command_table() -> Vec<(String, String, String)> {
 }
 
 pub fn is_command_word(word: &str) -> bool {
-    command_words().iter().any(|w| w.eq_ignore_ascii_case(word))
+    words_table().iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Split a line into words, dropping a `#` comment. `None` for a line with unbalanced quotes.
@@ -220,7 +241,7 @@ pub fn parse(line: &str) -> Result<Option<Action>, String> {
         Some(second) if !is_command_word(&words[0]) => second,
         _ => &words[0],
     };
-    let parsed = Line::try_parse_from(&words).map_err(|e| clap_message(verb, &e))?;
+    let parsed = parse_words(&words).map_err(|e| clap_message(verb, &e))?;
     action(parsed).map(Some)
 }
 
