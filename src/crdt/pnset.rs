@@ -119,16 +119,11 @@ impl SetCrdt for PnSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        self.counts = super::join(&self.counts, &other.counts, |_, x, y| {
-            let (x, y) = (
-                x.cloned().unwrap_or_default(),
-                y.cloned().unwrap_or_default(),
-            );
-            Some(super::join(&x, &y, |_, a, b| {
-                let (a, b) = (
-                    a.copied().unwrap_or_default(),
-                    b.copied().unwrap_or_default(),
-                );
+        let counts = std::mem::take(&mut self.counts);
+        self.counts = super::join(counts, &other.counts, |_, x, y| {
+            let (x, empty) = (x.unwrap_or_default(), BTreeMap::new());
+            Some(super::join(x, y.unwrap_or(&empty), |_, a, b| {
+                let (a, b) = (a.unwrap_or_default(), b.copied().unwrap_or_default());
                 Some(Counts {
                     adds: a.adds.max(b.adds),
                     removes: a.removes.max(b.removes),
