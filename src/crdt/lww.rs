@@ -51,9 +51,11 @@ fn keep_max(map: &mut BTreeMap<Elem, Stamp>, elem: Elem, stamp: Stamp) {
     }
 }
 
-fn max_map(mine: &BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) -> BTreeMap<Elem, Stamp> {
-    super::join(mine, theirs, |_, x, y| {
-        x.into_iter().chain(y).max().cloned()
+/// Keep the later stamp per element; on a tie, theirs (as `Iterator::max` would).
+fn max_map(mine: BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) -> BTreeMap<Elem, Stamp> {
+    super::join(mine, theirs, |_, x, y| match (x, y) {
+        (Some(x), Some(y)) if x > *y => Some(x),
+        (x, y) => y.cloned().or(x),
     })
 }
 
@@ -102,8 +104,8 @@ impl SetCrdt for Lww {
     }
 
     fn merge(&mut self, other: &Self) {
-        self.adds = max_map(&self.adds, &other.adds);
-        self.removes = max_map(&self.removes, &other.removes);
+        self.adds = max_map(std::mem::take(&mut self.adds), &other.adds);
+        self.removes = max_map(std::mem::take(&mut self.removes), &other.removes);
     }
 
     fn contains(&self, elem: &Elem) -> bool {

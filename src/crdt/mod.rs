@@ -462,14 +462,15 @@ mod tests {
 
 /// Walk two sorted maps together and build a new one: `f` sees each key with its value on
 /// either side and returns the merged value, or `None` to leave the key out. Linear time.
+/// My keys and values are moved, not cloned, so `f` can change my value in place.
 pub(crate) fn join<K: Ord + Clone, V>(
-    mine: &BTreeMap<K, V>,
+    mine: BTreeMap<K, V>,
     theirs: &BTreeMap<K, V>,
-    mut f: impl FnMut(&K, Option<&V>, Option<&V>) -> Option<V>,
+    mut f: impl FnMut(&K, Option<V>, Option<&V>) -> Option<V>,
 ) -> BTreeMap<K, V> {
     use std::cmp::Ordering::{Equal, Greater, Less};
     let mut out: Vec<(K, V)> = Vec::with_capacity(mine.len().max(theirs.len()));
-    let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
+    let (mut a, mut b) = (mine.into_iter().peekable(), theirs.iter().peekable());
     loop {
         let order = match (a.peek(), b.peek()) {
             (None, None) => break,
@@ -483,7 +484,7 @@ pub(crate) fn join<K: Ord + Clone, V>(
                 None => break,
             },
             Greater => match b.next() {
-                Some((k, w)) => (k, None, Some(w)),
+                Some((k, w)) => (k.clone(), None, Some(w)),
                 None => break,
             },
             Equal => match (a.next(), b.next()) {
@@ -491,8 +492,8 @@ pub(crate) fn join<K: Ord + Clone, V>(
                 _ => break,
             },
         };
-        if let Some(v) = f(key, x, y) {
-            out.push((key.clone(), v));
+        if let Some(v) = f(&key, x, y) {
+            out.push((key, v));
         }
     }
     out.into_iter().collect()

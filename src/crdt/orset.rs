@@ -90,18 +90,19 @@ impl SetCrdt for OrSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        self.tombstones = super::join(&self.tombstones, &other.tombstones, |_, x, y| {
-            let mut all = x.cloned().unwrap_or_default();
+        let tombstones = std::mem::take(&mut self.tombstones);
+        self.tombstones = super::join(tombstones, &other.tombstones, |_, x, y| {
+            let mut all = x.unwrap_or_default();
             all.extend(y.into_iter().flatten().cloned());
             Some(all)
         });
-        let dead = &self.tombstones;
-        self.live = super::join(&self.live, &other.live, |e, x, y| {
-            let all = x.into_iter().chain(y).flatten();
-            let alive: BTreeSet<Tag> = all
-                .filter(|t| !tags_of(dead, e).any(|d| d == *t))
-                .cloned()
-                .collect();
+        let (dead, live) = (&self.tombstones, std::mem::take(&mut self.live));
+        self.live = super::join(live, &other.live, |e, x, y| {
+            let mut alive = x.unwrap_or_default();
+            alive.extend(y.into_iter().flatten().cloned());
+            if let Some(dead) = dead.get(e) {
+                alive.retain(|t| !dead.contains(t));
+            }
             (!alive.is_empty()).then_some(alive)
         });
     }

@@ -111,22 +111,20 @@ impl SetCrdt for Orswot {
 
     fn merge(&mut self, other: &Self) {
         let (my_clock, their_clock) = (&self.clock, &other.clock);
-        self.entries = super::join(&self.entries, &other.entries, |_, mine, theirs| {
-            let (mine, theirs) = (
-                mine.cloned().unwrap_or_default(),
-                theirs.cloned().unwrap_or_default(),
-            );
-            let kept = mine
-                .iter()
-                .filter(|d| theirs.contains(d) || !Self::seen(their_clock, d));
-            let new = theirs
-                .iter()
-                .filter(|d| !mine.contains(d) && !Self::seen(my_clock, d));
-            let dots: BTreeSet<Dot> = kept.chain(new).cloned().collect();
+        let entries = std::mem::take(&mut self.entries);
+        self.entries = super::join(entries, &other.entries, |_, mine, theirs| {
+            let (mut dots, empty) = (mine.unwrap_or_default(), BTreeSet::new());
+            let theirs = theirs.unwrap_or(&empty);
+            // Mine stay unless they saw the dot and dropped it; theirs join unless I did.
+            dots.retain(|d| theirs.contains(d) || !Self::seen(their_clock, d));
+            let new = theirs.iter().filter(|d| !Self::seen(my_clock, d));
+            let new: Vec<Dot> = new.filter(|d| !dots.contains(d)).cloned().collect();
+            dots.extend(new);
             (!dots.is_empty()).then_some(dots)
         });
-        self.clock = super::join(&self.clock, &other.clock, |_, x, y| {
-            x.into_iter().chain(y).max().copied()
+        let clock = std::mem::take(&mut self.clock);
+        self.clock = super::join(clock, &other.clock, |_, x, y| {
+            x.into_iter().chain(y.copied()).max()
         });
     }
 

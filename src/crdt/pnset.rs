@@ -109,6 +109,8 @@ impl SetCrdt for PnSet {
                 let c = self.slot(elem, by);
                 c.adds = c.adds.max(adds);
             }
+            // A noted remove that counts nothing must not leave an empty `+0 -0` row behind.
+            Op::Remove { removes: 0, .. } => {}
             Op::Remove { elem, by, removes } => {
                 let c = self.slot(elem, by);
                 c.removes = c.removes.max(removes);
@@ -117,16 +119,11 @@ impl SetCrdt for PnSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        self.counts = super::join(&self.counts, &other.counts, |_, x, y| {
-            let (x, y) = (
-                x.cloned().unwrap_or_default(),
-                y.cloned().unwrap_or_default(),
-            );
-            Some(super::join(&x, &y, |_, a, b| {
-                let (a, b) = (
-                    a.copied().unwrap_or_default(),
-                    b.copied().unwrap_or_default(),
-                );
+        let counts = std::mem::take(&mut self.counts);
+        self.counts = super::join(counts, &other.counts, |_, x, y| {
+            let (x, empty) = (x.unwrap_or_default(), BTreeMap::new());
+            Some(super::join(x, y.unwrap_or(&empty), |_, a, b| {
+                let (a, b) = (a.unwrap_or_default(), b.copied().unwrap_or_default());
                 Some(Counts {
                     adds: a.adds.max(b.adds),
                     removes: a.removes.max(b.removes),
@@ -213,5 +210,17 @@ mod tests {
             a.explain(&e("x")),
             "x is absent: its count is 0 (A +2 -1, B +0 -1), not above 0"
         );
+    }
+
+    /// A remove of an element this replica never counted is a note: the counts stay as they were.
+    #[test]
+    fn removing_an_absent_element_changes_no_count() {
+        let mut a = set::<PnSet>("A");
+        let p = a.prepare(&Edit::Remove(e("x")), &Stamp::default()).unwrap();
+        assert!(p.note.as_deref().unwrap().contains("nothing to remove"));
+        a.apply(p.op);
+        assert_eq!(field(&a, "counts"), "{}");
+        assert_eq!(field(&a, "per_replica"), "{}");
+        assert_eq!(a.meta_size(), 0);
     }
 }
