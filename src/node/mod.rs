@@ -226,7 +226,12 @@ impl Node {
         }
         match serde_json::from_slice::<Incoming>(line) {
             Ok(message) => self.handle(&message, out, log),
-            Err(e) => writeln!(log, "line {}: {}; skipped", self.line_no, unreadable(&e)),
+            Err(e) => writeln!(
+                log,
+                "line {}: {}; skipped",
+                self.line_no,
+                unreadable(line, &e)
+            ),
         }
     }
 
@@ -237,10 +242,6 @@ impl Node {
         log: &mut impl Write,
     ) -> io::Result<()> {
         let body = &message.body;
-        let src = match &message.src {
-            Some(Loose::Str(src)) => Some(src.as_ref()),
-            _ => None,
-        };
         let kind = match &body.kind {
             Some(Loose::Str(kind)) => Ok(kind.as_ref()),
             Some(Loose::Int(_)) => Err(Failure::malformed("type must be a string, not an integer")),
@@ -249,47 +250,46 @@ impl Node {
             ))),
             None => Err(Failure::malformed("the body has no type")),
         };
+        let src = match &message.src {
+            Some(Loose::Str(src)) => src.as_ref(),
+            _ => "",
+        };
         match kind {
             Ok(kind) if kind.ends_with("_ok") => return Ok(()),
             Ok("error") => return self.log_error(body, src, log),
+            _ if src.is_empty() => return writeln!(log, "line {}: no src; skipped", self.line_no),
             _ => {}
         }
         let result = match &body.msg_id {
             Some(id) if !id.is_u64() => {
                 Err(Failure::malformed("msg_id must be a non-negative integer"))
             }
-            _ => kind.and_then(|kind| self.serve(kind, body, src.unwrap_or(""), log)),
+            _ => kind.and_then(|kind| self.serve(kind, body, src, log)),
         };
-        match (&body.msg_id, src) {
-            (Some(id), Some(src)) => self.answer(out, message, src, id, result),
-            (Some(_), None) => writeln!(log, "line {}: no src to answer; skipped", self.line_no),
-            (None, _) => match result {
-                Err(failure) => writeln!(
+        match (&body.msg_id, result) {
+            (Some(id), result) => self.answer(out, message, src, id, result),
+            (None, Err(failure)) => {
+                writeln!(
                     log,
                     "line {}: {} (no msg_id, so no answer)",
                     self.line_no, failure.text
-                ),
-                Ok(_) => Ok(()),
-            },
+                )
+            }
+            (None, Ok(_)) => Ok(()),
         }
     }
 
-    fn log_error(
-        &self,
-        body: &wire::Body,
-        src: Option<&str>,
-        log: &mut impl Write,
-    ) -> io::Result<()> {
-        let text = body
-            .text
-            .as_ref()
-            .map(|t| t.to_string())
-            .unwrap_or_default();
+    fn log_error(&self, body: &wire::Body, src: &str, log: &mut impl Write) -> io::Result<()> {
+        let show = |v: &Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => "?".into(),
+        };
+        let (code, text) = (show(&body.code), show(&body.text));
         writeln!(
             log,
-            "line {}: error from {}: {text}",
-            self.line_no,
-            src.unwrap_or("?")
+            "line {}: error {code} from {src}: {text}",
+            self.line_no
         )
     }
 

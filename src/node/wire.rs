@@ -58,6 +58,7 @@ pub struct Body<'a> {
     pub node_id: Option<Loose<'a>>,
     #[serde(borrow)]
     pub node_ids: Option<LooseList<'a>>,
+    pub code: Option<Value>,
     pub text: Option<Value>,
 }
 
@@ -249,9 +250,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for LooseList<'a> {
     }
 }
 
-/// Turn a serde error about a whole line into a short reason for the log.
-pub fn unreadable(err: &serde_json::Error) -> String {
+/// Why a line could not be read as a message, for the log.
+pub fn unreadable(line: &[u8], err: &serde_json::Error) -> String {
+    let object = line.trim_ascii_start().starts_with(b"{");
     match err.classify() {
+        serde_json::error::Category::Data if !object => {
+            "not a message (a message is a JSON object with src, dest and body)".into()
+        }
         serde_json::error::Category::Data => format!("not a message ({err})"),
         _ => format!("not JSON ({err})"),
     }
