@@ -39,7 +39,7 @@ fn assert_well_formed(out: &[u8]) {
         if let Some(id) = body.get("msg_id") {
             assert_eq!(id, &json!(next_id), "{line}");
             assert_eq!(
-                body.keys().last().map(String::as_str),
+                body.keys().next_back().map(String::as_str),
                 Some("msg_id"),
                 "{line}"
             );
