@@ -15,6 +15,7 @@ mod twopset;
 mod view;
 
 pub use gset::GSet;
+pub use gset::Op as GSetOp;
 pub use lww::Lww;
 pub use naive::Naive;
 pub use orset::Op as OrSetOp;

@@ -29,6 +29,9 @@ impl Formatter for PythonFormatter {
         w: &mut W,
         text: &str,
     ) -> io::Result<()> {
+        if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return w.write_all(text.as_bytes());
+        }
         let plain = |c: char| (' '..='~').contains(&c);
         let mut start = 0;
         for (i, c) in text.char_indices().filter(|(_, c)| !plain(*c)) {

@@ -261,7 +261,7 @@ impl Node {
             _ => {}
         }
         let result = match &body.msg_id {
-            Some(id) if !id.is_u64() => {
+            Some(wire::MsgId::Other(_)) => {
                 Err(Failure::malformed("msg_id must be a non-negative integer"))
             }
             _ => kind.and_then(|kind| self.serve(kind, body, src, log)),
@@ -280,7 +280,7 @@ impl Node {
     }
 
     fn log_error(&self, body: &wire::Body, src: &str, log: &mut impl Write) -> io::Result<()> {
-        let show = |v: &Option<serde_json::Value>| match v {
+        let show = |v: &Option<Box<serde_json::Value>>| match v.as_deref() {
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
             None => "?".into(),
@@ -329,7 +329,7 @@ impl Node {
         let Some(Loose::Str(me)) = &body.node_id else {
             return Err(Failure::malformed("init needs node_id: a string"));
         };
-        let node_ids: Vec<&str> = match &body.node_ids {
+        let node_ids: Vec<&str> = match body.node_ids.as_deref() {
             Some(LooseList::List(ids)) => ids.iter().map(|id| match id {
                 Loose::Str(id) => Some(id.as_ref()),
                 _ => None,
@@ -380,7 +380,7 @@ impl Node {
         out: &mut impl Write,
         message: &Incoming,
         dest: &str,
-        msg_id: &serde_json::Value,
+        msg_id: &wire::MsgId,
         result: Result<Reply, Failure>,
     ) -> io::Result<()> {
         let (kind, fields) = match result {
@@ -393,7 +393,7 @@ impl Node {
         let body = Body {
             kind,
             fields,
-            in_reply_to: Some(msg_id.clone()),
+            in_reply_to: Some(msg_id.to_json()),
             msg_id: None,
         };
         match &self.joined {

@@ -35,31 +35,58 @@ pub struct Incoming<'a> {
 }
 
 /// Every body field any node type reads; each is optional, and checked only where it is used.
+/// Fields that only merges and `init` carry are boxed, which keeps the body small to move.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Body<'a> {
     #[serde(rename = "type", borrow)]
     pub kind: Option<Loose<'a>>,
-    pub msg_id: Option<Value>,
+    pub msg_id: Option<MsgId>,
     #[serde(borrow)]
     pub element: Option<Loose<'a>>,
     #[serde(borrow)]
-    pub elements: Option<LooseList<'a>>,
+    pub elements: Option<Box<LooseList<'a>>>,
     #[serde(borrow)]
-    pub add_set: Option<LooseList<'a>>,
+    pub add_set: Option<Box<LooseList<'a>>>,
     #[serde(borrow)]
-    pub remove_set: Option<LooseList<'a>>,
-    pub adds: Option<Value>,
-    pub removes: Option<Value>,
-    pub live: Option<Value>,
-    pub tombstones: Option<Value>,
-    pub entries: Option<Value>,
-    pub clock: Option<Value>,
+    pub remove_set: Option<Box<LooseList<'a>>>,
+    pub adds: Option<Box<Value>>,
+    pub removes: Option<Box<Value>>,
+    pub live: Option<Box<Value>>,
+    pub tombstones: Option<Box<Value>>,
+    pub entries: Option<Box<Value>>,
+    pub clock: Option<Box<Value>>,
     #[serde(borrow)]
     pub node_id: Option<Loose<'a>>,
     #[serde(borrow)]
-    pub node_ids: Option<LooseList<'a>>,
-    pub code: Option<Value>,
-    pub text: Option<Value>,
+    pub node_ids: Option<Box<LooseList<'a>>>,
+    pub code: Option<Box<Value>>,
+    pub text: Option<Box<Value>>,
+}
+
+/// A `msg_id` as received: a proper one, or whatever else was sent (echoed in the error).
+#[derive(Clone, Debug, PartialEq)]
+pub enum MsgId {
+    Id(u64),
+    Other(Box<Value>),
+}
+
+impl MsgId {
+    /// The value to echo as `in_reply_to`.
+    pub fn to_json(&self) -> Value {
+        match self {
+            MsgId::Id(n) => Value::from(*n),
+            MsgId::Other(value) => (**value).clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MsgId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Number(n) if n.is_u64() => Ok(MsgId::Id(n.as_u64().unwrap_or_default())),
+            other => Ok(MsgId::Other(Box::new(other))),
+        }
+    }
 }
 
 /// Why a request cannot be served: a Maelstrom error code and a sentence for the sender.
@@ -121,7 +148,11 @@ pub fn element(body: &Body, request: &str) -> Result<Elem, Failure> {
 }
 
 /// A list field of elements, such as `add_set`.
-pub fn elements(list: &Option<LooseList>, request: &str, name: &str) -> Result<Vec<Elem>, Failure> {
+pub fn elements(
+    list: &Option<Box<LooseList>>,
+    request: &str,
+    name: &str,
+) -> Result<Vec<Elem>, Failure> {
     let bad = |what: &str| {
         Failure::malformed(format!(
             "{request} needs {name}: a list of strings and integers (got {what})"
@@ -129,8 +160,10 @@ pub fn elements(list: &Option<LooseList>, request: &str, name: &str) -> Result<V
     };
     match list {
         None => Err(bad("nothing")),
-        Some(LooseList::Other(what)) => Err(bad(what)),
-        Some(LooseList::List(items)) => items.iter().map(|i| to_elem(i).map_err(bad)).collect(),
+        Some(list) => match &**list {
+            LooseList::Other(what) => Err(bad(what)),
+            LooseList::List(items) => items.iter().map(|i| to_elem(i).map_err(bad)).collect(),
+        },
     }
 }
 
@@ -273,7 +306,7 @@ mod tests {
     #[test]
     fn ill_typed_fields_still_leave_the_msg_id_to_answer() {
         let m = parse(r#"{"src":"c1","body":{"type":"add","msg_id":7,"element":[1,{"a":2}]}}"#);
-        assert_eq!(m.body.msg_id, Some(7.into()));
+        assert_eq!(m.body.msg_id, Some(MsgId::Id(7)));
         let err = element(&m.body, "add").unwrap_err();
         assert_eq!(err.code, 12);
         assert_eq!(
