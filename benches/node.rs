@@ -164,6 +164,12 @@ fn main() {
     println!(
         "node throughput, {requests} requests after init (45% add, 15% remove, 30% read, 10% merge)"
     );
+    if !full {
+        println!(
+            "  (a smoke run under cargo test, in a debug build: it checks that both nodes agree;"
+        );
+        println!("   `cargo bench --bench node` measures)");
+    }
     println!(
         "  crdt-lab node           {:>12.0} requests/s  (median of {runs}: {:.3} s)",
         rate(requests, rust),
