@@ -5,6 +5,7 @@
 pub mod crdt;
 pub mod lab;
 pub mod lesson;
+pub mod node;
 pub mod plain;
 pub mod repl;
 pub mod script;

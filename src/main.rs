@@ -27,6 +27,8 @@ enum Face {
     },
     /// List the lessons that ship with crdt-lab
     Lessons,
+    /// A Maelstrom-protocol node: JSON messages on stdin and stdout, logs on stderr
+    Node(crdt_lab::node::NodeArgs),
     /// Play a lesson, by name, number or path to a .md file
     Play {
         lesson: String,
@@ -52,6 +54,18 @@ fn main() -> ExitCode {
             Err(_) => ExitCode::from(1),
         },
         Some(Face::Play { lesson, plain, .. }) => play(&lesson, plain),
+        Some(Face::Node(args)) => node(&args),
+    }
+}
+
+fn node(args: &crdt_lab::node::NodeArgs) -> ExitCode {
+    let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+    match crdt_lab::node::run(args, input, std::io::stdout().lock(), std::io::stderr()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("crdt-lab node: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

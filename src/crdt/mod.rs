@@ -15,11 +15,15 @@ mod twopset;
 mod view;
 
 pub use gset::GSet;
+pub use gset::Op as GSetOp;
 pub use lww::Lww;
 pub use naive::Naive;
+pub use orset::Op as OrSetOp;
 pub use orset::OrSet;
+pub use orswot::Op as OrswotOp;
 pub use orswot::Orswot;
 pub use pnset::PnSet;
+pub use twopset::Op as TwoPSetOp;
 pub use twopset::TwoPSet;
 pub use view::{Field, Role, Value, normalize};
 

@@ -31,6 +31,29 @@ impl fmt::Display for Op {
     }
 }
 
+impl OrSet {
+    /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
+    /// Empty tag sets are dropped, and the counter resumes after `replica`'s highest tag.
+    pub fn from_fields(
+        replica: &Name,
+        live: BTreeMap<Elem, BTreeSet<Tag>>,
+        tombstones: BTreeMap<Elem, BTreeSet<Tag>>,
+    ) -> OrSet {
+        let keep = |m: BTreeMap<Elem, BTreeSet<Tag>>| -> BTreeMap<Elem, BTreeSet<Tag>> {
+            m.into_iter().filter(|(_, tags)| !tags.is_empty()).collect()
+        };
+        let (live, tombstones) = (keep(live), keep(tombstones));
+        let all = live.values().chain(tombstones.values()).flatten();
+        let counter = all.filter(|t| t.replica == *replica).map(|t| t.n).max();
+        OrSet {
+            me: replica.clone(),
+            counter: counter.unwrap_or(0),
+            live,
+            tombstones,
+        }
+    }
+}
+
 fn tags_of<'a>(map: &'a BTreeMap<Elem, BTreeSet<Tag>>, e: &Elem) -> impl Iterator<Item = &'a Tag> {
     map.get(e).into_iter().flatten()
 }
@@ -185,6 +208,30 @@ mod tests {
         assert_eq!(field(&a, "live"), "{x: {a2}}");
         assert_eq!(field(&a, "tombstones"), "{x: {a1}}");
         assert!(a.contains(&e("x")));
+    }
+
+    #[test]
+    fn a_replica_rebuilt_from_its_fields_merges_like_the_original() {
+        let (mut a, mut b) = (set::<OrSet>("A"), set::<OrSet>("B"));
+        add(&mut a, "x");
+        sync(&mut a, &mut b);
+        add(&mut b, "y");
+        remove(&mut b, "x");
+        let copy = OrSet::from_fields(&"B".into(), b.live.clone(), b.tombstones.clone());
+        assert_eq!(copy, b, "the counter resumes at b1");
+        let mut via_copy = a.clone();
+        via_copy.merge(&copy);
+        a.merge(&b);
+        assert_eq!(via_copy, a);
+        assert_eq!(field(&a, "live"), "{y: {b1}}");
+    }
+
+    #[test]
+    fn empty_tag_sets_received_are_dropped() {
+        let live = BTreeMap::from([(e("x"), BTreeSet::new())]);
+        let s = OrSet::from_fields(&"B".into(), live, BTreeMap::new());
+        assert!(!s.contains(&e("x")));
+        assert_eq!(s.elements(), vec![]);
     }
 
     #[test]

@@ -1,0 +1,130 @@
+//! `crdt-lab node`: the core's set CRDTs as a process speaking the Maelstrom protocol, one JSON
+//! message per line on stdin and stdout, logs on stderr, with gossip of the full state to peers.
+//!
+//! The merge payloads of each `--type` (and the gossip a node sends) are:
+//! - `gset`: `merge` with `elements` (a list), answered by `merge_ok` with `new_count`;
+//! - `2pset`: `merge` with `add_set` and `remove_set` (lists), answered by `merge_ok`;
+//! - `lww`: `merge` with `adds` and `removes`, lists of `[element, time, node]`, answered by `merge_ok`;
+//! - `orset`: `or_set_merge` with `live` and `tombstones`, lists of `[element, [tag, ...]]`;
+//! - `orswot`: `or_set_merge` with `entries` (as `live`) and `clock`, an object `{"n1": 2}`.
+//!
+//! A tag or dot is `"n1:3"`: the node that minted it and that node's counter.
+
+mod handle;
+mod input;
+mod json;
+mod payload;
+mod replica;
+mod wire;
+
+use self::handle::Node;
+use std::io::{self, BufRead, BufWriter, Write};
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+use std::time::Instant;
+
+pub use self::json::PythonFormatter;
+
+/// The set type a node runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NodeType {
+    /// 2P-Set: the course's task (add, remove, read, merge with add_set and remove_set).
+    #[value(name = "2pset")]
+    TwoPSet,
+    /// G-Set: add, read, merge with elements (answered with new_count).
+    Gset,
+    /// LWW-Element-Set with Lamport timestamps: add, remove, read, merge with adds and removes.
+    Lww,
+    /// OR-Set: or_set_add (answered with its tag), or_set_remove, or_set_read, or_set_merge.
+    Orset,
+    /// ORSWOT: the OR-Set's messages, merged with entries and a clock instead of tombstones.
+    Orswot,
+}
+
+impl NodeType {
+    pub fn word(self) -> &'static str {
+        match self {
+            NodeType::TwoPSet => "2pset",
+            NodeType::Gset => "gset",
+            NodeType::Lww => "lww",
+            NodeType::Orset => "orset",
+            NodeType::Orswot => "orswot",
+        }
+    }
+}
+
+/// Whose message format to speak.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// The course's ("Gossiper" track): `read_ok` carries `elements`.
+    #[default]
+    Course,
+    /// Maelstrom's own workloads (`-w g-set`): `read_ok` carries `value`.
+    Maelstrom,
+}
+
+/// Options of `crdt-lab node`.
+#[derive(Clone, Debug, PartialEq, Eq, clap::Args)]
+pub struct NodeArgs {
+    /// The set CRDT this node runs.
+    #[arg(long = "type", value_enum, default_value = "2pset")]
+    pub kind: NodeType,
+    /// The message format: the course's, or Maelstrom's own workloads.
+    #[arg(long, value_enum, default_value = "course")]
+    pub protocol: Protocol,
+    /// How often to gossip the full state to the other nodes, in milliseconds; 0 turns it off.
+    #[arg(long, default_value_t = 1000)]
+    pub gossip_ms: u64,
+}
+
+impl Default for NodeArgs {
+    fn default() -> Self {
+        NodeArgs {
+            kind: NodeType::TwoPSet,
+            protocol: Protocol::Course,
+            gossip_ms: 1000,
+        }
+    }
+}
+
+/// Run a node until end of input: read messages from `input`, answer on `output`, log to `log`.
+/// Output is flushed whenever no more input is waiting, and at the end.
+pub fn run(
+    args: &NodeArgs,
+    input: impl BufRead + Send + 'static,
+    output: impl Write,
+    mut log: impl Write,
+) -> io::Result<()> {
+    let chunks = input::spawn_reader(input)?;
+    let mut out = BufWriter::with_capacity(1 << 16, output);
+    let mut node = Node::new(args);
+    let mut lines = input::Lines::default();
+    loop {
+        node.gossip_if_due(&mut out)?;
+        let chunk = match chunks.try_recv() {
+            Ok(chunk) => chunk,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                out.flush()?;
+                match wait(&chunks, node.next_gossip()) {
+                    Ok(chunk) => chunk,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        };
+        lines.feed(&chunk?, |line| node.handle_line(line, &mut out, &mut log))?;
+    }
+    lines.finish(|line| node.handle_line(line, &mut out, &mut log))?;
+    out.flush()
+}
+
+/// Wait for input, but no later than `deadline`.
+fn wait<T>(
+    rx: &std::sync::mpsc::Receiver<T>,
+    deadline: Option<Instant>,
+) -> Result<T, RecvTimeoutError> {
+    match deadline {
+        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        Some(at) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
+    }
+}
