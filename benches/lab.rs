@@ -54,24 +54,37 @@ fn run_parsed(commands: &[crdt_lab::lab::Command]) -> Lab {
     lab
 }
 
-fn million(c: &mut Criterion) {
-    let mut group = c.benchmark_group("script_1m");
+fn parsed(lines: &[String]) -> Vec<crdt_lab::lab::Command> {
+    let changes = lines.iter().filter_map(|l| match parse(l) {
+        Ok(Some(Action::Change(c))) => Some(c),
+        _ => None,
+    });
+    changes.collect()
+}
+
+/// 1,000,000 commands on the types whose metadata stays bounded; the OR-Set, whose tombstones
+/// grow with every add, at 20,000 beside the ORSWOT at the same length.
+fn scripts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("script");
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
-    for kind in ["orswot", "lww", "2pset", "orset"] {
-        let lines = script(kind, 1_000_000);
-        group.bench_function(format!("{kind}/parse+apply"), |b| {
-            b.iter(|| black_box(run_script(&lines).position()))
-        });
-        let commands: Vec<_> = lines
-            .iter()
-            .filter_map(|l| match parse(l) {
-                Ok(Some(Action::Change(c))) => Some(c),
-                _ => None,
-            })
-            .collect();
-        group.bench_function(format!("{kind}/apply"), |b| {
+        .measurement_time(Duration::from_secs(30));
+    let runs = [
+        ("orswot", 1_000_000, true),
+        ("lww", 1_000_000, false),
+        ("2pset", 1_000_000, false),
+        ("orswot", 20_000, true),
+        ("orset", 20_000, true),
+    ];
+    for (kind, n, through_text) in runs {
+        let lines = script(kind, n);
+        if through_text {
+            group.bench_function(format!("{kind} {n}/parse+apply"), |b| {
+                b.iter(|| black_box(run_script(&lines).position()))
+            });
+        }
+        let commands = parsed(&lines);
+        group.bench_function(format!("{kind} {n}/apply"), |b| {
             b.iter(|| black_box(run_parsed(&commands).position()))
         });
     }
@@ -99,5 +112,5 @@ fn undo(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, million, undo);
+criterion_group!(benches, scripts, undo);
 criterion_main!(benches);

@@ -51,12 +51,21 @@ fn keep_max(map: &mut BTreeMap<Elem, Stamp>, elem: Elem, stamp: Stamp) {
     }
 }
 
-/// Keep the later stamp per element; on a tie, theirs (as `Iterator::max` would).
-fn max_map(mine: BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) -> BTreeMap<Elem, Stamp> {
-    super::join(mine, theirs, |_, x, y| match (x, y) {
-        (Some(x), Some(y)) if x > *y => Some(x),
-        (x, y) => y.cloned().or(x),
-    })
+/// Keep the later stamp per element. Equal stamps written differently (`@43200`, `12:00:00`)
+/// keep the clock style, so the result shown does not depend on the merge order.
+fn max_into(mine: &mut BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) {
+    let later = |a: &Stamp, b: &Stamp| a > b || a == b && a.style > b.style;
+    super::merge_map(
+        mine,
+        theirs,
+        |_, mine, theirs| {
+            if let Some(t) = theirs.filter(|t| later(t, mine)) {
+                *mine = t.clone();
+            }
+            true
+        },
+        |_, t| Some(t.clone()),
+    );
 }
 
 fn stamps(map: &BTreeMap<Elem, Stamp>) -> Value {
@@ -104,8 +113,8 @@ impl SetCrdt for Lww {
     }
 
     fn merge(&mut self, other: &Self) {
-        self.adds = max_map(std::mem::take(&mut self.adds), &other.adds);
-        self.removes = max_map(std::mem::take(&mut self.removes), &other.removes);
+        max_into(&mut self.adds, &other.adds);
+        max_into(&mut self.removes, &other.removes);
     }
 
     fn contains(&self, elem: &Elem) -> bool {

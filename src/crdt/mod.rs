@@ -94,7 +94,7 @@ impl fmt::Display for Tag {
 }
 
 /// How a timestamp is shown: a plain number, or a wall-clock time of day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StampStyle {
     #[default]
     Plain,
@@ -286,32 +286,60 @@ pub(crate) fn tag_list<'a>(tags: impl IntoIterator<Item = &'a Tag>) -> String {
     words.join(", ")
 }
 
-/// Union of two sorted sets, built in one linear pass when both are large.
+/// Union of two sorted sets in place: one linear walk finds what `other` adds, then those are
+/// inserted (or appended in bulk when they are many). Nothing is rebuilt when nothing is new.
 pub(crate) fn union_into<T: Ord + Clone>(mine: &mut BTreeSet<T>, other: &BTreeSet<T>) {
-    if other.len() * 8 < mine.len() || mine.is_empty() && other.len() < 16 {
-        mine.extend(other.iter().cloned());
-        return;
+    let mut theirs = other.iter().peekable();
+    let mut new: Vec<T> = vec![];
+    for x in mine.iter() {
+        while let Some(y) = theirs.next_if(|y| *y < x) {
+            new.push(y.clone());
+        }
+        theirs.next_if(|y| *y == x);
     }
-    let old = std::mem::take(mine);
-    let mut merged: Vec<T> = Vec::with_capacity(old.len() + other.len());
-    let (mut a, mut b) = (old.into_iter().peekable(), other.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.cmp(y) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next().cloned(),
-                std::cmp::Ordering::Equal => {
-                    b.next();
-                    a.next()
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next().cloned(),
-            (None, None) => break,
-        };
-        merged.extend(next);
+    new.extend(theirs.cloned());
+    add_all(mine, new);
+}
+
+fn add_all<T: Ord>(mine: &mut BTreeSet<T>, new: Vec<T>) {
+    if new.len() > mine.len() / 8 {
+        mine.append(&mut new.into_iter().collect());
+    } else {
+        mine.extend(new);
     }
-    *mine = merged.into_iter().collect();
+}
+
+/// Merge `theirs` into `mine` in place with one linear walk. `both` updates a value of mine
+/// (given theirs, if any) and says whether to keep it; `fresh` turns a value only they have into
+/// one of mine, or `None` to skip it. New keys are inserted after the walk.
+pub(crate) fn merge_map<K: Ord + Clone, V>(
+    mine: &mut BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+    mut both: impl FnMut(&K, &mut V, Option<&V>) -> bool,
+    mut fresh: impl FnMut(&K, &V) -> Option<V>,
+) {
+    let mut walk = theirs.iter().peekable();
+    let (mut new, mut dead): (Vec<(K, V)>, Vec<K>) = (vec![], vec![]);
+    for (k, v) in mine.iter_mut() {
+        while let Some((tk, tv)) = walk.next_if(|(tk, _)| *tk < k) {
+            new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
+        }
+        let w = walk.next_if(|(tk, _)| *tk == k).map(|(_, w)| w);
+        if !both(k, v, w) {
+            dead.push(k.clone());
+        }
+    }
+    for (tk, tv) in walk {
+        new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
+    }
+    dead.iter().for_each(|k| {
+        mine.remove(k);
+    });
+    if new.len() > mine.len() / 8 {
+        mine.append(&mut new.into_iter().collect());
+    } else {
+        mine.extend(new);
+    }
 }
 
 macro_rules! registry {
@@ -453,6 +481,22 @@ mod tests {
     }
 
     #[test]
+    fn merge_map_updates_drops_and_adds_in_one_walk() {
+        let mut mine: BTreeMap<u32, u32> = [(1, 10), (3, 30), (5, 50)].into();
+        let theirs: BTreeMap<u32, u32> = [(0, 1), (3, 33), (4, 4), (9, 0)].into();
+        merge_map(
+            &mut mine,
+            &theirs,
+            |k, v, w| {
+                *v = (*v).max(w.copied().unwrap_or(0));
+                *k != 5
+            },
+            |_, w| (*w > 0).then_some(*w),
+        );
+        assert_eq!(mine, [(0, 1), (1, 10), (3, 33), (4, 4)].into());
+    }
+
+    #[test]
     fn union_into_matches_btreeset_union_at_every_size() {
         for (n, m) in [(0, 3), (3, 0), (5, 100), (100, 5), (1000, 1000)] {
             let mut a: BTreeSet<u32> = (0..n).map(|i| i * 3).collect();
@@ -462,45 +506,6 @@ mod tests {
             assert_eq!(a, want);
         }
     }
-}
-
-/// Walk two sorted maps together and build a new one: `f` sees each key with its value on
-/// either side and returns the merged value, or `None` to leave the key out. Linear time.
-/// My keys and values are moved, not cloned, so `f` can change my value in place.
-pub(crate) fn join<K: Ord + Clone, V>(
-    mine: BTreeMap<K, V>,
-    theirs: &BTreeMap<K, V>,
-    mut f: impl FnMut(&K, Option<V>, Option<&V>) -> Option<V>,
-) -> BTreeMap<K, V> {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    let mut out: Vec<(K, V)> = Vec::with_capacity(mine.len().max(theirs.len()));
-    let (mut a, mut b) = (mine.into_iter().peekable(), theirs.iter().peekable());
-    loop {
-        let order = match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(_), None) => Less,
-            (None, Some(_)) => Greater,
-            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
-        };
-        let (key, x, y) = match order {
-            Less => match a.next() {
-                Some((k, v)) => (k, Some(v), None),
-                None => break,
-            },
-            Greater => match b.next() {
-                Some((k, w)) => (k.clone(), None, Some(w)),
-                None => break,
-            },
-            Equal => match (a.next(), b.next()) {
-                (Some((k, v)), Some((_, w))) => (k, Some(v), Some(w)),
-                _ => break,
-            },
-        };
-        if let Some(v) = f(&key, x, y) {
-            out.push((key, v));
-        }
-    }
-    out.into_iter().collect()
 }
 
 /// Helpers for the unit tests beside each type: replay seed tables in a few words.

@@ -58,6 +58,14 @@ fn tags_of<'a>(map: &'a BTreeMap<Elem, BTreeSet<Tag>>, e: &Elem) -> impl Iterato
     map.get(e).into_iter().flatten()
 }
 
+/// Add their tags to mine (for `merge_map`); always keeps the entry.
+fn union_tags(_: &Elem, mine: &mut BTreeSet<Tag>, theirs: Option<&BTreeSet<Tag>>) -> bool {
+    if let Some(theirs) = theirs {
+        super::union_into(mine, theirs);
+    }
+    true
+}
+
 impl SetCrdt for OrSet {
     type Op = Op;
 
@@ -113,21 +121,28 @@ impl SetCrdt for OrSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        let tombstones = std::mem::take(&mut self.tombstones);
-        self.tombstones = super::join(tombstones, &other.tombstones, |_, x, y| {
-            let mut all = x.unwrap_or_default();
-            all.extend(y.into_iter().flatten().cloned());
-            Some(all)
-        });
-        let (dead, live) = (&self.tombstones, std::mem::take(&mut self.live));
-        self.live = super::join(live, &other.live, |e, x, y| {
-            let mut alive = x.unwrap_or_default();
-            alive.extend(y.into_iter().flatten().cloned());
+        super::merge_map(
+            &mut self.tombstones,
+            &other.tombstones,
+            union_tags,
+            |_, t| Some(t.clone()),
+        );
+        let dead = &self.tombstones;
+        let alive = |e: &Elem, tags: &mut BTreeSet<Tag>| {
             if let Some(dead) = dead.get(e) {
-                alive.retain(|t| !dead.contains(t));
+                tags.retain(|t| !dead.contains(t));
             }
-            (!alive.is_empty()).then_some(alive)
-        });
+            !tags.is_empty()
+        };
+        super::merge_map(
+            &mut self.live,
+            &other.live,
+            |e, mine, theirs| union_tags(e, mine, theirs) && alive(e, mine),
+            |e, theirs| {
+                let mut tags = theirs.clone();
+                alive(e, &mut tags).then_some(tags)
+            },
+        );
     }
 
     fn contains(&self, elem: &Elem) -> bool {

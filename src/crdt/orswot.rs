@@ -131,22 +131,39 @@ impl SetCrdt for Orswot {
     }
 
     fn merge(&mut self, other: &Self) {
-        let (my_clock, their_clock) = (&self.clock, &other.clock);
-        let entries = std::mem::take(&mut self.entries);
-        self.entries = super::join(entries, &other.entries, |_, mine, theirs| {
-            let (mut dots, empty) = (mine.unwrap_or_default(), BTreeSet::new());
-            let theirs = theirs.unwrap_or(&empty);
-            // Mine stay unless they saw the dot and dropped it; theirs join unless I did.
-            dots.retain(|d| theirs.contains(d) || !Self::seen(their_clock, d));
-            let new = theirs.iter().filter(|d| !Self::seen(my_clock, d));
-            let new: Vec<Dot> = new.filter(|d| !dots.contains(d)).cloned().collect();
-            dots.extend(new);
-            (!dots.is_empty()).then_some(dots)
-        });
-        let clock = std::mem::take(&mut self.clock);
-        self.clock = super::join(clock, &other.clock, |_, x, y| {
-            x.into_iter().chain(y.copied()).max()
-        });
+        let Orswot { clock, entries, .. } = self;
+        let unseen = |theirs: &BTreeSet<Dot>, clock: &BTreeMap<Name, u64>| -> Vec<Dot> {
+            theirs
+                .iter()
+                .filter(|d| !Self::seen(clock, d))
+                .cloned()
+                .collect()
+        };
+        super::merge_map(
+            entries,
+            &other.entries,
+            |_, dots, theirs| {
+                // Mine stay unless they saw the dot and dropped it; theirs join unless I did.
+                dots.retain(|d| {
+                    theirs.is_some_and(|t| t.contains(d)) || !Self::seen(&other.clock, d)
+                });
+                dots.extend(theirs.map(|t| unseen(t, clock)).unwrap_or_default());
+                !dots.is_empty()
+            },
+            |_, theirs| {
+                let new: BTreeSet<Dot> = unseen(theirs, clock).into_iter().collect();
+                (!new.is_empty()).then_some(new)
+            },
+        );
+        super::merge_map(
+            clock,
+            &other.clock,
+            |_, n, m| {
+                *n = (*n).max(m.copied().unwrap_or(0));
+                true
+            },
+            |_, m| Some(*m),
+        );
     }
 
     fn contains(&self, elem: &Elem) -> bool {

@@ -119,17 +119,22 @@ impl SetCrdt for PnSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        let counts = std::mem::take(&mut self.counts);
-        self.counts = super::join(counts, &other.counts, |_, x, y| {
-            let (x, empty) = (x.unwrap_or_default(), BTreeMap::new());
-            Some(super::join(x, y.unwrap_or(&empty), |_, a, b| {
-                let (a, b) = (a.unwrap_or_default(), b.copied().unwrap_or_default());
-                Some(Counts {
-                    adds: a.adds.max(b.adds),
-                    removes: a.removes.max(b.removes),
-                })
-            }))
-        });
+        let max_counts = |_: &Name, mine: &mut Counts, theirs: Option<&Counts>| {
+            let theirs = theirs.copied().unwrap_or_default();
+            mine.adds = mine.adds.max(theirs.adds);
+            mine.removes = mine.removes.max(theirs.removes);
+            true
+        };
+        super::merge_map(
+            &mut self.counts,
+            &other.counts,
+            |_, mine, theirs| {
+                let empty = BTreeMap::new();
+                super::merge_map(mine, theirs.unwrap_or(&empty), max_counts, |_, c| Some(*c));
+                true
+            },
+            |_, theirs| Some(theirs.clone()),
+        );
     }
 
     fn contains(&self, elem: &Elem) -> bool {

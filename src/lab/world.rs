@@ -233,14 +233,31 @@ impl World {
         Ok(())
     }
 
+    /// Replica `i` absorbs replica `j`'s state, without copying it.
+    fn absorb_replica(&mut self, i: usize, j: usize) -> Result<(), Refusal> {
+        let (into, from) = match i.cmp(&j) {
+            std::cmp::Ordering::Less => {
+                let (left, right) = self.replicas.split_at_mut(j);
+                (&mut left[i], &right[0])
+            }
+            std::cmp::Ordering::Greater => {
+                let (left, right) = self.replicas.split_at_mut(i);
+                (&mut right[0], &left[j])
+            }
+            std::cmp::Ordering::Equal => return Ok(()),
+        };
+        into.set.merge(&from.set)?;
+        into.lamport = into.lamport.max(from.lamport);
+        Ok(())
+    }
+
     fn merge(&mut self, into: &str, from: &str) -> Result<Applied, Refusal> {
         let (i, j) = (self.find(into)?, self.find(from)?);
         if i == j {
             return refuse(format!("{into} cannot merge with itself"));
         }
         self.check_link(into, from)?;
-        let (state, lamport) = (self.replicas[j].set.clone(), self.replicas[j].lamport);
-        self.absorb(i, &state, lamport)?;
+        self.absorb_replica(i, j)?;
         Ok(Applied::touched(&[&self.replicas[i].name]))
     }
 
@@ -250,30 +267,24 @@ impl World {
             return refuse(format!("{a} cannot sync with itself"));
         }
         self.check_link(a, b)?;
-        let (ri, rj) = (self.replicas[i].clone(), self.replicas[j].clone());
-        self.absorb(i, &rj.set, rj.lamport)?;
-        self.absorb(j, &ri.set, ri.lamport)?;
-        Ok(Applied::touched(&[&ri.name, &rj.name]))
+        // i takes j's state, then j takes the join: the same as both taking the other's old state.
+        self.absorb_replica(i, j)?;
+        self.absorb_replica(j, i)?;
+        Ok(Applied::touched(&[
+            &self.replicas[i].name,
+            &self.replicas[j].name,
+        ]))
     }
 
-    /// Every reachable pair merges until they agree: each group gets the join of its members.
+    /// Every reachable pair merges until they agree: along each group and back again, so the
+    /// last replica holds the join of all and hands it back down the chain.
     fn sync_all(&mut self) -> Result<Applied, Refusal> {
-        let groups: Vec<Vec<usize>> = self.index_groups();
-        for group in &groups {
-            let Some((&first, rest)) = group.split_first() else {
-                continue;
-            };
-            let mut joined = self.replicas[first].set.clone();
-            for &k in rest {
-                joined.merge(&self.replicas[k].set)?;
+        for group in self.index_groups() {
+            for pair in group.windows(2) {
+                self.absorb_replica(pair[1], pair[0])?;
             }
-            let lamport = group
-                .iter()
-                .map(|&k| self.replicas[k].lamport)
-                .max()
-                .unwrap_or(0);
-            for &k in group {
-                self.absorb(k, &joined, lamport)?;
+            for pair in group.windows(2).rev() {
+                self.absorb_replica(pair[0], pair[1])?;
             }
         }
         let names: Vec<&Name> = self.replicas.iter().map(|r| &r.name).collect();
