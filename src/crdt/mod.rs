@@ -173,6 +173,22 @@ pub enum Edit {
     Remove(Elem),
 }
 
+/// The op of the sets whose ops carry only the element (naive, 2P-Set).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ElemOp {
+    Add(Elem),
+    Remove(Elem),
+}
+
+impl fmt::Display for ElemOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ElemOp::Add(e) => write!(f, "add {e}"),
+            ElemOp::Remove(e) => write!(f, "remove {e}"),
+        }
+    }
+}
+
 /// A refusal changes nothing and names the rule that refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {

@@ -3,27 +3,14 @@
 
 use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, set_of};
 use std::collections::BTreeSet;
-use std::fmt;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Naive {
     pub elements: BTreeSet<Elem>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Op {
-    Add(Elem),
-    Remove(Elem),
-}
-
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Op::Add(e) => write!(f, "add {e}"),
-            Op::Remove(e) => write!(f, "remove {e}"),
-        }
-    }
-}
+/// Its ops carry just the element.
+pub use super::ElemOp as Op;
 
 impl SetCrdt for Naive {
     type Op = Op;

@@ -3,7 +3,6 @@
 
 use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value, set_of};
 use std::collections::BTreeSet;
-use std::fmt;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TwoPSet {
@@ -11,20 +10,8 @@ pub struct TwoPSet {
     pub removed: BTreeSet<Elem>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Op {
-    Add(Elem),
-    Remove(Elem),
-}
-
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Op::Add(e) => write!(f, "add {e}"),
-            Op::Remove(e) => write!(f, "remove {e}"),
-        }
-    }
-}
+/// Its ops carry just the element.
+pub use super::ElemOp as Op;
 
 impl SetCrdt for TwoPSet {
     type Op = Op;
