@@ -6,3 +6,4 @@ pub mod crdt;
 pub mod lab;
 pub mod script;
 pub mod repl;
+pub mod tui;

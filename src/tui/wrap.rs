@@ -1,0 +1,261 @@
+//! Word wrapping into a window of lines: pieces of styled text are laid out greedily, breaking only
+//! where a piece allows it, and only the lines inside the window are built. The total line count
+//! is always known, so a panel can say how much is above and below and nothing is cut silently.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use std::borrow::Cow;
+use std::ops::Range;
+
+const SPACES: &str = "                                                                ";
+
+/// The laid-out lines inside the window, and how many lines there are in all.
+#[derive(Debug, Default)]
+pub struct Wrapped<'a> {
+    pub lines: Vec<Line<'a>>,
+    pub total: usize,
+}
+
+struct Piece<'a> {
+    text: Cow<'a, str>,
+    style: Style,
+}
+
+pub struct Wrap<'a> {
+    width: usize,
+    window: Range<usize>,
+    /// The line being filled (counted from 0), and its width so far.
+    line: usize,
+    col: usize,
+    indent: usize,
+    started: bool,
+    word: Vec<Piece<'a>>,
+    word_width: usize,
+    spans: Vec<Span<'a>>,
+    out: Vec<Line<'a>>,
+}
+
+/// The display width of a piece of text.
+pub fn width(text: &str) -> usize {
+    if text.is_ascii() { text.len() } else { Span::raw(text).width() }
+}
+
+impl<'a> Wrap<'a> {
+    pub fn new(width: u16, window: Range<usize>) -> Wrap<'a> {
+        Wrap {
+            width: usize::from(width).max(1),
+            window,
+            line: 0,
+            col: 0,
+            indent: 0,
+            started: false,
+            word: Vec::new(),
+            word_width: 0,
+            spans: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Start a new line of the text; lines it wraps onto start `indent` columns in.
+    pub fn block(&mut self, indent: usize) {
+        self.flush();
+        if self.started {
+            self.newline(0);
+        }
+        self.started = true;
+        self.indent = indent.min(self.width / 2).min(SPACES.len());
+    }
+
+    /// A piece after which a line may break.
+    pub fn push(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
+        self.glue(text, style);
+        self.flush();
+    }
+
+    /// A piece that stays on one line with the next one.
+    pub fn glue(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
+        let text = text.into();
+        if text.is_empty() {
+            return;
+        }
+        self.word_width += width(&text);
+        self.word.push(Piece { text, style });
+    }
+
+    /// Prose: a line may break after any space.
+    pub fn words(&mut self, text: &'a str, style: Style) {
+        let mut rest = text;
+        while let Some(i) = rest.find(' ') {
+            self.push(&rest[..=i], style);
+            rest = &rest[i + 1..];
+        }
+        self.glue(rest, style);
+    }
+
+    fn visible(&self) -> bool {
+        self.window.contains(&self.line)
+    }
+
+    fn newline(&mut self, indent: usize) {
+        if self.visible() {
+            let spans = std::mem::take(&mut self.spans);
+            self.out.push(Line::from(spans));
+        }
+        self.line += 1;
+        self.col = indent;
+        if indent > 0 && self.visible() {
+            self.spans.push(Span::raw(&SPACES[..indent]));
+        }
+    }
+
+    /// Lay out the pieces gathered since the last break.
+    fn flush(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        let trimmed = self.word_width - self.word.last().map_or(0, |p| width(&p.text) - width(p.text.trim_end()));
+        if self.col + trimmed > self.width && self.col > self.indent {
+            self.newline(self.indent);
+        }
+        let word = std::mem::take(&mut self.word);
+        self.word_width = 0;
+        for piece in word {
+            self.place(piece.text, piece.style);
+        }
+    }
+
+    /// Put one piece on the current line, splitting it if it is wider than a whole line.
+    fn place(&mut self, mut text: Cow<'a, str>, style: Style) {
+        while !text.is_empty() {
+            let room = self.width.saturating_sub(self.col);
+            let w = width(&text);
+            if w <= room {
+                self.emit(text, style, w);
+                return;
+            }
+            let core_len = text.trim_end().len();
+            if core_len == 0 {
+                return;
+            }
+            let core_w = width(&text[..core_len]);
+            if core_w <= room {
+                self.emit(slice(&text, 0, core_len), style, core_w);
+                return;
+            }
+            let mut cut = split_at_width(&text, room);
+            if cut == 0 && self.col == 0 {
+                // A character wider than the whole line: show it anyway.
+                cut = text.chars().next().map_or(text.len(), char::len_utf8);
+            }
+            if cut == 0 {
+                if self.col <= self.indent {
+                    // Not even one character fits beside the indent: give up the indent.
+                    self.indent = 0;
+                }
+                self.newline(self.indent);
+                continue;
+            }
+            let head = slice(&text, 0, cut);
+            let w = width(&head);
+            self.emit(head, style, w);
+            text = slice(&text, cut, text.len());
+            self.newline(self.indent);
+        }
+    }
+
+    fn emit(&mut self, text: Cow<'a, str>, style: Style, w: usize) {
+        if self.visible() {
+            self.spans.push(Span::styled(text, style));
+        }
+        self.col += w;
+    }
+
+    pub fn finish(mut self) -> Wrapped<'a> {
+        self.flush();
+        if self.started && self.visible() {
+            let spans = std::mem::take(&mut self.spans);
+            self.out.push(Line::from(spans));
+        }
+        let total = if self.started { self.line + 1 } else { 0 };
+        Wrapped { lines: self.out, total }
+    }
+}
+
+/// Part of a piece of text, borrowed when the text is.
+fn slice<'a>(text: &Cow<'a, str>, from: usize, to: usize) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[from..to]),
+        Cow::Owned(s) => Cow::Owned(s[from..to].to_string()),
+    }
+}
+
+/// The byte index where `text` reaches `room` columns.
+fn split_at_width(text: &str, room: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            return i;
+        }
+        used += w;
+    }
+    text.len()
+}
+
+/// Just the number of lines, with nothing built.
+pub fn count<'a>(width: u16, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
+    let mut wrap = Wrap::new(width, 0..0);
+    fill(&mut wrap);
+    wrap.finish().total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn breaks_only_where_allowed_and_indents_continuations() {
+        let mut wrap = Wrap::new(14, 0..10);
+        wrap.block(6);
+        wrap.glue("live  ", Style::default());
+        for item in ["{a1, ", "b2, ", "c3, ", "d4}"] {
+            wrap.push(item, Style::default());
+        }
+        let out = wrap.finish();
+        assert_eq!(text(&out.lines), ["live  {a1, b2, ", "      c3, d4}"]);
+        assert_eq!(out.total, 2);
+    }
+
+    #[test]
+    fn only_the_window_is_built_but_every_line_is_counted() {
+        let mut wrap = Wrap::new(5, 2..3);
+        for word in ["one ", "two ", "three ", "four"] {
+            wrap.block(0);
+            wrap.push(word, Style::default());
+        }
+        let out = wrap.finish();
+        assert_eq!(text(&out.lines), ["three "]);
+        assert_eq!(out.total, 4);
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_split_not_cut() {
+        let mut wrap = Wrap::new(4, 0..10);
+        wrap.block(0);
+        wrap.push("abcdefghij", Style::default());
+        let out = wrap.finish();
+        assert_eq!(text(&out.lines), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn prose_breaks_at_spaces() {
+        let mut wrap = Wrap::new(10, 0..10);
+        wrap.block(0);
+        wrap.words("the quick brown fox", Style::default());
+        assert_eq!(text(&wrap.finish().lines), ["the quick ", "brown fox"]);
+    }
+}
