@@ -116,6 +116,7 @@ fn fill_compare<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     let t = &app.theme;
     let names: Vec<&str> = app.compare.first().map(|c| c.finals.iter().map(|(n, _)| n.as_str()).collect()).unwrap_or_default();
     let type_w = app.compare.iter().map(|c| width(c.title)).max().unwrap_or(8);
+    let value_w = app.compare.iter().flat_map(|c| c.finals.iter().map(|(_, v)| width(&v.to_string()))).max().unwrap_or(2).min(24);
     wrap.block(0);
     wrap.words("Each type replays the history from a fresh lab. Final visible values:", t.text);
     wrap.block(0);
@@ -126,7 +127,7 @@ fn fill_compare<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         wrap.glue(format!("{}{:<type_w$}  ", if current { "▶" } else { " " }, c.title), style);
         for (k, (name, value)) in c.finals.iter().enumerate() {
             wrap.glue(format!("{} ", names.get(k).copied().unwrap_or(name)), t.label);
-            wrap.push(format!("{value}   "), t.value);
+            wrap.push(format!("{:<value_w$}  ", value.to_string()), t.value);
         }
         wrap.push(format!("metadata {}", c.meta_size), t.dim);
         if c.refused.is_empty() {

@@ -100,10 +100,12 @@ fn row(
         Command::Sync(Some((a, b))) => pair(col(a), col(b)).map(|(a, b)| Mark::Sync { a, b }).into_iter().collect(),
         Command::Sync(None) => groups.iter().map(|g| Mark::Group(g.iter().filter_map(|n| col(n)).collect())).collect(),
         Command::Send { from, to } => pair(col(from), col(to)).map(|(from, to)| Mark::Send { from, to }).into_iter().collect(),
-        Command::Deliver(which) => delivered(*which, wire)
-            .filter_map(|(from, to)| pair(col(from), col(to)))
-            .map(|(from, to)| Mark::Deliver { from, to })
-            .collect(),
+        Command::Deliver(which) => {
+            let pairs: Vec<(&str, &str)> = delivered(*which, wire).collect();
+            let said: Vec<String> = pairs.iter().map(|(from, to)| format!("{from} → {to}")).collect();
+            let marks = pairs.iter().filter_map(|(from, to)| pair(col(from), col(to))).map(|(from, to)| Mark::Deliver { from, to });
+            return Row::Event { number, marks: marks.collect(), text: format!("{text}  ({})", said.join(", ")) };
+        }
         _ => vec![],
     };
     Row::Event { number, marks, text }
@@ -144,13 +146,20 @@ pub fn lines<'a>(timeline: &'a Timeline, theme: &Theme, width: u16, window: std:
     out
 }
 
+/// Replica names over their columns, each centred on its lifeline.
 fn header<'a>(timeline: &Timeline, sp: usize, theme: &Theme) -> Line<'a> {
-    let mut text = String::from("      ");
-    for name in &timeline.replicas {
-        let name: String = name.chars().take(sp.saturating_sub(1)).collect();
-        text.push_str(&format!("{name:^sp$}"));
+    let mut cells = vec![' '; timeline.replicas.len() * sp];
+    for (c, name) in timeline.replicas.iter().enumerate() {
+        let name: Vec<char> = name.chars().take(sp.saturating_sub(1)).collect();
+        let start = (c * sp + sp / 2).saturating_sub(name.len().saturating_sub(1) / 2);
+        for (k, ch) in name.into_iter().enumerate() {
+            if let Some(cell) = cells.get_mut(start + k) {
+                *cell = ch;
+            }
+        }
     }
-    Line::from(Span::styled(text, theme.label))
+    let text: String = cells.into_iter().collect();
+    Line::from(Span::styled(format!("      {text}"), theme.label))
 }
 
 /// One character cell of the graph, with its style.
@@ -249,7 +258,7 @@ mod tests {
     #[test]
     fn a_delivery_is_drawn_from_its_sender_even_when_sent_long_before() {
         let t = build(&lab(&["new orset A B C", "send A C", "B add x", "deliver"]));
-        assert_eq!(t.rows[3], Row::Event { number: 4, marks: vec![Mark::Deliver { from: 0, to: 2 }], text: "deliver".into() });
+        assert_eq!(t.rows[3], Row::Event { number: 4, marks: vec![Mark::Deliver { from: 0, to: 2 }], text: "deliver  (A → C)".into() });
     }
 
     #[test]

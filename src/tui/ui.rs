@@ -7,10 +7,10 @@ use super::keys::bindings_for;
 use super::wrap::{Wrap, Wrapped, count};
 use super::{markdown, overlays, panels};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget};
 
 /// Where everything goes on the lab screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -403,36 +403,48 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
+/// The home screen's text, with the first `upto` entries.
+fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
+    let t = &app.theme;
+    wrap.block(0);
+    wrap.words("Replicas side by side, every internal visible. Choose with ↑ ↓ and open with Enter.", t.text);
+    wrap.block(0);
+    for (k, item) in app.home.iter().enumerate().take(upto) {
+        let chosen = k == app.selected;
+        wrap.block(4);
+        wrap.glue(if chosen { "▶ " } else { "  " }, t.selected);
+        wrap.words(&item.title, if chosen { t.selected } else { t.strong });
+        if item.done {
+            wrap.push("  ✓ done", t.ok);
+        }
+        wrap.block(4);
+        wrap.glue("    ", t.dim);
+        wrap.words(&item.detail, t.dim);
+    }
+}
+
 fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let r = rows(area, &[1, area.height.saturating_sub(2), 1]);
+    let r = rows(area, &[1, area.height.saturating_sub(3), 1, 1]);
     Paragraph::new(" crdt-lab · a terminal lab for set CRDTs").style(t.title).render(r[0], buf);
     let width = r[1].width.clamp(20, 84);
     let box_area = Rect::new(r[1].x + (r[1].width - width) / 2, r[1].y + 1, width, r[1].height.saturating_sub(1));
-    Clear.render(box_area, buf);
     let title = Line::styled(" Lessons and the sandbox ", t.label);
-    let inner = frame(app, box_area, title, buf);
-    let mut lines = vec![
-        Line::styled("Replicas side by side, every internal visible. Choose with ↑ ↓, open with Enter.", t.text),
-        Line::raw(""),
-    ];
-    for (k, item) in app.home.iter().enumerate() {
-        let chosen = k == app.selected;
-        let mark = if chosen { "▶ " } else { "  " };
-        let done = if item.done { "  ✓ done" } else { "" };
-        let style = if chosen { t.selected } else { t.strong };
-        lines.push(Line::from(vec![Span::styled(format!("{mark}{}", item.title), style), Span::styled(done, t.ok)]));
-        lines.push(Line::styled(format!("    {}", item.detail), t.dim));
-    }
-    let selected_line = 2 + app.selected * 2;
+    frame(app, box_area, title, buf);
+    let inner = side_inner(box_area);
     let h = usize::from(inner.height);
-    let offset = (selected_line + 2).saturating_sub(h) as u16;
-    Paragraph::new(lines).scroll((offset, 0)).alignment(Alignment::Left).render(inner, buf);
+    // Keep the chosen entry on screen: count the lines before it.
+    let chosen_line = count(inner.width, |w| fill_home(app, app.selected, w));
+    let offset = (chosen_line + 3).saturating_sub(h);
+    let mut wrap = Wrap::new(inner.width, offset..offset + h);
+    fill_home(app, app.home.len(), &mut wrap);
+    let out = wrap.finish();
+    Paragraph::new(out.lines).render(inner, buf);
+    scroll_marks(app, box_area, offset, h, out.total, buf);
     if let Some(status) = &app.status {
-        let r2 = Rect::new(area.x, area.bottom().saturating_sub(2), area.width, 1);
-        Paragraph::new(Span::styled(format!("  {}", status.text), status_style(app, status.tone))).render(r2, buf);
+        Paragraph::new(Span::styled(format!("  {}", status.text), status_style(app, status.tone))).render(r[2], buf);
     }
-    render_footer(app, r[2], buf);
+    render_footer(app, r[3], buf);
 }
 
 /// How far a replica panel can scroll.

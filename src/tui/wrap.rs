@@ -226,7 +226,7 @@ mod tests {
             wrap.push(item, Style::default());
         }
         let out = wrap.finish();
-        assert_eq!(text(&out.lines), ["live  {a1, b2, ", "      c3, d4}"]);
+        assert_eq!(text(&out.lines), ["live  {a1, b2,", "      c3, d4}"]);
         assert_eq!(out.total, 2);
     }
 
@@ -238,7 +238,7 @@ mod tests {
             wrap.push(word, Style::default());
         }
         let out = wrap.finish();
-        assert_eq!(text(&out.lines), ["three "]);
+        assert_eq!(text(&out.lines), ["three"]);
         assert_eq!(out.total, 4);
     }
 
