@@ -4,6 +4,8 @@
 
 pub mod crdt;
 pub mod lab;
+pub mod lesson;
 pub mod script;
+pub mod plain;
 pub mod repl;
 pub mod tui;

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use crdt_lab::script::{RunOptions, run_script};
 use crdt_lab::tui;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// A terminal lab for learning set CRDTs. With no command, the TUI opens on its home screen.
 #[derive(Parser)]
@@ -41,13 +42,25 @@ enum Face {
     },
     /// Line mode: type commands, see the replicas as tables
     Repl,
-    /// Run .crdt scripts headless and print the transcript; exits 1 on a failed expectation
+    /// Run .crdt scripts or .md lessons headless and print the transcript; exits 1 on a failure
     Run {
         #[arg(required = true)]
         files: Vec<String>,
         /// Print only failures
         #[arg(long)]
         quiet: bool,
+    },
+    /// List the lessons that ship with crdt-lab
+    Lessons,
+    /// Play a lesson, by name, number or path to a .md file
+    Play {
+        lesson: String,
+        /// Line mode, for SSH sessions and screen readers
+        #[arg(long)]
+        plain: bool,
+        /// Advance by itself every SECS seconds (for a classroom screen); pauses on questions
+        #[arg(long, value_name = "SECS")]
+        auto: Option<f64>,
     },
 }
 
@@ -58,6 +71,11 @@ fn main() -> ExitCode {
         Some(Face::Sandbox { kind, replicas }) => exit(tui::run(tui::Start::Sandbox(sandbox_line(kind, replicas)), cli.tui.options())),
         Some(Face::Repl) => ExitCode::from(crdt_lab::repl::run() as u8),
         Some(Face::Run { files, quiet }) => run_files(&files, RunOptions { quiet }),
+        Some(Face::Lessons) => match crdt_lab::plain::list(&mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(1),
+        },
+        Some(Face::Play { lesson, plain, auto }) => play(&lesson, plain, cli.tui.options(), auto),
     }
 }
 
@@ -72,13 +90,59 @@ fn sandbox_line(kind: Option<String>, replicas: Vec<String>) -> Option<String> {
     Some(format!("new {kind} {}", replicas.join(" ")))
 }
 
+/// `play`: the TUI on a lesson, or line mode with `--plain`.
+fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -> ExitCode {
+    let lesson = match crdt_lab::lesson::find(name) {
+        Ok(lesson) => lesson,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !plain {
+        options.auto = match auto.map(Duration::try_from_secs_f64) {
+            None => None,
+            Some(Ok(secs)) if !secs.is_zero() => Some(secs),
+            Some(_) => {
+                eprintln!("--auto takes a number of seconds above 0, like 4 or 2.5");
+                return ExitCode::from(2);
+            }
+        };
+        return exit(tui::run(tui::Start::Lesson(Box::new(lesson)), options));
+    }
+    let code = crdt_lab::plain::play(
+        lesson,
+        std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+    );
+    ExitCode::from(code as u8)
+}
+
 fn run_files(files: &[String], options: RunOptions) -> ExitCode {
     let mut out = std::io::stdout().lock();
     for file in files {
-        if let Err(e) = run_script(file, options, &mut out) {
+        let result = if file.ends_with(".md") {
+            run_lesson(file, options, &mut out)
+        } else {
+            run_script(file, options, &mut out)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        if let Err(e) = result {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     }
     ExitCode::SUCCESS
+}
+
+fn run_lesson(
+    file: &str,
+    options: RunOptions,
+    out: &mut impl std::io::Write,
+) -> Result<(), String> {
+    let lesson = crdt_lab::lesson::find(file)?;
+    crdt_lab::lesson::play_headless(&lesson, options, out)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

@@ -90,7 +90,7 @@ impl Lab {
             self.snapshots.push(World::default());
         }
         self.cursor += 1;
-        if self.cursor % SNAPSHOT_EVERY == 0 && self.snapshots.len() == self.cursor / SNAPSHOT_EVERY {
+        if self.cursor.is_multiple_of(SNAPSHOT_EVERY) && self.snapshots.len() == self.cursor / SNAPSHOT_EVERY {
             self.snapshots.push(self.world.clone());
         }
     }

@@ -73,11 +73,23 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         let mut row = vec![c.title.to_string()];
         row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
         row.push(c.meta_size.to_string());
-        let refused: Vec<String> = c.refused.iter().map(|(cmd, _)| cmd.clone()).collect();
+        let refused = counted(c.refused.iter().map(|(cmd, _)| cmd.as_str()));
         row.push(if refused.is_empty() { "-".into() } else { refused.join("; ") });
         t.add_row(row);
     }
     t.to_string()
+}
+
+/// Each distinct line once, in first-seen order, with a count when it repeats: `A remove x (×3)`.
+fn counted<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: Vec<(&str, usize)> = vec![];
+    for line in lines {
+        match seen.iter_mut().find(|(l, _)| *l == line) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((line, 1)),
+        }
+    }
+    seen.into_iter().map(|(l, n)| if n == 1 { l.to_string() } else { format!("{l} (×{n})") }).collect()
 }
 
 /// `help` lists the commands; `help <command>` explains one.
@@ -145,4 +157,21 @@ pub fn failure(failure: &Failure) -> String {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_counts_a_command_refused_many_times_once() {
+        let mut lab = Lab::new();
+        for line in ["A add x", "A remove x", "A add x", "A remove x", "B add y"] {
+            crate::script::execute(&mut lab, line).expect("accepted on an OR-Set");
+        }
+        let table = compare_table(&lab.compare());
+        let gset = table.lines().find(|l| l.contains("G-Set")).unwrap_or_default();
+        assert!(gset.contains("A remove x (×2)"), "{table}");
+        assert_eq!(counted(["a", "b", "a"].into_iter()), ["a (×2)", "b"]);
+    }
 }

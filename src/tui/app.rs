@@ -9,7 +9,9 @@ use super::theme::Theme;
 use super::timeline::{self, Timeline};
 use super::ui;
 use crate::lab::{Comparison, Lab, LabView};
+use crate::lesson::{Answered, Lesson, PlayError, Player, StepReport};
 use crate::script::{self, Failure, Reply};
+use std::collections::BTreeSet;
 use ratatui::layout::{Position, Rect};
 use std::time::Duration;
 
@@ -118,27 +120,41 @@ pub enum Target {
     Sandbox,
 }
 
-/// The lab being shown.
+/// The lab being shown: a free one, or a lesson's (through its player).
 pub enum Session {
     Sandbox(Lab),
+    Lesson(Box<Player>),
 }
 
 impl Session {
     pub fn lab(&self) -> &Lab {
         match self {
             Session::Sandbox(lab) => lab,
+            Session::Lesson(player) => player.lab(),
         }
     }
 
+    /// A typed line: straight to the lab in the sandbox, an experiment in a lesson.
     fn execute(&mut self, line: &str) -> Result<Reply, Failure> {
         match self {
             Session::Sandbox(lab) => script::execute(lab, line),
+            Session::Lesson(player) => player.experiment(line),
         }
     }
 
     /// The lesson's name, title and (step, steps), if this is a lesson.
     pub fn lesson(&self) -> Option<(&str, &str, usize, usize)> {
-        None
+        match self {
+            Session::Sandbox(_) => None,
+            Session::Lesson(p) => Some((&p.lesson().name, &p.lesson().title, p.step(), p.step_count())),
+        }
+    }
+
+    pub fn player(&self) -> Option<&Player> {
+        match self {
+            Session::Lesson(player) => Some(player),
+            Session::Sandbox(_) => None,
+        }
     }
 }
 
@@ -171,6 +187,15 @@ pub struct App {
     pub compare: Vec<Comparison>,
     pub timeline: Timeline,
     pub table: Vec<(String, String, String)>,
+    /// The answer given to the question on screen, once given.
+    pub answered: Option<(usize, Answered)>,
+    /// The question on screen and its explanation, read from Markdown.
+    pub prompt: Vec<Block>,
+    pub explanation: Vec<Block>,
+    /// What the queries of the step just entered printed (lookup, explain ...), by line.
+    pub step_output: Vec<(String, String)>,
+    /// Lessons played to their last step (saved between runs by the terminal face).
+    pub done: BTreeSet<String>,
 }
 
 /// What the sandbox's side panel says before anything is asked.
@@ -194,10 +219,11 @@ impl App {
         Ok(app)
     }
 
-    /// The home screen, with these lessons and the sandbox.
-    pub fn home(theme: Theme, lessons: Vec<HomeItem>) -> App {
+    /// The home screen: the built-in lessons (marked done from `done`) and the sandbox.
+    pub fn home(theme: Theme, done: BTreeSet<String>) -> App {
         let mut app = App::blank(theme, Session::Sandbox(Lab::new()));
-        app.home = lessons;
+        app.home = crate::lesson::builtin().iter().map(|l| lesson_item(l, &done)).collect();
+        app.done = done;
         app.home.push(HomeItem {
             title: "Sandbox".into(),
             detail: "a free lab: an OR-Set with replicas A and B; type any command".into(),
@@ -235,7 +261,28 @@ impl App {
             compare: vec![],
             timeline: Timeline::default(),
             table: script::command_table(),
+            answered: None,
+            prompt: vec![],
+            explanation: vec![],
+            step_output: vec![],
+            done: BTreeSet::new(),
         }
+    }
+
+    /// A lesson, on its title page.
+    pub fn lesson(theme: Theme, lesson: Lesson) -> App {
+        let mut app = App::blank(theme, Session::Sandbox(Lab::new()));
+        app.open_lesson(lesson);
+        app.from_home = false;
+        app
+    }
+
+    fn open_lesson(&mut self, lesson: Lesson) {
+        let player = Player::new(lesson);
+        let failed = player.setup().failure().map(|(line, result)| failure_text(line, result));
+        self.session = Session::Lesson(Box::new(player));
+        self.enter_lab();
+        self.status = failed.map(|text| Status { tone: Tone::Error, text });
     }
 
     pub fn lab(&self) -> &Lab {
@@ -255,7 +302,14 @@ impl App {
     /// How long to wait for input before a [`Message::Tick`]; `None` blocks until input comes.
     pub fn wait(&self) -> Option<Duration> {
         let auto = self.auto?;
-        (self.mode() == Mode::Lab && self.session.lesson().is_some_and(|(_, _, k, n)| k < n)).then_some(auto)
+        let player = self.session.player()?;
+        let waiting = match self.mode() {
+            Mode::Lab => !player.at_end(),
+            // Paused on a question until someone answers it.
+            Mode::Question => self.answered.is_some(),
+            _ => false,
+        };
+        waiting.then_some(auto)
     }
 
     /// Recompute what drawing reads: the view, what changed, the narration, the scroll offsets.
@@ -271,11 +325,23 @@ impl App {
         if self.overlay == Some(Overlay::Compare) {
             self.compare = self.session.lab().compare();
         }
+        self.explanation = self.answered.as_ref().map(|(_, a)| markdown::parse(&a.explanation)).unwrap_or_default();
     }
 
     fn narration_text(&self) -> String {
         match &self.session {
             Session::Sandbox(_) => SANDBOX_TIPS.to_string(),
+            Session::Lesson(p) if p.step() == 0 => {
+                format!("## {}\n\n{}\n\n*Press → to begin.*", p.title(), p.narration())
+            }
+            Session::Lesson(p) => {
+                let end = if p.at_end() { "\n\n*The last step: q leaves, ← goes back.*" } else { "" };
+                let mut text = format!("## {}. {}{end}\n\n{}", p.step(), p.title(), p.narration());
+                for (line, output) in &self.step_output {
+                    text.push_str(&format!("\n\n**{line}**\n\n```\n{output}\n```"));
+                }
+                text
+            }
         }
     }
 
@@ -389,10 +455,88 @@ impl App {
                 self.session = Session::Sandbox(Lab::new());
                 self.enter_lab();
             }
-            Target::Lesson(name) => {
-                self.status = Some(Status { tone: Tone::Error, text: format!("lesson {name} cannot be opened yet") });
-            }
+            Target::Lesson(name) => match crate::lesson::find(&name) {
+                Ok(lesson) => self.open_lesson(lesson),
+                Err(e) => self.status = Some(Status { tone: Tone::Error, text: e }),
+            },
         }
+        self.from_home = true;
+    }
+
+    /// → in a lesson: ask the step's question if one waits, else enter the next step.
+    fn next_step(&mut self) {
+        let Session::Lesson(player) = &mut self.session else { return };
+        if let Some(question) = player.question() {
+            self.prompt = markdown::parse(&question.prompt);
+            self.answered = None;
+            self.open_overlay(Overlay::Question);
+            return;
+        }
+        let before = self.view.clone();
+        let result = player.next();
+        let name = player.lesson().name.clone();
+        let at_end = player.at_end();
+        self.step_output.clear();
+        self.status = Some(match result {
+            Ok(report) => {
+                self.step_output = outputs(&report);
+                step_status(&report)
+            }
+            Err(e) => Status { tone: Tone::Info, text: e.to_string() },
+        });
+        if at_end {
+            self.done.insert(name.clone());
+            self.home.iter_mut().filter(|i| i.open == Target::Lesson(name.clone())).for_each(|i| i.done = true);
+        }
+        self.after_move(before);
+    }
+
+    /// ← in a lesson.
+    fn previous_step(&mut self) {
+        let Session::Lesson(player) = &mut self.session else { return };
+        let before = self.view.clone();
+        let result = player.back();
+        self.step_output.clear();
+        self.status = match result {
+            Ok(()) => None,
+            Err(e) => Some(Status { tone: Tone::Info, text: e.to_string() }),
+        };
+        self.after_move(before);
+    }
+
+    fn after_move(&mut self, before: LabView) {
+        self.changes = Changes::between(Some(&before), &self.session.lab().view());
+        self.side = Side::Narration;
+        self.side_scroll = 0;
+        self.refresh();
+    }
+
+    fn answer(&mut self, choice: usize) {
+        let Session::Lesson(player) = &mut self.session else { return };
+        if self.answered.as_ref().is_some_and(|(_, a)| a.correct) {
+            return;
+        }
+        match player.answer(choice) {
+            Ok(answered) => {
+                self.answered = Some((choice, answered));
+                self.refresh();
+            }
+            Err(PlayError::NoSuchChoice { .. }) => {}
+            Err(e) => self.status = Some(Status { tone: Tone::Info, text: e.to_string() }),
+        }
+    }
+
+    /// → after answering: the question closes and the next step comes. A wrong first answer
+    /// has already been scored; the right one is given so the lesson can go on.
+    fn go_on(&mut self) {
+        let Some((_, answered)) = self.answered.take() else { return };
+        if let Session::Lesson(player) = &mut self.session
+            && player.question().is_some()
+        {
+            let _ = player.answer(answered.right);
+        }
+        self.overlay = None;
+        self.next_step();
     }
 
     fn enter_lab(&mut self) {
@@ -470,7 +614,7 @@ pub fn update(app: &mut App, message: Message) {
             Mode::Home => home(app, other),
             Mode::Typing => typing(app, other),
             Mode::Overlay => overlay(app, other),
-            Mode::Question => {}
+            Mode::Question => question(app, other),
             Mode::Lab => lab(app, other),
         },
     }
@@ -490,7 +634,10 @@ fn home(app: &mut App, message: Message) {
 }
 
 fn lab(app: &mut App, message: Message) {
+    let lesson = app.session.player().is_some();
     match message {
+        Message::Next | Message::Tick if lesson => app.next_step(),
+        Message::Back if lesson => app.previous_step(),
         Message::Next | Message::Redo => app.run_line("redo"),
         Message::Back | Message::Undo => app.run_line("undo"),
         Message::OpenCommand(prefill) => {
@@ -508,6 +655,18 @@ fn lab(app: &mut App, message: Message) {
         Message::Quit => app.quit_or_back(),
         Message::ScrollPanel(delta) => app.scroll_panel(app.focus, delta),
         Message::ScrollSide(delta) => app.scroll_side(delta),
+        _ => {}
+    }
+}
+
+fn question(app: &mut App, message: Message) {
+    match message {
+        Message::Answer(choice) => app.answer(choice),
+        Message::Next | Message::Tick => app.go_on(),
+        Message::Quit => {
+            app.overlay = None;
+            app.answered = None;
+        }
         _ => {}
     }
 }
@@ -553,4 +712,49 @@ fn typing(app: &mut App, message: Message) {
         }
         _ => {}
     }
+}
+
+fn lesson_item(lesson: &Lesson, done: &BTreeSet<String>) -> HomeItem {
+    let questions = match lesson.question_count() {
+        0 => String::new(),
+        1 => " · 1 question".to_string(),
+        n => format!(" · {n} questions"),
+    };
+    HomeItem {
+        title: lesson.title.clone(),
+        detail: format!("{} steps{questions} · {}", lesson.steps.len(), lesson.name),
+        done: done.contains(&lesson.name),
+        open: Target::Lesson(lesson.name.clone()),
+    }
+}
+
+/// The text each query of a step printed.
+fn outputs(report: &StepReport) -> Vec<(String, String)> {
+    let text = |(line, result): &(String, Result<Reply, Failure>)| match result {
+        Ok(Reply::Text(text)) => Some((line.clone(), text.clone())),
+        _ => None,
+    };
+    report.lines.iter().filter_map(text).collect()
+}
+
+fn failure_text(line: &str, result: &Result<Reply, Failure>) -> String {
+    match result {
+        Err(failure) => format!("✗ the lesson's line '{line}' failed: {failure}"),
+        Ok(_) => format!("✓ {line}"),
+    }
+}
+
+/// What entering a step says: the commands it ran, a failure if one happened, and any
+/// experiments that were rolled back.
+fn step_status(report: &StepReport) -> Status {
+    if let Some((line, result)) = report.failure() {
+        return Status { tone: Tone::Error, text: failure_text(line, result) };
+    }
+    let ran: Vec<&str> = report.lines.iter().filter(|(line, _)| !line.trim_start().starts_with("expect")).map(|(line, _)| line.as_str()).collect();
+    let mut text = if ran.is_empty() { "this step only explains".to_string() } else { format!("ran: {}", ran.join(" · ")) };
+    if !report.rolled_back.is_empty() {
+        text.push_str(&format!("   (your {} experiment(s) were rolled back)", report.rolled_back.len()));
+    }
+    let tone = if report.rolled_back.is_empty() { Tone::Info } else { Tone::Note };
+    Status { tone, text }
 }

@@ -83,7 +83,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
     bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
-    bind(Question, &[Char('1')], "1 … 9", "answer with that choice", "answer", Message::Answer(0)),
+    bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
     bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
     bind(Question, &[Esc, Char('q')], "Esc", "close the question (→ asks it again)", "close", Message::Quit),
     bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up", "", Message::ScrollOverlay(-1)),

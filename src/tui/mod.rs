@@ -180,6 +180,7 @@ pub struct Options {
 /// Which screen the TUI opens on.
 pub enum Start {
     Home,
+    Lesson(Box<crate::lesson::Lesson>),
     /// A sandbox set up by this line of the command language (e.g. `new orset A B C`).
     Sandbox(Option<String>),
 }
@@ -194,7 +195,12 @@ pub fn pick_theme(name: Option<&str>) -> Result<Theme, String> {
 pub fn app_for(start: Start, options: &Options) -> Result<App, String> {
     let theme = pick_theme(options.theme.as_deref())?;
     let mut app = match start {
-        Start::Home => App::home(theme, vec![]),
+        Start::Home => App::home(theme, load_done()),
+        Start::Lesson(lesson) => {
+            let mut app = App::lesson(theme, *lesson);
+            app.done = load_done();
+            app
+        }
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
     app.auto = options.auto;
@@ -240,5 +246,29 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     }
     let exit = drive(&mut terminal, app, &mut events);
     drop(guard);
+    save_done(&app.done);
     exit
+}
+
+/// Where the names of finished lessons are kept between runs.
+fn progress_file() -> Option<std::path::PathBuf> {
+    Some(dirs::data_dir()?.join("crdt-lab").join("lessons-done.txt"))
+}
+
+fn load_done() -> std::collections::BTreeSet<String> {
+    let text = progress_file().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+/// Remember finished lessons; a failure to write only loses the ticks on the home screen.
+fn save_done(done: &std::collections::BTreeSet<String>) {
+    let Some(path) = progress_file() else { return };
+    if done.is_empty() && !path.exists() {
+        return;
+    }
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let text: String = done.iter().map(|name| format!("{name}\n")).collect();
+    let _ = std::fs::write(path, text);
 }

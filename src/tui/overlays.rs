@@ -1,19 +1,19 @@
 //! What opens over the lab screen: the `?` help (keys from the key table, commands from the
 //! command table), the compare view, the timeline and a lesson's question.
 
-use super::app::{App, Overlay};
+use super::app::{App, Overlay, Screen};
 use super::keys::{BINDINGS, Place};
 use super::timeline;
-use super::ui::scroll_marks;
+use super::ui::{self, scroll_marks};
 use super::wrap::{Wrap, count, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
     let Some(overlay) = app.overlay else { return };
-    let area = box_area(overlay, body);
+    let area = box_area(app, overlay, screen);
     Clear.render(area, buf);
     let block = Block::bordered()
         .border_type(BorderType::Double)
@@ -38,13 +38,19 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     scroll_marks(app, area, offset, inner.height.into(), total, buf);
 }
 
-fn box_area(overlay: Overlay, body: Rect) -> Rect {
-    match overlay {
-        Overlay::Question => {
-            let w = body.width.min(72);
-            let h = body.height.min(18);
-            Rect::new(body.x + (body.width - w) / 2, body.y + (body.height - h) / 2, w, h)
-        }
+/// Where an overlay goes: the body of the screen, except that a question leaves the replica
+/// panels in sight (a learner predicts from them) and covers the narration and history.
+fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
+    let body = Rect::new(screen.x, screen.y + 1, screen.width, screen.height.saturating_sub(3));
+    if overlay != Overlay::Question || app.screen != Screen::Lab {
+        return body;
+    }
+    let a = ui::areas(app, screen);
+    let below = a.network.bottom();
+    let under = Rect::new(body.x, below, body.width, body.bottom().saturating_sub(below));
+    match a.side {
+        Some(side) if side.x > body.x => Rect::new(side.x, body.y, body.right() - side.x, body.height),
+        _ if under.height >= 8 => under,
         _ => body,
     }
 }
@@ -66,9 +72,9 @@ fn lines_total(app: &App, overlay: Overlay, width: u16) -> usize {
 }
 
 /// How far the open overlay can scroll within `body`.
-pub fn scroll_limit(app: &App, body: Rect) -> usize {
+pub fn scroll_limit(app: &App, screen: Rect) -> usize {
     let Some(overlay) = app.overlay else { return 0 };
-    let inner = Block::bordered().inner(box_area(overlay, body));
+    let inner = Block::bordered().inner(box_area(app, overlay, screen));
     lines_total(app, overlay, inner.width).saturating_sub(inner.height.into())
 }
 
@@ -76,8 +82,45 @@ fn fill<'a>(app: &'a App, overlay: Overlay, wrap: &mut Wrap<'a>) {
     match overlay {
         Overlay::Help => fill_help(app, wrap),
         Overlay::Compare => fill_compare(app, wrap),
-        Overlay::Question | Overlay::Timeline => {}
+        Overlay::Question => fill_question(app, wrap),
+        Overlay::Timeline => {}
     }
+}
+
+fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
+    let t = &app.theme;
+    let Some(question) = app.session.player().and_then(|p| p.lesson().steps.get(p.step().wrapping_sub(1))).and_then(|s| s.question.as_ref()) else {
+        return;
+    };
+    super::markdown::lay_out(&app.prompt, t, wrap);
+    wrap.block(0);
+    let answered = app.answered.as_ref();
+    for (k, choice) in question.choices.iter().enumerate() {
+        let (mark, style) = match answered {
+            Some((_, a)) if k == a.right => ("✓ ", t.ok),
+            Some((chosen, _)) if k == *chosen => ("✗ ", t.error),
+            Some(_) => ("  ", t.dim),
+            None => ("  ", t.text),
+        };
+        wrap.block(6);
+        wrap.glue(mark, style);
+        wrap.glue(format!("{}. ", k + 1), t.key);
+        wrap.words(choice, style);
+    }
+    wrap.block(0);
+    let Some((_, a)) = answered else {
+        wrap.block(0);
+        wrap.words(format!("Press 1 to {} to answer.", question.choices.len()), t.hint);
+        return;
+    };
+    wrap.block(0);
+    let (verdict, style) = if a.correct { ("Right. ", t.ok) } else { ("Not quite. ", t.error) };
+    wrap.glue(verdict, style);
+    super::markdown::lay_out(&app.explanation, t, wrap);
+    wrap.block(0);
+    let (right, asked) = app.session.player().map_or((0, 0), |p| p.score());
+    wrap.block(0);
+    wrap.words(format!("Score: {right} of {asked} right the first time. Press → to go on."), t.hint);
 }
 
 fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {

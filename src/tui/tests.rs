@@ -100,7 +100,7 @@ fn drive_script(app: &mut App, inputs: Vec<Input>, width: u16, height: u16) -> (
 
 #[test]
 fn home_screen() {
-    let mut app = App::home(theme(), vec![]);
+    let mut app = App::home(theme(), Default::default());
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
 
@@ -284,7 +284,7 @@ fn q_quits_the_sandbox_and_goes_back_home_from_the_home_screen() {
     let mut app = sandbox(None);
     let (exit, _) = drive_script(&mut app, vec![key(KeyCode::Char('q'))], 80, 24);
     assert_eq!(exit, Exit::Quit);
-    let mut app = App::home(theme(), vec![]);
+    let mut app = App::home(theme(), Default::default());
     let (exit, _) = drive_script(&mut app, vec![key(KeyCode::Enter), key(KeyCode::Char('q'))], 80, 24);
     assert_eq!(exit, Exit::Closed);
     assert_eq!(app.screen, Screen::Home);
@@ -307,4 +307,90 @@ fn show_screen() {
     let w = std::env::var("W").ok().and_then(|w| w.parse().ok()).unwrap_or(80);
     let h = std::env::var("H").ok().and_then(|w| w.parse().ok()).unwrap_or(24);
     println!("{}", screen(&mut app, w, h));
+}
+
+fn lesson(name: &str) -> App {
+    let lesson = crate::lesson::find(name).unwrap_or_else(|e| panic!("{e}"));
+    App::lesson(theme(), lesson)
+}
+
+fn press(app: &mut App, inputs: Vec<Input>) -> Terminal<TestBackend> {
+    drive_script(app, inputs, 80, 24).1
+}
+
+#[test]
+fn a_lesson_at_its_first_step() {
+    let mut app = lesson("orset-add-wins");
+    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
+    assert!(text.contains("step 1/4") && text.contains("1. A removes x"), "{text}");
+    assert!(text.contains("tombstones {x: {a1}}"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_lesson_in_the_middle_asks_before_it_reveals() {
+    let mut app = lesson("orset-add-wins");
+    let text = press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Right)]).backend().to_string();
+    assert!(text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"), "{text}");
+    insta::assert_snapshot!("a_lesson_in_the_middle", text);
+    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
+    assert!(text.contains("Is x present afterwards?") && text.contains("Press 1 to 3"), "{text}");
+    assert!(text.contains("{x: {a1, b1}}"), "the panels stay in sight under a question:\n{text}");
+    insta::assert_snapshot!("a_question_before_answering", text);
+    let text = press(&mut app, vec![key(KeyCode::Char('3'))]).backend().to_string();
+    assert!(text.contains("✗ 3.") && text.contains("✓ 1.") && text.contains("Not quite."), "{text}");
+    assert!(text.contains("score 0/1") && text.contains("nothing tombstones it"), "{text}");
+    insta::assert_snapshot!("a_question_after_a_wrong_answer", text);
+    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
+    assert!(text.contains("step 3/4") && text.contains("converged"), "→ goes on after the answer:\n{text}");
+}
+
+#[test]
+fn a_lesson_at_its_last_step_and_back() {
+    let mut app = lesson("orset-add-wins");
+    let mut inputs = vec![key(KeyCode::Right); 3];
+    inputs.extend([key(KeyCode::Char('1')), key(KeyCode::Right), key(KeyCode::Right)]);
+    let text = press(&mut app, inputs).backend().to_string();
+    assert!(text.contains("step 4/4") && text.contains("last step"), "{text}");
+    assert!(app.done.contains("orset-add-wins"), "reaching the end marks the lesson done");
+    insta::assert_snapshot!(text);
+    let text = press(&mut app, vec![key(KeyCode::Left), key(KeyCode::Left)]).backend().to_string();
+    assert!(text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"), "← walks back:\n{text}");
+}
+
+#[test]
+fn experiments_in_a_lesson_are_rolled_back_by_the_next_step() {
+    let mut app = lesson("orset-add-wins");
+    let inputs = [vec![key(KeyCode::Right), key(KeyCode::Char(':'))], typed("B add zebra"), vec![key(KeyCode::Esc)]].concat();
+    let text = press(&mut app, inputs).backend().to_string();
+    assert!(text.contains("zebra"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
+    assert!(!text.contains("zebra: {b"), "{text}");
+    assert!(text.contains("rolled back"), "{text}");
+}
+
+#[test]
+fn auto_advances_a_lesson_and_pauses_on_its_question() {
+    let mut app = lesson("orset-add-wins");
+    app.auto = Some(Duration::from_secs(3));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| match e {});
+    let mut events = Script { inputs: VecDeque::new(), ticks: 10 };
+    let exit = drive(&mut terminal, &mut app, &mut events).unwrap_or_else(|e| match e {});
+    assert_eq!(exit, Exit::Closed);
+    assert_eq!(app.session.player().map(|p| p.step()), Some(2));
+    assert_eq!(app.overlay, Some(Overlay::Question));
+    assert_eq!(events.ticks, 7, "three ticks: steps 1 and 2, then the question; then it waits");
+    assert_eq!(app.wait(), None, "a waiting question blocks until someone answers");
+}
+
+#[test]
+fn the_home_screen_opens_a_lesson_and_q_comes_back() {
+    let mut app = App::home(theme(), Default::default());
+    let mut inputs = vec![key(KeyCode::Down); 8];
+    inputs.push(key(KeyCode::Enter));
+    let text = press(&mut app, inputs).backend().to_string();
+    assert!(text.contains("OR-Set: add wins"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Char('q'))]).backend().to_string();
+    assert_eq!(app.screen, Screen::Home);
+    assert!(text.contains("Lessons and the sandbox"), "{text}");
 }

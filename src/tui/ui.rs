@@ -145,8 +145,7 @@ impl Widget for &App {
             Screen::Lab => render_lab(self, area, buf),
         }
         if self.overlay.is_some() {
-            let body = Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(3));
-            overlays::render(self, body, buf);
+            overlays::render(self, area, buf);
         }
     }
 }
@@ -170,15 +169,8 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer) {
     render_footer(app, a.footer, buf);
 }
 
-fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    buf.set_style(area, t.title);
-    let place = match app.session.lesson() {
-        Some((_, title, 0, n)) => format!("{title} · title page (of {n} steps)"),
-        Some((_, title, k, n)) => format!("{title} · step {k}/{n}"),
-        None => "sandbox".to_string(),
-    };
-    let left = format!(" crdt-lab · {} · {place}", app.view.title);
+/// The title bar's right half: the network, agreement and the score.
+fn title_right(app: &App) -> String {
     let network = if app.view.groups.is_empty() {
         "network whole".to_string()
     } else {
@@ -186,19 +178,41 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         format!("partitioned {}", sides.join(" | "))
     };
     let agree = if app.view.converged { "converged" } else { "diverged" };
-    let score = match app.session.lesson() {
-        Some(_) => String::new(),
-        None => String::new(),
+    let score = match app.session.player().map(|p| p.score()) {
+        Some((right, asked)) if asked > 0 => format!(" · score {right}/{asked}"),
+        _ => String::new(),
     };
-    let right = format!("{network} · {agree}{score} ");
-    let left_w = left.chars().count() as u16;
-    Paragraph::new(Line::from(left)).style(t.title).render(area, buf);
-    let w = right.chars().count() as u16;
-    if w + left_w < area.width {
-        let r = Rect::new(area.right() - w, area.y, w, 1);
-        let style = if app.view.groups.is_empty() { t.title } else { t.title.patch(t.cut) };
-        Paragraph::new(Line::from(right)).style(style).render(r, buf);
+    format!(" {network} · {agree}{score} ")
+}
+
+/// The title bar's left half in `room` columns: the type, the lesson and step (or sandbox).
+/// The program's name goes first when room is short, then the lesson title shrinks, marked `…`.
+fn title_left(app: &App, room: usize) -> String {
+    let (name, place) = match app.session.lesson() {
+        Some((_, title, k, n)) => (title.to_string(), format!(" · step {k}/{n}")),
+        None => ("sandbox".to_string(), String::new()),
+    };
+    let full = format!(" crdt-lab · {} · {name}{place}", app.view.title);
+    if full.chars().count() <= room {
+        return full;
     }
+    let head = format!(" {} · ", app.view.title);
+    let fixed = head.chars().count() + place.chars().count();
+    let keep = room.saturating_sub(fixed + 1);
+    let name = if name.chars().count() <= room.saturating_sub(fixed) { name } else { name.chars().take(keep).collect::<String>() + "…" };
+    format!("{head}{name}{place}")
+}
+
+fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    buf.set_style(area, t.title);
+    let right = title_right(app);
+    let right_w = (right.chars().count() as u16).min(area.width);
+    let left = title_left(app, usize::from(area.width - right_w));
+    Paragraph::new(Line::from(left)).style(t.title).render(area, buf);
+    let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
+    let style = if app.view.groups.is_empty() { t.title } else { t.title.patch(t.cut) };
+    Paragraph::new(Line::from(right)).style(style).render(r, buf);
 }
 
 /// A bordered box with a title, returning its inside.
@@ -295,10 +309,11 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
                 (None, true) => (" ", t.text),
             };
             let refused = if entry.refused.is_some() { "  refused" } else { "" };
-            Line::from(vec![
-                Span::styled(format!("{mark}{:>3} ", k + 1), style),
-                Span::styled(format!("{}{refused}", entry.command), style),
-            ])
+            let said = match &entry.command {
+                crate::lab::Command::Step(title) => format!("§ {title}"),
+                command => format!("{command}{refused}"),
+            };
+            Line::from(vec![Span::styled(format!("{mark}{:>3} ", k + 1), style), Span::styled(said, style)])
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
@@ -413,12 +428,14 @@ fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
         let chosen = k == app.selected;
         wrap.block(4);
         wrap.glue(if chosen { "▶ " } else { "  " }, t.selected);
+        let number = if matches!(item.open, super::app::Target::Lesson(_)) { format!("{:>2}. ", k + 1) } else { "    ".to_string() };
+        wrap.glue(number, t.dim);
         wrap.words(&item.title, if chosen { t.selected } else { t.strong });
         if item.done {
             wrap.push("  ✓ done", t.ok);
         }
-        wrap.block(4);
-        wrap.glue("    ", t.dim);
+        wrap.block(8);
+        wrap.glue("        ", t.dim);
         wrap.words(&item.detail, t.dim);
     }
 }
@@ -458,6 +475,5 @@ pub fn panel_scroll_limit(app: &App, replica: usize) -> usize {
 
 /// How far the open overlay can scroll.
 pub fn overlay_scroll_limit(app: &App) -> usize {
-    let body = Rect::new(0, 1, app.size.width, app.size.height.saturating_sub(3));
-    overlays::scroll_limit(app, body)
+    overlays::scroll_limit(app, app.size)
 }

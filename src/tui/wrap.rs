@@ -83,13 +83,25 @@ impl<'a> Wrap<'a> {
     }
 
     /// Prose: a line may break after any space.
-    pub fn words(&mut self, text: &'a str, style: Style) {
-        let mut rest = text;
-        while let Some(i) = rest.find(' ') {
-            self.push(&rest[..=i], style);
-            rest = &rest[i + 1..];
+    pub fn words(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
+        match text.into() {
+            Cow::Borrowed(text) => {
+                let mut rest = text;
+                while let Some(i) = rest.find(' ') {
+                    self.push(&rest[..=i], style);
+                    rest = &rest[i + 1..];
+                }
+                self.glue(rest, style);
+            }
+            Cow::Owned(text) => {
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(' ') {
+                    self.push(rest[..=i].to_string(), style);
+                    rest = &rest[i + 1..];
+                }
+                self.glue(rest.to_string(), style);
+            }
         }
-        self.glue(rest, style);
     }
 
     fn visible(&self) -> bool {

@@ -1,0 +1,275 @@
+//! The plain player face (`crdt-lab play <lesson> --plain`) and the lesson list: line mode for
+//! SSH sessions and screen readers. Enter advances, `b` goes back, a number answers a question,
+//! and any other line is a command to experiment with. Everything it does goes through the Player.
+
+use crate::lesson::{self, Lesson, PlayError, Player, StepReport};
+use crate::script::{Reply, render};
+use comfy_table::{Table, presets};
+use std::io::{BufRead, Write};
+
+const KEYS: &str = "Enter: next step   b: back   a number: answer a question   go N: jump to step N   \
+r: repeat   q: quit\nAny other line is a command to try (help lists them); the next step rolls it back.";
+
+/// `crdt-lab lessons`: number, name, title, steps and questions of every shipped lesson.
+pub fn list(out: &mut impl Write) -> std::io::Result<()> {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING);
+    t.set_header(vec!["#", "name", "title", "steps", "questions"]);
+    for (k, l) in lesson::builtin().iter().enumerate() {
+        let row = [
+            (k + 1).to_string(),
+            l.name.clone(),
+            l.title.clone(),
+            l.steps.len().to_string(),
+            l.question_count().to_string(),
+        ];
+        t.add_row(row.to_vec());
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
+}
+
+/// Play a lesson line by line until `q` or the end of input. Returns the exit status.
+pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> i32 {
+    let mut player = Player::new(lesson);
+    let mut face = Face { out };
+    face.title_page(&player);
+    face.prompt(&player);
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        if !face.line(&mut player, line.trim()) {
+            break;
+        }
+        face.prompt(&player);
+    }
+    let (right, asked) = player.score();
+    face.say(&format!(
+        "\nBye. Score: {right} of {asked} answered right the first time."
+    ));
+    0
+}
+
+struct Face<'a, W: Write> {
+    out: &'a mut W,
+}
+
+impl<W: Write> Face<'_, W> {
+    fn say(&mut self, text: &str) {
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    fn prompt(&mut self, player: &Player) {
+        let where_ = if player.question().is_some() {
+            "answer"
+        } else {
+            "step"
+        };
+        let _ = write!(
+            self.out,
+            "[{where_} {}/{}] > ",
+            player.step(),
+            player.step_count()
+        );
+        let _ = self.out.flush();
+    }
+
+    /// Handle one line; false to quit.
+    fn line(&mut self, player: &mut Player, line: &str) -> bool {
+        match line {
+            "q" | "quit" | "exit" => return false,
+            "" => self.next(player),
+            "b" | "back" => self.back(player),
+            "r" | "repeat" => self.show_step(player),
+            "keys" | "?" => self.say(KEYS),
+            _ => {
+                if let Ok(n) = line.parse::<usize>() {
+                    self.answer(player, n);
+                } else if let Some(n) = line
+                    .strip_prefix("go ")
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                {
+                    self.jump(player, n);
+                } else {
+                    self.experiment(player, line);
+                }
+            }
+        }
+        true
+    }
+
+    fn title_page(&mut self, player: &Player) {
+        let l = player.lesson();
+        self.say(&format!(
+            "Lesson: {} ({} steps, {} questions)\n",
+            l.title,
+            l.steps.len(),
+            l.question_count()
+        ));
+        if !l.intro.is_empty() {
+            self.say(&format!("{}\n", l.intro));
+        }
+        self.lines(player.setup());
+        self.state(player);
+        self.say(&format!("\n{KEYS}\nPress Enter to begin."));
+    }
+
+    fn next(&mut self, player: &mut Player) {
+        match player.next() {
+            Ok(report) => {
+                self.rolled_back(&report.rolled_back);
+                self.heading(player);
+                self.lines(&report);
+                self.state(player);
+                self.ask(player);
+            }
+            Err(PlayError::AtEnd { .. }) => {
+                let (right, asked) = player.score();
+                self.say(&format!(
+                    "That was the last step. Score: {right} of {asked} answered right the first time. b goes back, q quits."
+                ));
+            }
+            Err(e) => {
+                self.say(&e.to_string());
+                self.ask(player);
+            }
+        }
+    }
+
+    fn back(&mut self, player: &mut Player) {
+        let undone = player.experiments().to_vec();
+        match player.back() {
+            Ok(()) => {
+                self.rolled_back(&undone);
+                self.show_step(player);
+            }
+            Err(e) => self.say(&e.to_string()),
+        }
+    }
+
+    fn jump(&mut self, player: &mut Player, step: usize) {
+        let undone = player.experiments().to_vec();
+        match player.goto(step) {
+            Ok(()) => {
+                self.rolled_back(&undone);
+                self.show_step(player);
+            }
+            Err(e) => self.say(&e.to_string()),
+        }
+    }
+
+    fn answer(&mut self, player: &mut Player, number: usize) {
+        let choice = number.checked_sub(1).unwrap_or(usize::MAX);
+        match player.answer(choice) {
+            Ok(a) if a.correct => {
+                self.say(&format!(
+                    "Right: {}.\n{}\nPress Enter to see it happen.",
+                    number, a.explanation
+                ));
+            }
+            Ok(_) => self.say(&format!("Not quite: {number} is not it. Try again.")),
+            Err(PlayError::NoQuestion) => {
+                self.say(&format!(
+                    "No question is waiting. To jump to step {number}, type: go {number}"
+                ));
+            }
+            Err(e) => self.say(&e.to_string()),
+        }
+    }
+
+    fn experiment(&mut self, player: &mut Player, line: &str) {
+        match player.experiment(line) {
+            Ok(reply) => {
+                let text = render::transcript(player.lab(), &reply);
+                if !text.is_empty() {
+                    self.say(&text);
+                }
+                if matches!(reply, Reply::Changed { .. }) && player.experiments().len() == 1 {
+                    self.say("  (an experiment: the next step, or b, rolls it back)");
+                }
+            }
+            Err(failure) => self.say(&render::failure(&failure)),
+        }
+    }
+
+    fn rolled_back(&mut self, lines: &[String]) {
+        if !lines.is_empty() {
+            self.say(&format!(
+                "Rolled back your experiment: {}",
+                lines.join("; ")
+            ));
+        }
+    }
+
+    fn heading(&mut self, player: &Player) {
+        self.say(&format!(
+            "\nStep {} of {}: {}\n",
+            player.step(),
+            player.step_count(),
+            player.title()
+        ));
+        if !player.narration().is_empty() {
+            self.say(&format!("{}\n", player.narration()));
+        }
+    }
+
+    fn show_step(&mut self, player: &Player) {
+        if player.step() == 0 {
+            self.say(&format!("\n{}\n", player.lesson().title));
+            if !player.narration().is_empty() {
+                self.say(&format!("{}\n", player.narration()));
+            }
+        } else {
+            self.heading(player);
+        }
+        self.state(player);
+        self.ask(player);
+    }
+
+    fn lines(&mut self, report: &StepReport) {
+        for (line, result) in &report.lines {
+            self.say(&format!("> {line}"));
+            let text = match result {
+                Ok(reply) => lesson::reply_text(reply),
+                Err(failure) => render::failure(failure),
+            };
+            if !text.is_empty() {
+                self.say(&text);
+            }
+        }
+    }
+
+    /// The state as one line per replica, for screen readers: `A: {x}; live {x: {a1}}; ...`.
+    fn state(&mut self, player: &Player) {
+        let view = player.lab().view();
+        self.say(&format!("\nState ({}):", view.title));
+        for r in &view.replicas {
+            let fields: Vec<String> = r
+                .fields
+                .iter()
+                .map(|f| format!("{} {}", f.name, f.value))
+                .collect();
+            self.say(&format!(
+                "  {} = {}; {}",
+                r.name,
+                r.visible,
+                fields.join("; ")
+            ));
+        }
+        let network = render::network_line(&view);
+        if !network.is_empty() {
+            self.say(network.trim_start_matches('\n'));
+        }
+    }
+
+    fn ask(&mut self, player: &Player) {
+        let Some(q) = player.question() else { return };
+        self.say(&format!("\nQuestion: {}", q.prompt));
+        for (k, choice) in q.choices.iter().enumerate() {
+            self.say(&format!("  {}. {choice}", k + 1));
+        }
+        self.say(&format!(
+            "Type the number of your answer (1 to {}).",
+            q.choices.len()
+        ));
+    }
+}

@@ -1,0 +1,295 @@
+//! The shipped lessons: each plays headless with all its expectations and questions (its
+//! transcript is a snapshot), going back and forth lands on the same states as going straight,
+//! malformed lessons get their exact messages, and a wrong expectation fails the run.
+
+use crdt_lab::lesson::{self, Lesson, Player, play_headless};
+use crdt_lab::script::RunOptions;
+use std::process::Command;
+
+const CURRICULUM: &[&str] = &[
+    "gset-apple-banana",
+    "naive-zombie",
+    "2pset-remove-wins",
+    "2pset-bob-never-returns",
+    "2pset-lattice",
+    "lww-clock-decides",
+    "lww-tiebreak",
+    "lww-clock-skew",
+    "orset-add-wins",
+    "orset-readd",
+    "one-story-four-answers",
+    "orswot-no-tombstones",
+    "pnset-negative",
+    "partitions-in-flight",
+];
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_crdt-lab"))
+}
+
+fn transcript(lesson: &Lesson) -> String {
+    let mut out = Vec::new();
+    let result = play_headless(lesson, RunOptions::default(), &mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    if let Err(e) = result {
+        panic!("{} failed: {e}\n{text}", lesson.name);
+    }
+    text
+}
+
+#[test]
+fn the_curriculum_ships_fourteen_lessons_in_order() {
+    let names: Vec<String> = lesson::builtin().into_iter().map(|l| l.name).collect();
+    assert_eq!(names, CURRICULUM);
+    let mut on_disk: Vec<String> = std::fs::read_dir("lessons")
+        .expect("the lessons folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".md").map(str::to_string))
+        .filter(|f| f != "README")
+        .collect();
+    on_disk.sort();
+    let mut shipped: Vec<&str> = CURRICULUM.to_vec();
+    shipped.sort();
+    assert_eq!(
+        on_disk, shipped,
+        "every lesson file ships, and nothing else"
+    );
+    for lesson in lesson::builtin() {
+        assert!(
+            lesson.question_count() >= 1,
+            "{} asks at least one question",
+            lesson.name
+        );
+    }
+}
+
+#[test]
+fn every_lesson_plays_headless_and_matches_its_snapshot() {
+    for lesson in lesson::builtin() {
+        let text = transcript(&lesson);
+        let want = format!("passed: {} steps", lesson.steps.len());
+        assert!(text.contains(&want), "{}: {want}", lesson.name);
+        insta::assert_snapshot!(lesson.name.clone(), text);
+    }
+}
+
+#[test]
+fn run_plays_every_lesson_file_and_passes() {
+    let mut files: Vec<String> = CURRICULUM
+        .iter()
+        .map(|n| format!("lessons/{n}.md"))
+        .collect();
+    files.push("lessons/README.md".into());
+    let out = bin()
+        .arg("run")
+        .args(&files)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("\npassed: ").count(), files.len());
+}
+
+#[test]
+fn the_lessons_command_lists_all_fourteen() {
+    let out = bin().arg("lessons").output().expect("the binary runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for (k, lesson) in lesson::builtin().iter().enumerate() {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!(" {} ", lesson.name)))
+            .unwrap_or_default();
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cells.first(), Some(&(k + 1).to_string().as_str()), "{line}");
+        assert!(line.contains(&lesson.title), "{line}");
+        let counts = [
+            lesson.steps.len().to_string(),
+            lesson.question_count().to_string(),
+        ];
+        assert_eq!(cells[cells.len() - 2..], counts, "{line}");
+    }
+}
+
+/// Walk forward answering every question with its marked choice.
+fn forward(player: &mut Player) {
+    if let Some(q) = player.question().cloned() {
+        player.answer(q.answer).expect("the marked answer");
+    }
+    let report = player.next().expect("the next step");
+    assert!(
+        report.failure().is_none(),
+        "{}: {:?}",
+        player.lesson().name,
+        report.failure()
+    );
+}
+
+/// What must be equal: the view, the position in the log and the history's commands.
+fn state(player: &Player) -> (String, usize, Vec<String>) {
+    let lab = player.lab();
+    let history = lab
+        .history()
+        .iter()
+        .map(|e| e.command.to_string())
+        .collect();
+    (format!("{:?}", lab.view()), lab.position(), history)
+}
+
+#[test]
+fn going_back_and_forward_again_lands_where_going_straight_does() {
+    for lesson in lesson::builtin() {
+        let mut straight = Player::new(lesson.clone());
+        let mut states = vec![state(&straight)];
+        while !straight.at_end() {
+            forward(&mut straight);
+            states.push(state(&straight));
+        }
+        let last = states.len() - 1;
+        for n in 1..=last {
+            let mut p = Player::new(lesson.clone());
+            (0..n).for_each(|_| forward(&mut p));
+            p.back().expect("back");
+            assert_eq!(
+                state(&p),
+                states[n - 1],
+                "{} back from step {n}",
+                lesson.name
+            );
+            forward(&mut p);
+            assert_eq!(
+                state(&p),
+                states[n],
+                "{} forward again to step {n}",
+                lesson.name
+            );
+        }
+        let mut p = straight;
+        for n in (0..last).rev() {
+            p.back().expect("back");
+            assert_eq!(
+                state(&p),
+                states[n],
+                "{} back down to step {n}",
+                lesson.name
+            );
+        }
+        for n in 1..=last {
+            forward(&mut p);
+            assert_eq!(state(&p), states[n], "{} up again to step {n}", lesson.name);
+        }
+        for n in [last, 0, last / 2, last] {
+            p.goto(n).expect("a jump");
+            assert_eq!(state(&p), states[n], "{} jump to step {n}", lesson.name);
+        }
+    }
+}
+
+#[test]
+fn the_readme_example_is_a_lesson_that_passes() {
+    let readme = std::fs::read_to_string("lessons/README.md").expect("lessons/README.md");
+    let start = readme.find("````markdown\n").expect("the example") + "````markdown\n".len();
+    let end = start + readme[start..].find("````").expect("the example's end");
+    let example = lesson::parse("two-fruits.md", &readme[start..end]).expect("the example parses");
+    assert_eq!((example.steps.len(), example.question_count()), (2, 1));
+    assert!(transcript(&example).contains("passed: 2 steps, 3 expectations, 1 question answered"));
+    lesson::parse("lessons/README.md", &readme).expect("the README itself is a valid lesson");
+}
+
+fn run_file(name: &str, text: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("written");
+    let out = bin()
+        .arg("run")
+        .arg(&path)
+        .output()
+        .expect("the binary runs");
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&dir.path().display().to_string(), "DIR");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    )
+}
+
+#[test]
+fn malformed_lessons_are_refused_with_their_exact_messages() {
+    let cases = [
+        (
+            "No title here.\n\n## A step\n\nText.\n",
+            "DIR/bad.md:1: the lesson has no title; start it with a '# Title' line\n",
+        ),
+        (
+            "# T\n\n## One\n\n```crdt\nnew gset A B\nA ad x\n```\n",
+            "DIR/bad.md:7: unknown command 'ad'; did you mean add? (type help for the list)\n",
+        ),
+        (
+            "# T\n\n## One\n\nText.\n\n```ask\nWhich?\n- [ ] this\n- [ ] that\n\nBecause.\n```\n",
+            "DIR/bad.md:7: the question has no marked answer; mark the right choice with '- [x]'\n",
+        ),
+        (
+            "# T\n\n## One\n\nText.\n\n## Two\n\n## Three\n\nText.\n",
+            "DIR/bad.md:7: step 'Two' has nothing in it; give it narration, a crdt block or an ask block\n",
+        ),
+    ];
+    for (text, message) in cases {
+        let (code, stdout, stderr) = run_file("bad.md", text);
+        assert_eq!((code, stderr.as_str()), (1, message), "{text}");
+        assert_eq!(stdout, "", "nothing plays");
+    }
+}
+
+#[test]
+fn a_lesson_with_a_wrong_expectation_fails_the_run() {
+    let text = "# Wrong\n\n## A adds x\n\n```crdt\nnew orset A B\nA add x\nexpect A = {y}\nexpect B = {}\n```\n";
+    let (code, stdout, stderr) = run_file("wrong.md", text);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "DIR/wrong.md:8: expect A = {y}\n  expected A = {y}, found A = {x}\n"
+    );
+    assert!(!stdout.contains("passed:"), "{stdout}");
+    let lesson = lesson::parse("wrong.md", text).expect("it parses");
+    let err =
+        play_headless(&lesson, RunOptions { quiet: true }, &mut Vec::new()).expect_err("it fails");
+    assert_eq!(err.line, 8);
+}
+
+#[test]
+fn a_refused_command_fails_a_lesson_unless_expected() {
+    let text =
+        "# Refused\n\n## Remove on a G-Set\n\n```crdt\nnew gset A B\nA add x\nA remove x\n```\n";
+    let (code, _, stderr) = run_file("refused.md", text);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("DIR/refused.md:8: A remove x\n  refused 'A remove x'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn play_without_plain_points_to_plain_for_now() {
+    let out = bin()
+        .args(["play", "gset-apple-banana"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "the TUI comes in its own issue; use --plain\n"
+    );
+    let out = bin()
+        .args(["play", "no-such-lesson", "--plain"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("there is no lesson 'no-such-lesson'")
+    );
+}
