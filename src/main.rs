@@ -27,7 +27,10 @@ struct TuiArgs {
 
 impl TuiArgs {
     fn options(&self) -> tui::Options {
-        tui::Options { theme: self.theme.clone(), auto: None }
+        tui::Options {
+            theme: self.theme.clone(),
+            auto: None,
+        }
     }
 }
 
@@ -68,14 +71,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => exit(tui::run(tui::Start::Home, cli.tui.options())),
-        Some(Face::Sandbox { kind, replicas }) => exit(tui::run(tui::Start::Sandbox(sandbox_line(kind, replicas)), cli.tui.options())),
+        Some(Face::Sandbox { kind, replicas }) => exit(tui::run(
+            tui::Start::Sandbox(sandbox_line(kind, replicas)),
+            cli.tui.options(),
+        )),
         Some(Face::Repl) => ExitCode::from(crdt_lab::repl::run() as u8),
         Some(Face::Run { files, quiet }) => run_files(&files, RunOptions { quiet }),
         Some(Face::Lessons) => match crdt_lab::plain::list(&mut std::io::stdout().lock()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(1),
         },
-        Some(Face::Play { lesson, plain, auto }) => play(&lesson, plain, cli.tui.options(), auto),
+        Some(Face::Play {
+            lesson,
+            plain,
+            auto,
+        }) => play(&lesson, plain, cli.tui.options(), auto),
     }
 }
 
@@ -86,7 +96,11 @@ fn exit(code: i32) -> ExitCode {
 /// `sandbox lww A B C` sets its lab up with the line `new lww A B C`.
 fn sandbox_line(kind: Option<String>, replicas: Vec<String>) -> Option<String> {
     let kind = kind?;
-    let replicas = if replicas.is_empty() { vec!["A".to_string(), "B".to_string()] } else { replicas };
+    let replicas = if replicas.is_empty() {
+        vec!["A".to_string(), "B".to_string()]
+    } else {
+        replicas
+    };
     Some(format!("new {kind} {}", replicas.join(" ")))
 }
 

@@ -11,8 +11,8 @@ use super::ui;
 use crate::lab::{Comparison, Lab, LabView};
 use crate::lesson::{Answered, Lesson, PlayError, Player, StepReport};
 use crate::script::{self, Failure, Reply};
-use std::collections::BTreeSet;
 use ratatui::layout::{Position, Rect};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Everything that can happen to the app.
@@ -51,8 +51,15 @@ pub enum Message {
     Complete,
     Submit,
     CancelInput,
-    Click { x: u16, y: u16 },
-    Wheel { x: u16, y: u16, delta: i32 },
+    Click {
+        x: u16,
+        y: u16,
+    },
+    Wheel {
+        x: u16,
+        y: u16,
+        delta: i32,
+    },
     Resize(u16, u16),
     /// Time passed with no input (`--auto`).
     Tick,
@@ -146,7 +153,12 @@ impl Session {
     pub fn lesson(&self) -> Option<(&str, &str, usize, usize)> {
         match self {
             Session::Sandbox(_) => None,
-            Session::Lesson(p) => Some((&p.lesson().name, &p.lesson().title, p.step(), p.step_count())),
+            Session::Lesson(p) => Some((
+                &p.lesson().name,
+                &p.lesson().title,
+                p.step(),
+                p.step_count(),
+            )),
         }
     }
 
@@ -222,7 +234,10 @@ impl App {
     /// The home screen: the built-in lessons (marked done from `done`) and the sandbox.
     pub fn home(theme: Theme, done: BTreeSet<String>) -> App {
         let mut app = App::blank(theme, Session::Sandbox(Lab::new()));
-        app.home = crate::lesson::builtin().iter().map(|l| lesson_item(l, &done)).collect();
+        app.home = crate::lesson::builtin()
+            .iter()
+            .map(|l| lesson_item(l, &done))
+            .collect();
         app.done = done;
         app.home.push(HomeItem {
             title: "Sandbox".into(),
@@ -279,10 +294,16 @@ impl App {
 
     fn open_lesson(&mut self, lesson: Lesson) {
         let player = Player::new(lesson);
-        let failed = player.setup().failure().map(|(line, result)| failure_text(line, result));
+        let failed = player
+            .setup()
+            .failure()
+            .map(|(line, result)| failure_text(line, result));
         self.session = Session::Lesson(Box::new(player));
         self.enter_lab();
-        self.status = failed.map(|text| Status { tone: Tone::Error, text });
+        self.status = failed.map(|text| Status {
+            tone: Tone::Error,
+            text,
+        });
     }
 
     pub fn lab(&self) -> &Lab {
@@ -325,17 +346,29 @@ impl App {
         if self.overlay == Some(Overlay::Compare) {
             self.compare = self.session.lab().compare();
         }
-        self.explanation = self.answered.as_ref().map(|(_, a)| markdown::parse(&a.explanation)).unwrap_or_default();
+        self.explanation = self
+            .answered
+            .as_ref()
+            .map(|(_, a)| markdown::parse(&a.explanation))
+            .unwrap_or_default();
     }
 
     fn narration_text(&self) -> String {
         match &self.session {
             Session::Sandbox(_) => SANDBOX_TIPS.to_string(),
             Session::Lesson(p) if p.step() == 0 => {
-                format!("## {}\n\n{}\n\n*Press → to begin.*", p.title(), p.narration())
+                format!(
+                    "## {}\n\n{}\n\n*Press → to begin.*",
+                    p.title(),
+                    p.narration()
+                )
             }
             Session::Lesson(p) => {
-                let end = if p.at_end() { "\n\n*The last step: q leaves, ← goes back.*" } else { "" };
+                let end = if p.at_end() {
+                    "\n\n*The last step: q leaves, ← goes back.*"
+                } else {
+                    ""
+                };
                 let mut text = format!("## {}. {}{end}\n\n{}", p.step(), p.title(), p.narration());
                 for (line, output) in &self.step_output {
                     text.push_str(&format!("\n\n**{line}**\n\n```\n{output}\n```"));
@@ -395,7 +428,10 @@ impl App {
             ["compare"] => self.open_overlay(Overlay::Compare),
             ["help"] => self.open_overlay(Overlay::Help),
             _ => {
-                self.side = Side::Output { title: line.trim().to_string(), text };
+                self.side = Side::Output {
+                    title: line.trim().to_string(),
+                    text,
+                };
                 self.side_scroll = 0;
             }
         }
@@ -403,7 +439,11 @@ impl App {
 
     pub fn open_overlay(&mut self, overlay: Overlay) {
         self.overlay = Some(overlay);
-        self.overlay_scroll = if overlay == Overlay::Timeline { usize::MAX } else { 0 };
+        self.overlay_scroll = if overlay == Overlay::Timeline {
+            usize::MAX
+        } else {
+            0
+        };
         self.refresh();
     }
 
@@ -420,12 +460,29 @@ impl App {
         let mut words = script::command_words();
         words.extend(self.view.replicas.iter().map(|r| r.name.clone()));
         for entry in self.lab().history() {
-            if let crate::lab::Command::Edit { edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e), .. } = &entry.command {
+            if let crate::lab::Command::Edit {
+                edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e),
+                ..
+            } = &entry.command
+            {
                 words.push(e.to_string());
             }
         }
         words.extend(crate::crdt::Kind::ALL.iter().map(|k| k.word().to_string()));
-        words.extend(["all", "tiebreak", "clock", "add-wins", "remove-wins", "lamport", "wall", "converged", "diverged"].map(String::from));
+        words.extend(
+            [
+                "all",
+                "tiebreak",
+                "clock",
+                "add-wins",
+                "remove-wins",
+                "lamport",
+                "wall",
+                "converged",
+                "diverged",
+            ]
+            .map(String::from),
+        );
         words.sort();
         words.dedup();
         words
@@ -449,7 +506,9 @@ impl App {
     }
 
     fn open_home_item(&mut self) {
-        let Some(item) = self.home.get(self.selected) else { return };
+        let Some(item) = self.home.get(self.selected) else {
+            return;
+        };
         match item.open.clone() {
             Target::Sandbox => {
                 self.session = Session::Sandbox(Lab::new());
@@ -457,7 +516,12 @@ impl App {
             }
             Target::Lesson(name) => match crate::lesson::find(&name) {
                 Ok(lesson) => self.open_lesson(lesson),
-                Err(e) => self.status = Some(Status { tone: Tone::Error, text: e }),
+                Err(e) => {
+                    self.status = Some(Status {
+                        tone: Tone::Error,
+                        text: e,
+                    })
+                }
             },
         }
         self.from_home = true;
@@ -465,7 +529,9 @@ impl App {
 
     /// → in a lesson: ask the step's question if one waits, else enter the next step.
     fn next_step(&mut self) {
-        let Session::Lesson(player) = &mut self.session else { return };
+        let Session::Lesson(player) = &mut self.session else {
+            return;
+        };
         if let Some(question) = player.question() {
             self.prompt = markdown::parse(&question.prompt);
             self.answered = None;
@@ -482,24 +548,35 @@ impl App {
                 self.step_output = outputs(&report);
                 step_status(&report)
             }
-            Err(e) => Status { tone: Tone::Info, text: e.to_string() },
+            Err(e) => Status {
+                tone: Tone::Info,
+                text: e.to_string(),
+            },
         });
         if at_end {
             self.done.insert(name.clone());
-            self.home.iter_mut().filter(|i| i.open == Target::Lesson(name.clone())).for_each(|i| i.done = true);
+            self.home
+                .iter_mut()
+                .filter(|i| i.open == Target::Lesson(name.clone()))
+                .for_each(|i| i.done = true);
         }
         self.after_move(before);
     }
 
     /// ← in a lesson.
     fn previous_step(&mut self) {
-        let Session::Lesson(player) = &mut self.session else { return };
+        let Session::Lesson(player) = &mut self.session else {
+            return;
+        };
         let before = self.view.clone();
         let result = player.back();
         self.step_output.clear();
         self.status = match result {
             Ok(()) => None,
-            Err(e) => Some(Status { tone: Tone::Info, text: e.to_string() }),
+            Err(e) => Some(Status {
+                tone: Tone::Info,
+                text: e.to_string(),
+            }),
         };
         self.after_move(before);
     }
@@ -512,7 +589,9 @@ impl App {
     }
 
     fn answer(&mut self, choice: usize) {
-        let Session::Lesson(player) = &mut self.session else { return };
+        let Session::Lesson(player) = &mut self.session else {
+            return;
+        };
         if self.answered.as_ref().is_some_and(|(_, a)| a.correct) {
             return;
         }
@@ -522,14 +601,21 @@ impl App {
                 self.refresh();
             }
             Err(PlayError::NoSuchChoice { .. }) => {}
-            Err(e) => self.status = Some(Status { tone: Tone::Info, text: e.to_string() }),
+            Err(e) => {
+                self.status = Some(Status {
+                    tone: Tone::Info,
+                    text: e.to_string(),
+                })
+            }
         }
     }
 
     /// → after answering: the question closes and the next step comes. A wrong first answer
     /// has already been scored; the right one is given so the lesson can go on.
     fn go_on(&mut self) {
-        let Some((_, answered)) = self.answered.take() else { return };
+        let Some((_, answered)) = self.answered.take() else {
+            return;
+        };
         if let Session::Lesson(player) = &mut self.session
             && player.question().is_some()
         {
@@ -600,7 +686,11 @@ impl App {
 
 fn step(offset: usize, delta: i32) -> usize {
     let magnitude = delta.unsigned_abs() as usize;
-    if delta < 0 { offset.saturating_sub(magnitude) } else { offset.saturating_add(magnitude) }
+    if delta < 0 {
+        offset.saturating_sub(magnitude)
+    } else {
+        offset.saturating_add(magnitude)
+    }
 }
 
 /// Change the app for one message.
@@ -646,7 +736,11 @@ fn lab(app: &mut App, message: Message) {
         }
         Message::FocusNext | Message::FocusPrev => {
             let n = app.view.replicas.len().max(1);
-            let by = if message == Message::FocusNext { 1 } else { n - 1 };
+            let by = if message == Message::FocusNext {
+                1
+            } else {
+                n - 1
+            };
             app.focus = (app.focus + by) % n;
         }
         Message::Compare => app.open_overlay(Overlay::Compare),
@@ -699,7 +793,10 @@ fn typing(app: &mut App, message: Message) {
         Message::Complete => {
             let words = app.words();
             if let Completion::Choices(choices) = app.input.complete(&words) {
-                app.status = Some(Status { tone: Tone::Info, text: choices.join("  ") });
+                app.status = Some(Status {
+                    tone: Tone::Info,
+                    text: choices.join("  "),
+                });
             }
         }
         Message::Submit => {
@@ -748,13 +845,32 @@ fn failure_text(line: &str, result: &Result<Reply, Failure>) -> String {
 /// experiments that were rolled back.
 fn step_status(report: &StepReport) -> Status {
     if let Some((line, result)) = report.failure() {
-        return Status { tone: Tone::Error, text: failure_text(line, result) };
+        return Status {
+            tone: Tone::Error,
+            text: failure_text(line, result),
+        };
     }
-    let ran: Vec<&str> = report.lines.iter().filter(|(line, _)| !line.trim_start().starts_with("expect")).map(|(line, _)| line.as_str()).collect();
-    let mut text = if ran.is_empty() { "this step only explains".to_string() } else { format!("ran: {}", ran.join(" · ")) };
+    let ran: Vec<&str> = report
+        .lines
+        .iter()
+        .filter(|(line, _)| !line.trim_start().starts_with("expect"))
+        .map(|(line, _)| line.as_str())
+        .collect();
+    let mut text = if ran.is_empty() {
+        "this step only explains".to_string()
+    } else {
+        format!("ran: {}", ran.join(" · "))
+    };
     if !report.rolled_back.is_empty() {
-        text.push_str(&format!("   (your {} experiment(s) were rolled back)", report.rolled_back.len()));
+        text.push_str(&format!(
+            "   (your {} experiment(s) were rolled back)",
+            report.rolled_back.len()
+        ));
     }
-    let tone = if report.rolled_back.is_empty() { Tone::Info } else { Tone::Note };
+    let tone = if report.rolled_back.is_empty() {
+        Tone::Info
+    } else {
+        Tone::Note
+    };
     Status { tone, text }
 }

@@ -46,7 +46,11 @@ impl Changes {
             self.gone.insert(name.clone(), gone);
         }
         for field in &new.fields {
-            let was = old.fields.iter().find(|f| f.name == field.name).map(|f| &f.value);
+            let was = old
+                .fields
+                .iter()
+                .find(|f| f.name == field.name)
+                .map(|f| &f.value);
             match was {
                 Some(was) if was == &field.value => {}
                 Some(was) => {
@@ -66,9 +70,13 @@ impl Changes {
         }
         self.replicas.insert(replica.to_string());
         let old: HashSet<String> = leaves(was).into_iter().collect();
-        let new: HashSet<String> = leaves(now).into_iter().filter(|l| !old.contains(l)).collect();
+        let new: HashSet<String> = leaves(now)
+            .into_iter()
+            .filter(|l| !old.contains(l))
+            .collect();
         if !new.is_empty() {
-            self.leaves.insert((replica.to_string(), field.to_string()), new);
+            self.leaves
+                .insert((replica.to_string(), field.to_string()), new);
         }
     }
 
@@ -89,7 +97,10 @@ impl Changes {
 
 /// Two views of one replica are comparable when they have the same fields (the same set type).
 fn same_fields(a: &ReplicaView, b: &ReplicaView) -> bool {
-    a.fields.iter().map(|f| f.name).eq(b.fields.iter().map(|f| f.name))
+    a.fields
+        .iter()
+        .map(|f| f.name)
+        .eq(b.fields.iter().map(|f| f.name))
 }
 
 /// Every leaf of a value as a path: set items, map keys (ending in [`KEY`]) and what is under
@@ -114,7 +125,9 @@ fn collect(value: &Value, prefix: &str, out: &mut Vec<String>) {
 }
 
 fn gone(was: &Value, now: &Value) -> Vec<String> {
-    let (Value::Set(old), Value::Set(new)) = (was, now) else { return vec![] };
+    let (Value::Set(old), Value::Set(new)) = (was, now) else {
+        return vec![];
+    };
     let now: HashSet<&String> = new.iter().collect();
     old.iter().filter(|e| !now.contains(e)).cloned().collect()
 }
@@ -141,7 +154,10 @@ mod tests {
         let live = changes.field("A", "live").unwrap();
         assert_eq!(live.len(), 1);
         assert!(live.contains(&format!("x{UNDER}b1")), "{live:?}");
-        assert!(changes.field("A", "value").is_none(), "x was already visible on A");
+        assert!(
+            changes.field("A", "value").is_none(),
+            "x was already visible on A"
+        );
     }
 
     #[test]
@@ -152,7 +168,11 @@ mod tests {
         run(&mut lab, "A remove x");
         let changes = Changes::between(Some(&before), &lab.view());
         assert_eq!(changes.gone("A"), ["x"]);
-        assert!(changes.field("A", "tombstones").is_some_and(|t| t.contains(&format!("x{UNDER}a1"))));
+        assert!(
+            changes
+                .field("A", "tombstones")
+                .is_some_and(|t| t.contains(&format!("x{UNDER}a1")))
+        );
     }
 
     #[test]

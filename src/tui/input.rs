@@ -56,7 +56,10 @@ impl InputLine {
     }
 
     fn byte_at(&self, chars: usize) -> usize {
-        self.text.char_indices().nth(chars).map_or(self.text.len(), |(i, _)| i)
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
     }
 
     pub fn insert(&mut self, c: char) {
@@ -168,8 +171,12 @@ impl InputLine {
         let start = head.rfind(' ').map_or(0, |i| i + 1);
         let prefix = &head[start..];
         let fits: Vec<&String> = words.iter().filter(|w| w.starts_with(prefix)).collect();
-        let Some(first) = fits.first() else { return Completion::Nothing };
-        let common = fits.iter().fold(first.as_str(), |acc, w| common_prefix(acc, w));
+        let Some(first) = fits.first() else {
+            return Completion::Nothing;
+        };
+        let common = fits
+            .iter()
+            .fold(first.as_str(), |acc, w| common_prefix(acc, w));
         let mut addition = common[prefix.len()..].to_string();
         if fits.len() == 1 {
             addition.push(' ');
@@ -186,17 +193,23 @@ impl InputLine {
 }
 
 fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
-    let end = a.char_indices().zip(b.chars()).find(|((_, x), y)| x != y).map_or_else(
-        || a.len().min(b.len()),
-        |((i, _), _)| i,
-    );
+    let end = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i);
     &a[..end]
 }
 
 /// The usage of the command being typed, from the command table: `A merge ` hints `<R> merge <S>`.
 pub fn hint(text: &str, table: &[(String, String, String)]) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().take(2).collect();
-    words.iter().find_map(|w| table.iter().find(|(name, _, _)| name == w).map(|(_, usage, _)| usage.clone()))
+    words.iter().find_map(|w| {
+        table
+            .iter()
+            .find(|(name, _, _)| name == w)
+            .map(|(_, usage, _)| usage.clone())
+    })
 }
 
 /// `a x` and `r x` act on the focused replica: they become `<R> add x` and `<R> remove x`.
@@ -208,7 +221,12 @@ pub fn expand_focus(line: &str, replica: &str) -> String {
         _ => return line.to_string(),
     };
     let rest = trimmed[1..].trim_start();
-    if rest.is_empty() || matches!(rest.split_whitespace().next(), Some("add" | "remove" | "merge" | "skew")) {
+    if rest.is_empty()
+        || matches!(
+            rest.split_whitespace().next(),
+            Some("add" | "remove" | "merge" | "skew")
+        )
+    {
         return line.to_string();
     }
     format!("{replica} {verb} {rest}")
@@ -260,12 +278,17 @@ mod tests {
 
     #[test]
     fn tab_completes_a_unique_word_and_lists_several() {
-        let words: Vec<String> = ["add", "merge", "partition", "remove", "reset", "redo"].map(String::from).into();
+        let words: Vec<String> = ["add", "merge", "partition", "remove", "reset", "redo"]
+            .map(String::from)
+            .into();
         let mut line = typed("A me");
         assert_eq!(line.complete(&words), Completion::Done);
         assert_eq!(line.text(), "A merge ");
         let mut line = typed("re");
-        assert_eq!(line.complete(&words), Completion::Choices(vec!["remove".into(), "reset".into(), "redo".into()]));
+        assert_eq!(
+            line.complete(&words),
+            Completion::Choices(vec!["remove".into(), "reset".into(), "redo".into()])
+        );
         let mut line = typed("zz");
         assert_eq!(line.complete(&words), Completion::Nothing);
     }
@@ -274,7 +297,10 @@ mod tests {
     fn the_hint_is_the_usage_of_the_verb_being_typed() {
         let table = crate::script::command_table();
         assert_eq!(hint("A merge ", &table).as_deref(), Some("<R> merge <S>"));
-        assert_eq!(hint("partition A", &table).as_deref(), Some("partition <R>... | <S>..."));
+        assert_eq!(
+            hint("partition A", &table).as_deref(),
+            Some("partition <R>... | <S>...")
+        );
         assert_eq!(hint("A", &table), None);
     }
 

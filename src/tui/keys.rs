@@ -2,7 +2,9 @@
 //! functions that turn a key or mouse event into a [`Message`].
 
 use super::app::{Message, Mode};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
 
 /// A key as the table names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,8 +53,22 @@ pub struct Binding {
     pub message: Message,
 }
 
-const fn bind(place: Place, keys: &'static [Key], label: &'static str, about: &'static str, short: &'static str, message: Message) -> Binding {
-    Binding { place, keys, label, about, short, message }
+const fn bind(
+    place: Place,
+    keys: &'static [Key],
+    label: &'static str,
+    about: &'static str,
+    short: &'static str,
+    message: Message,
+) -> Binding {
+    Binding {
+        place,
+        keys,
+        label,
+        about,
+        short,
+        message,
+    }
 }
 
 use Key::*;
@@ -60,44 +76,275 @@ use Place::*;
 
 /// Every key binding. The footer shows the ones with a short word, in this order, as many as fit.
 pub const BINDINGS: &[Binding] = &[
-    bind(Lab, &[Right, Char(' '), Char('n')], "→ Space n", "next step (in the sandbox: redo)", "next", Message::Next),
-    bind(Lab, &[Left, Char('p')], "← p", "previous step (in the sandbox: undo)", "back", Message::Back),
-    bind(Lab, &[Char(':'), Char('/')], ": /", "type a command (the REPL's language)", "command", Message::OpenCommand("")),
-    bind(Lab, &[Tab], "Tab", "focus the next replica", "focus", Message::FocusNext),
-    bind(Lab, &[BackTab], "Shift-Tab", "focus the previous replica", "", Message::FocusPrev),
-    bind(Lab, &[Char('a')], "a", "add on the focused replica: a x", "add", Message::OpenCommand("a ")),
-    bind(Lab, &[Char('r')], "r", "remove on the focused replica: r x", "", Message::OpenCommand("r ")),
-    bind(Lab, &[Char('u'), Ctrl('z')], "u Ctrl-Z", "undo", "undo", Message::Undo),
+    bind(
+        Lab,
+        &[Right, Char(' '), Char('n')],
+        "→ Space n",
+        "next step (in the sandbox: redo)",
+        "next",
+        Message::Next,
+    ),
+    bind(
+        Lab,
+        &[Left, Char('p')],
+        "← p",
+        "previous step (in the sandbox: undo)",
+        "back",
+        Message::Back,
+    ),
+    bind(
+        Lab,
+        &[Char(':'), Char('/')],
+        ": /",
+        "type a command (the REPL's language)",
+        "command",
+        Message::OpenCommand(""),
+    ),
+    bind(
+        Lab,
+        &[Tab],
+        "Tab",
+        "focus the next replica",
+        "focus",
+        Message::FocusNext,
+    ),
+    bind(
+        Lab,
+        &[BackTab],
+        "Shift-Tab",
+        "focus the previous replica",
+        "",
+        Message::FocusPrev,
+    ),
+    bind(
+        Lab,
+        &[Char('a')],
+        "a",
+        "add on the focused replica: a x",
+        "add",
+        Message::OpenCommand("a "),
+    ),
+    bind(
+        Lab,
+        &[Char('r')],
+        "r",
+        "remove on the focused replica: r x",
+        "",
+        Message::OpenCommand("r "),
+    ),
+    bind(
+        Lab,
+        &[Char('u'), Ctrl('z')],
+        "u Ctrl-Z",
+        "undo",
+        "undo",
+        Message::Undo,
+    ),
     bind(Lab, &[Ctrl('y')], "Ctrl-Y", "redo", "", Message::Redo),
-    bind(Lab, &[Char('e')], "e", "explain an element: why is it there or not?", "explain", Message::OpenCommand("explain ")),
-    bind(Lab, &[Char('c')], "c", "compare: the same history on every set type", "compare", Message::Compare),
-    bind(Lab, &[Char('t')], "t", "timeline: replicas as columns, events as rows", "timeline", Message::Timeline),
-    bind(Lab, &[Up], "↑", "scroll the focused replica up", "", Message::ScrollPanel(-1)),
-    bind(Lab, &[Down], "↓", "scroll the focused replica down", "", Message::ScrollPanel(1)),
-    bind(Lab, &[PageUp], "PgUp", "scroll the narration or output up", "", Message::ScrollSide(-5)),
-    bind(Lab, &[PageDown], "PgDn", "scroll the narration or output down", "", Message::ScrollSide(5)),
+    bind(
+        Lab,
+        &[Char('e')],
+        "e",
+        "explain an element: why is it there or not?",
+        "explain",
+        Message::OpenCommand("explain "),
+    ),
+    bind(
+        Lab,
+        &[Char('c')],
+        "c",
+        "compare: the same history on every set type",
+        "compare",
+        Message::Compare,
+    ),
+    bind(
+        Lab,
+        &[Char('t')],
+        "t",
+        "timeline: replicas as columns, events as rows",
+        "timeline",
+        Message::Timeline,
+    ),
+    bind(
+        Lab,
+        &[Up],
+        "↑",
+        "scroll the focused replica up",
+        "",
+        Message::ScrollPanel(-1),
+    ),
+    bind(
+        Lab,
+        &[Down],
+        "↓",
+        "scroll the focused replica down",
+        "",
+        Message::ScrollPanel(1),
+    ),
+    bind(
+        Lab,
+        &[PageUp],
+        "PgUp",
+        "scroll the narration or output up",
+        "",
+        Message::ScrollSide(-5),
+    ),
+    bind(
+        Lab,
+        &[PageDown],
+        "PgDn",
+        "scroll the narration or output down",
+        "",
+        Message::ScrollSide(5),
+    ),
     bind(Lab, &[Char('?')], "?", "this help", "help", Message::Help),
-    bind(Lab, &[Char('q'), Esc], "q Esc", "back (to the narration, then home) or quit", "quit", Message::Quit),
-    bind(Home, &[Up, Char('k')], "↑ k", "choose the one above", "", Message::Select(-1)),
-    bind(Home, &[Down, Char('j')], "↓ j", "choose the one below", "", Message::Select(1)),
-    bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
+    bind(
+        Lab,
+        &[Char('q'), Esc],
+        "q Esc",
+        "back (to the narration, then home) or quit",
+        "quit",
+        Message::Quit,
+    ),
+    bind(
+        Home,
+        &[Up, Char('k')],
+        "↑ k",
+        "choose the one above",
+        "",
+        Message::Select(-1),
+    ),
+    bind(
+        Home,
+        &[Down, Char('j')],
+        "↓ j",
+        "choose the one below",
+        "",
+        Message::Select(1),
+    ),
+    bind(
+        Home,
+        &[Enter, Right, Char(' ')],
+        "Enter →",
+        "open the chosen lesson or the sandbox",
+        "open",
+        Message::Open,
+    ),
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
-    bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
-    bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
-    bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
-    bind(Question, &[Esc, Char('q')], "Esc", "close the question (→ asks it again)", "close", Message::Quit),
-    bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up", "", Message::ScrollOverlay(-1)),
-    bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down", "", Message::ScrollOverlay(1)),
-    bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),
-    bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::ScrollOverlay(10)),
+    bind(
+        Home,
+        &[Char('q'), Esc],
+        "q Esc",
+        "quit",
+        "quit",
+        Message::Quit,
+    ),
+    bind(
+        Question,
+        &[Char('1')],
+        "1–9",
+        "answer with that choice",
+        "answer",
+        Message::Answer(0),
+    ),
+    bind(
+        Question,
+        &[Right, Enter, Char(' '), Char('n')],
+        "→ Enter",
+        "after answering: go on",
+        "go on",
+        Message::Next,
+    ),
+    bind(
+        Question,
+        &[Esc, Char('q')],
+        "Esc",
+        "close the question (→ asks it again)",
+        "close",
+        Message::Quit,
+    ),
+    bind(
+        Overlay,
+        &[Up, Char('k')],
+        "↑ k",
+        "scroll up",
+        "",
+        Message::ScrollOverlay(-1),
+    ),
+    bind(
+        Overlay,
+        &[Down, Char('j')],
+        "↓ j",
+        "scroll down",
+        "",
+        Message::ScrollOverlay(1),
+    ),
+    bind(
+        Overlay,
+        &[PageUp],
+        "PgUp",
+        "scroll up a page",
+        "",
+        Message::ScrollOverlay(-10),
+    ),
+    bind(
+        Overlay,
+        &[PageDown, Char(' ')],
+        "PgDn",
+        "scroll down a page",
+        "scroll",
+        Message::ScrollOverlay(10),
+    ),
     bind(Overlay, &[Char('c')], "c", "compare", "", Message::Compare),
-    bind(Overlay, &[Char('t')], "t", "timeline", "", Message::Timeline),
+    bind(
+        Overlay,
+        &[Char('t')],
+        "t",
+        "timeline",
+        "",
+        Message::Timeline,
+    ),
     bind(Overlay, &[Char('?')], "?", "help", "", Message::Help),
-    bind(Overlay, &[Esc, Char('q'), Enter], "Esc q", "close", "close", Message::Quit),
-    bind(Typing, &[Enter], "Enter", "run the command", "run", Message::Submit),
-    bind(Typing, &[Tab], "Tab", "complete a command, replica or element", "complete", Message::Complete),
-    bind(Typing, &[Up, Down], "↑ ↓", "earlier and later commands", "history", Message::HistoryUp),
-    bind(Typing, &[Esc], "Esc", "leave the command line", "cancel", Message::CancelInput),
+    bind(
+        Overlay,
+        &[Esc, Char('q'), Enter],
+        "Esc q",
+        "close",
+        "close",
+        Message::Quit,
+    ),
+    bind(
+        Typing,
+        &[Enter],
+        "Enter",
+        "run the command",
+        "run",
+        Message::Submit,
+    ),
+    bind(
+        Typing,
+        &[Tab],
+        "Tab",
+        "complete a command, replica or element",
+        "complete",
+        Message::Complete,
+    ),
+    bind(
+        Typing,
+        &[Up, Down],
+        "↑ ↓",
+        "earlier and later commands",
+        "history",
+        Message::HistoryUp,
+    ),
+    bind(
+        Typing,
+        &[Esc],
+        "Esc",
+        "leave the command line",
+        "cancel",
+        Message::CancelInput,
+    ),
 ];
 
 /// The bindings that apply in a mode.
@@ -154,7 +401,9 @@ pub fn message(mode: Mode, event: &KeyEvent) -> Option<Message> {
 }
 
 fn lookup(mode: Mode, key: Key) -> Option<Message> {
-    bindings_for(mode).find(|b| b.keys.contains(&key)).map(|b| b.message.clone())
+    bindings_for(mode)
+        .find(|b| b.keys.contains(&key))
+        .map(|b| b.message.clone())
 }
 
 fn question(key: Key) -> Option<Message> {
@@ -223,13 +472,22 @@ mod tests {
         assert_eq!(lab(press(KeyCode::Char('n'))), Some(Message::Next));
         assert_eq!(lab(press(KeyCode::Left)), Some(Message::Back));
         assert_eq!(lab(press(KeyCode::Char('p'))), Some(Message::Back));
-        assert_eq!(lab(press(KeyCode::Char(':'))), Some(Message::OpenCommand("")));
-        assert_eq!(lab(press(KeyCode::Char('/'))), Some(Message::OpenCommand("")));
+        assert_eq!(
+            lab(press(KeyCode::Char(':'))),
+            Some(Message::OpenCommand(""))
+        );
+        assert_eq!(
+            lab(press(KeyCode::Char('/'))),
+            Some(Message::OpenCommand(""))
+        );
         assert_eq!(lab(press(KeyCode::Tab)), Some(Message::FocusNext));
         assert_eq!(lab(press(KeyCode::Char('u'))), Some(Message::Undo));
         assert_eq!(lab(ctrl('z')), Some(Message::Undo));
         assert_eq!(lab(ctrl('y')), Some(Message::Redo));
-        assert_eq!(lab(press(KeyCode::Char('e'))), Some(Message::OpenCommand("explain ")));
+        assert_eq!(
+            lab(press(KeyCode::Char('e'))),
+            Some(Message::OpenCommand("explain "))
+        );
         assert_eq!(lab(press(KeyCode::Char('c'))), Some(Message::Compare));
         assert_eq!(lab(press(KeyCode::Char('t'))), Some(Message::Timeline));
         assert_eq!(lab(press(KeyCode::Char('?'))), Some(Message::Help));
@@ -239,17 +497,38 @@ mod tests {
 
     #[test]
     fn typing_a_letter_types_it_instead_of_running_its_key() {
-        assert_eq!(message(Mode::Typing, &press(KeyCode::Char('q'))), Some(Message::Type('q')));
-        assert_eq!(message(Mode::Typing, &press(KeyCode::Enter)), Some(Message::Submit));
-        assert_eq!(message(Mode::Typing, &press(KeyCode::Esc)), Some(Message::CancelInput));
-        assert_eq!(editing(Mode::Typing, &press(KeyCode::Backspace)), Some(Message::Erase));
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Char('q'))),
+            Some(Message::Type('q'))
+        );
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Enter)),
+            Some(Message::Submit)
+        );
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Esc)),
+            Some(Message::CancelInput)
+        );
+        assert_eq!(
+            editing(Mode::Typing, &press(KeyCode::Backspace)),
+            Some(Message::Erase)
+        );
         assert_eq!(editing(Mode::Lab, &press(KeyCode::Backspace)), None);
     }
 
     #[test]
     fn digits_answer_a_question_and_ctrl_c_always_quits() {
-        assert_eq!(message(Mode::Question, &press(KeyCode::Char('2'))), Some(Message::Answer(1)));
-        for mode in [Mode::Home, Mode::Lab, Mode::Typing, Mode::Overlay, Mode::Question] {
+        assert_eq!(
+            message(Mode::Question, &press(KeyCode::Char('2'))),
+            Some(Message::Answer(1))
+        );
+        for mode in [
+            Mode::Home,
+            Mode::Lab,
+            Mode::Typing,
+            Mode::Overlay,
+            Mode::Question,
+        ] {
             assert_eq!(message(mode, &ctrl('c')), Some(Message::ForceQuit));
         }
     }
@@ -266,7 +545,12 @@ mod tests {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
                 let shared = a.keys.iter().any(|k| b.keys.contains(k));
-                assert!(!(a.place == b.place && shared), "{} and {} share a key", a.label, b.label);
+                assert!(
+                    !(a.place == b.place && shared),
+                    "{} and {} share a key",
+                    a.label,
+                    b.label
+                );
             }
         }
     }

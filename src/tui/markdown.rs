@@ -62,7 +62,11 @@ impl Reader {
     fn open(&mut self, indent: usize, gap: bool) {
         self.close();
         let gap = gap && !self.blocks.is_empty();
-        self.current = Some(Block { indent, gap, runs: vec![] });
+        self.current = Some(Block {
+            indent,
+            gap,
+            runs: vec![],
+        });
     }
 
     fn close(&mut self) {
@@ -223,13 +227,25 @@ mod tests {
     use super::*;
 
     fn flat(blocks: &[Block]) -> Vec<String> {
-        blocks.iter().map(|b| b.runs.iter().map(|(t, _)| t.as_str()).collect()).collect()
+        blocks
+            .iter()
+            .map(|b| b.runs.iter().map(|(t, _)| t.as_str()).collect())
+            .collect()
     }
 
     #[test]
     fn bold_code_and_lists_keep_their_kind() {
         let blocks = parse("An **add** mints `a1`.\n\n- first\n- second *one*\n\n1. one\n2. two\n");
-        assert_eq!(flat(&blocks), ["An add mints a1.", "• first", "• second one", "1. one", "2. two"]);
+        assert_eq!(
+            flat(&blocks),
+            [
+                "An add mints a1.",
+                "• first",
+                "• second one",
+                "1. one",
+                "2. two"
+            ]
+        );
         assert_eq!(blocks[0].runs[1], ("add".to_string(), Kind::Strong));
         assert_eq!(blocks[0].runs[3], ("a1".to_string(), Kind::Code));
         assert_eq!(blocks[2].runs.last().map(|r| r.1), Some(Kind::Emphasis));

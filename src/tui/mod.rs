@@ -23,8 +23,12 @@ pub use theme::Theme;
 
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent};
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent,
+};
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::crossterm::{cursor, execute};
 use std::io::{self, IsTerminal};
 use std::sync::mpsc;
@@ -60,7 +64,9 @@ pub enum Exit {
 /// The message an input means, in the app's current mode.
 pub fn translate(app: &App, input: &Input) -> Option<Message> {
     match input {
-        Input::Key(key) => keys::message(app.mode(), key).or_else(|| keys::editing(app.mode(), key)),
+        Input::Key(key) => {
+            keys::message(app.mode(), key).or_else(|| keys::editing(app.mode(), key))
+        }
         Input::Mouse(mouse) => keys::mouse(mouse),
         Input::Resize(w, h) => Some(Message::Resize(*w, *h)),
         Input::Tick => Some(Message::Tick),
@@ -70,10 +76,16 @@ pub fn translate(app: &App, input: &Input) -> Option<Message> {
 
 /// Draw, wait, update, until the app quits or the events end. The same loop runs on a real
 /// terminal, in tests (a `TestBackend` and a list of inputs) and under `--auto`.
-pub fn drive<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, events: &mut dyn Events) -> Result<Exit, B::Error> {
+pub fn drive<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut dyn Events,
+) -> Result<Exit, B::Error> {
     loop {
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-        let Some(input) = events.next(app.wait()) else { return Ok(Exit::Closed) };
+        let Some(input) = events.next(app.wait()) else {
+            return Ok(Exit::Closed);
+        };
         if let Input::Signal(n) = input {
             return Ok(Exit::Signal(n));
         }
@@ -139,7 +151,12 @@ impl Events for TerminalEvents {
 /// Safe to call more than once and from a panic hook.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 /// While alive, the terminal is in raw mode on the alternate screen; dropping it restores it.
@@ -150,7 +167,12 @@ impl TerminalGuard {
         install_panic_hook();
         enable_raw_mode()?;
         let guard = TerminalGuard;
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            cursor::Hide
+        )?;
         Ok(guard)
     }
 }
@@ -256,8 +278,14 @@ fn progress_file() -> Option<std::path::PathBuf> {
 }
 
 fn load_done() -> std::collections::BTreeSet<String> {
-    let text = progress_file().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    let text = progress_file()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Remember finished lessons; a failure to write only loses the ticks on the home screen.

@@ -47,9 +47,19 @@ fn role_style(app: &App, role: Role) -> Style {
 fn fill<'a>(app: &'a App, replica: &'a ReplicaView, wrap: &mut Wrap<'a>) {
     let t = &app.theme;
     let changes = &app.changes;
-    let label_w = replica.fields.iter().map(|f| f.name.len()).max().unwrap_or(0).min(SPACES.len() - 1) + 1;
+    let label_w = replica
+        .fields
+        .iter()
+        .map(|f| f.name.len())
+        .max()
+        .unwrap_or(0)
+        .min(SPACES.len() - 1)
+        + 1;
     wrap.block(2);
-    let marks = Marks { new: changes.field(&replica.name, "value"), changed: t.changed };
+    let marks = Marks {
+        new: changes.field(&replica.name, "value"),
+        changed: t.changed,
+    };
     put(wrap, &replica.visible, t.value, marks, "");
     let gone = changes.gone(&replica.name);
     if !gone.is_empty() {
@@ -63,7 +73,10 @@ fn fill<'a>(app: &'a App, replica: &'a ReplicaView, wrap: &mut Wrap<'a>) {
         wrap.block(label_w);
         wrap.glue(field.name, t.label);
         wrap.glue(&SPACES[..label_w - field.name.len()], t.label);
-        let marks = Marks { new: changes.field(&replica.name, field.name), changed: t.changed };
+        let marks = Marks {
+            new: changes.field(&replica.name, field.name),
+            changed: t.changed,
+        };
         put(wrap, &field.value, role_style(app, field.role), marks, "");
     }
     wrap.block(2);
@@ -96,7 +109,11 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
             for (k, (key, inner)) in pairs.iter().enumerate() {
                 wrap.glue(key, marks.style(style, || path(key, &KEY.to_string())));
                 wrap.glue(": ", style);
-                let under = if marks.new.is_some() { path(key, &UNDER.to_string()) } else { String::new() };
+                let under = if marks.new.is_some() {
+                    path(key, &UNDER.to_string())
+                } else {
+                    String::new()
+                };
                 put(wrap, inner, style, marks, &under);
                 if k + 1 < pairs.len() {
                     wrap.push(", ", style);
@@ -125,12 +142,17 @@ pub fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
 }
 
 pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) {
-    let Some(replica) = app.view.replicas.get(k) else { return };
+    let Some(replica) = app.view.replicas.get(k) else {
+        return;
+    };
     let t = &app.theme;
     let focused = k == app.focus;
     let changed = app.changes.replica(&replica.name);
     let mut title = vec![Span::styled(if focused { " ▶ " } else { " " }, t.focus)];
-    title.push(Span::styled(format!("{} ", replica.name), if focused { t.focus } else { t.strong }));
+    title.push(Span::styled(
+        format!("{} ", replica.name),
+        if focused { t.focus } else { t.strong },
+    ));
     if changed {
         title.push(Span::styled("● changed ", t.changed));
     }
@@ -139,7 +161,10 @@ pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) {
         (false, true) => (BorderType::Thick, t.changed),
         (false, false) => (BorderType::Rounded, t.border),
     };
-    let block = panel_block().border_type(border_type).border_style(border_style).title(Line::from(title));
+    let block = panel_block()
+        .border_type(border_type)
+        .border_style(border_style)
+        .title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
     let height = usize::from(inner.height);
@@ -161,8 +186,18 @@ pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) {
 
 /// The line under the panels when some replicas do not fit.
 pub fn render_more(app: &App, shown: &[(usize, Rect)], area: Rect, buf: &mut Buffer) {
-    let names: Vec<&str> = app.view.replicas.iter().enumerate().filter(|(k, _)| !shown.iter().any(|(s, _)| s == k)).map(|(_, r)| r.name.as_str()).collect();
-    let text = format!(" not shown: {} (Tab moves the focus to them, or make the terminal taller)", names.join(" "));
+    let names: Vec<&str> = app
+        .view
+        .replicas
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !shown.iter().any(|(s, _)| s == k))
+        .map(|(_, r)| r.name.as_str())
+        .collect();
+    let text = format!(
+        " not shown: {} (Tab moves the focus to them, or make the terminal taller)",
+        names.join(" ")
+    );
     Paragraph::new(Span::styled(text, app.theme.note)).render(area, buf);
 }
 
@@ -183,7 +218,14 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
                     wrap.glue(" ", t.text);
                 }
             }
-            wrap.push(if k + 1 < view.groups.len() { "] ╳ " } else { "]" }, t.cut);
+            wrap.push(
+                if k + 1 < view.groups.len() {
+                    "] ╳ "
+                } else {
+                    "]"
+                },
+                t.cut,
+            );
         }
     }
     if !view.wire.is_empty() {
@@ -196,8 +238,24 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         wrap.glue(" → ", style);
         wrap.glue(&m.to, t.strong);
         wrap.glue(" ", style);
-        put(wrap, &m.carries, t.text, Marks { new: None, changed: t.changed }, "");
-        wrap.push(if m.deliverable { "   " } else { " held by the partition   " }, style);
+        put(
+            wrap,
+            &m.carries,
+            t.text,
+            Marks {
+                new: None,
+                changed: t.changed,
+            },
+            "",
+        );
+        wrap.push(
+            if m.deliverable {
+                "   "
+            } else {
+                " held by the partition   "
+            },
+            style,
+        );
     }
     if view.clock != "lamport" || view.tiebreak != "add-wins" {
         wrap.push("   clock ", t.dim);
@@ -225,7 +283,12 @@ pub fn render_network(app: &App, area: Rect, buf: &mut Buffer) {
     if out.total > usize::from(area.height) {
         let text = " … more in flight: type show ";
         let w = width(text) as u16;
-        let r = Rect::new(area.right().saturating_sub(w), area.bottom() - 1, w.min(area.width), 1);
+        let r = Rect::new(
+            area.right().saturating_sub(w),
+            area.bottom() - 1,
+            w.min(area.width),
+            1,
+        );
         Paragraph::new(text).style(app.theme.note).render(r, buf);
     }
 }

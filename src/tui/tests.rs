@@ -7,7 +7,9 @@ use super::{Events, Exit, Input, drive};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use std::collections::VecDeque;
@@ -64,8 +66,11 @@ pub fn run(app: &mut App, lines: &[&str]) {
 
 pub fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     app.size = Rect::new(0, 0, width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
-    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap_or_else(|e| match e {});
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
+    terminal
+        .draw(|f| f.render_widget(&*app, f.area()))
+        .unwrap_or_else(|e| match e {});
     terminal
 }
 
@@ -81,7 +86,9 @@ fn buffer(app: &mut App, width: u16, height: u16) -> Buffer {
 fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     let area = buf.area;
     for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right()).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let row: String = (area.left()..area.right())
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
         if let Some(i) = row.find(text) {
             let col = row[..i].chars().count() as u16;
             return Some((col, y));
@@ -90,10 +97,19 @@ fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     None
 }
 
-fn drive_script(app: &mut App, inputs: Vec<Input>, width: u16, height: u16) -> (Exit, Terminal<TestBackend>) {
+fn drive_script(
+    app: &mut App,
+    inputs: Vec<Input>,
+    width: u16,
+    height: u16,
+) -> (Exit, Terminal<TestBackend>) {
     app.size = Rect::new(0, 0, width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
-    let mut events = Script { inputs: inputs.into(), ticks: 0 };
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
+    let mut events = Script {
+        inputs: inputs.into(),
+        ticks: 0,
+    };
     let exit = drive(&mut terminal, app, &mut events).unwrap_or_else(|e| match e {});
     (exit, terminal)
 }
@@ -109,24 +125,45 @@ fn help_overlay_lists_the_keys_and_the_commands() {
     let mut app = sandbox(None);
     app.open_overlay(Overlay::Help);
     let text = screen(&mut app, 80, 24);
-    assert!(text.contains("→ Space n") && text.contains("next step"), "{text}");
+    assert!(
+        text.contains("→ Space n") && text.contains("next step"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn compare_view_shows_every_type_and_what_it_refused() {
     let mut app = sandbox(None);
-    run(&mut app, &["A add x", "sync", "A remove x", "B add x", "sync"]);
+    run(
+        &mut app,
+        &["A add x", "sync", "A remove x", "B add x", "sync"],
+    );
     app.open_overlay(Overlay::Compare);
     let text = screen(&mut app, 80, 24);
-    assert!(text.contains("G-Set") && text.contains("refused: A remove x"), "{text}");
+    assert!(
+        text.contains("G-Set") && text.contains("refused: A remove x"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn timeline_draws_merges_and_deliveries_as_arrows() {
     let mut app = sandbox(Some("new orset A B C"));
-    run(&mut app, &["A add x", "B merge A", "send A C", "C add y", "deliver", "sync A B", "partition A | B C", "sync"]);
+    run(
+        &mut app,
+        &[
+            "A add x",
+            "B merge A",
+            "send A C",
+            "C add y",
+            "deliver",
+            "sync A B",
+            "partition A | B C",
+            "sync",
+        ],
+    );
     app.open_overlay(Overlay::Timeline);
     let text = screen(&mut app, 80, 24);
     assert!(text.contains("▶●") && text.contains("deliver"), "{text}");
@@ -139,7 +176,10 @@ fn six_replicas_wrap_into_rows_at_80x24() {
     run(&mut app, &["A add x", "D add y", "B merge A"]);
     let text = screen(&mut app, 80, 24);
     for name in ["A", "B", "C", "D", "E", "F"] {
-        assert!(text.contains(&format!(" {name} ")), "panel {name} missing:\n{text}");
+        assert!(
+            text.contains(&format!(" {name} ")),
+            "panel {name} missing:\n{text}"
+        );
     }
     insta::assert_snapshot!(text);
 }
@@ -147,7 +187,12 @@ fn six_replicas_wrap_into_rows_at_80x24() {
 #[test]
 fn an_error_shows_inline_and_the_screen_stays() {
     let mut app = sandbox(None);
-    let (exit, terminal) = drive_script(&mut app, [vec![key(KeyCode::Char(':'))], typed("A remov x")].concat(), 80, 24);
+    let (exit, terminal) = drive_script(
+        &mut app,
+        [vec![key(KeyCode::Char(':'))], typed("A remov x")].concat(),
+        80,
+        24,
+    );
     assert_eq!(exit, Exit::Closed);
     let text = terminal.backend().to_string();
     assert!(text.contains("did you mean remove?"), "{text}");
@@ -158,10 +203,23 @@ fn an_error_shows_inline_and_the_screen_stays() {
 #[test]
 fn a_partitioned_network_with_messages_in_flight() {
     let mut app = sandbox(Some("new orset A B C"));
-    run(&mut app, &["A add x", "send A B", "partition A | B C", "send A C", "B add y", "send B C"]);
+    run(
+        &mut app,
+        &[
+            "A add x",
+            "send A B",
+            "partition A | B C",
+            "send A C",
+            "B add y",
+            "send B C",
+        ],
+    );
     let text = screen(&mut app, 80, 24);
     assert!(text.contains("partitioned [A] ╳ [B C]"), "{text}");
-    assert!(text.contains("#1 A → B {x} held by the partition"), "{text}");
+    assert!(
+        text.contains("#1 A → B {x} held by the partition"),
+        "{text}"
+    );
     assert!(text.contains("#3 B → C {y}"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -189,7 +247,9 @@ fn the_new_tag_of_the_last_command_is_highlighted_and_the_panel_marked() {
     let (x, y) = find(&buf, "{x: {a1, b1}}").expect("A's tags");
     let (a1, b1) = (&buf[(x + 5, y)], &buf[(x + 9, y)]);
     assert_eq!((a1.symbol(), b1.symbol()), ("a", "b"));
-    assert!(b1.modifier.contains(Modifier::UNDERLINED) && !a1.modifier.contains(Modifier::UNDERLINED));
+    assert!(
+        b1.modifier.contains(Modifier::UNDERLINED) && !a1.modifier.contains(Modifier::UNDERLINED)
+    );
 }
 
 #[test]
@@ -198,7 +258,11 @@ fn without_colour_every_distinction_remains() {
     app.theme = Theme::monochrome();
     run(&mut app, &["A add x", "A remove x", "B add y"]);
     let buf = buffer(&mut app, 80, 24);
-    assert!(buf.content.iter().all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset));
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
     let (x, y) = find(&buf, "{x: {a1}}").expect("tombstone");
     assert!(buf[(x + 5, y)].modifier.contains(Modifier::CROSSED_OUT));
     assert!(find(&buf, "▶ A").is_some(), "the focus marker");
@@ -210,7 +274,15 @@ fn tab_focuses_the_next_replica_and_a_x_adds_there() {
     let mut app = sandbox(None);
     let inputs = [vec![key(KeyCode::Tab), key(KeyCode::Char('a'))], typed("x")].concat();
     let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
-    assert_eq!(app.lab().world().replica("B").map(|r| r.set.visible().to_string()).ok().as_deref(), Some("{x}"));
+    assert_eq!(
+        app.lab()
+            .world()
+            .replica("B")
+            .map(|r| r.set.visible().to_string())
+            .ok()
+            .as_deref(),
+        Some("{x}")
+    );
     let text = terminal.backend().to_string();
     assert!(text.contains("▶ B") && text.contains("✓ B add x"), "{text}");
 }
@@ -236,7 +308,10 @@ fn tab_completes_on_the_command_line_and_up_recalls() {
     inputs.push(key(KeyCode::Up));
     let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
     assert_eq!(app.input.text(), "A merge B");
-    assert!(terminal.backend().to_string().contains("<R> merge <S>"), "the usage hint shows");
+    assert!(
+        terminal.backend().to_string().contains("<R> merge <S>"),
+        "the usage hint shows"
+    );
 }
 
 #[test]
@@ -247,13 +322,29 @@ fn clicking_a_panel_focuses_it_and_the_wheel_scrolls_it() {
     }
     let buf = buffer(&mut app, 80, 24);
     let (x, y) = find(&buf, " B ").expect("B's panel");
-    let click = MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: x, row: y + 2, modifiers: KeyModifiers::NONE };
-    let wheel = MouseEvent { kind: MouseEventKind::ScrollDown, ..click };
-    let (_, terminal) = drive_script(&mut app, vec![Input::Mouse(click), Input::Mouse(wheel)], 80, 24);
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x,
+        row: y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        ..click
+    };
+    let (_, terminal) = drive_script(
+        &mut app,
+        vec![Input::Mouse(click), Input::Mouse(wheel)],
+        80,
+        24,
+    );
     assert_eq!(app.focus, 1);
     assert_eq!(app.scroll[1], 3);
     let text = terminal.backend().to_string();
-    assert!(text.contains("↑3") && text.contains("more"), "scroll marks say what is hidden:\n{text}");
+    assert!(
+        text.contains("↑3") && text.contains("more"),
+        "scroll marks say what is hidden:\n{text}"
+    );
 }
 
 #[test]
@@ -272,7 +363,10 @@ fn the_wide_layout_puts_narration_and_history_in_a_column() {
     let mut app = sandbox(Some("new orset A B C D E F G H"));
     let buf = buffer(&mut app, 200, 50);
     let (x, _) = find(&buf, "sandbox ─").expect("side panel title");
-    assert!(x > 120, "the side panel stands on the right at 200 columns, found at {x}");
+    assert!(
+        x > 120,
+        "the side panel stands on the right at 200 columns, found at {x}"
+    );
     assert!(find(&buf, " H ").is_some(), "all eight panels fit");
     assert!(find(&buf, "not shown").is_none());
     let (x, _) = find(&buf, " E ").expect("five panels in the first row");
@@ -285,7 +379,12 @@ fn q_quits_the_sandbox_and_goes_back_home_from_the_home_screen() {
     let (exit, _) = drive_script(&mut app, vec![key(KeyCode::Char('q'))], 80, 24);
     assert_eq!(exit, Exit::Quit);
     let mut app = App::home(theme(), Default::default());
-    let (exit, _) = drive_script(&mut app, vec![key(KeyCode::Enter), key(KeyCode::Char('q'))], 80, 24);
+    let (exit, _) = drive_script(
+        &mut app,
+        vec![key(KeyCode::Enter), key(KeyCode::Char('q'))],
+        80,
+        24,
+    );
     assert_eq!(exit, Exit::Closed);
     assert_eq!(app.screen, Screen::Home);
 }
@@ -304,8 +403,14 @@ fn show_screen() {
     for line in setup.split(';') {
         app.run_line(line);
     }
-    let w = std::env::var("W").ok().and_then(|w| w.parse().ok()).unwrap_or(80);
-    let h = std::env::var("H").ok().and_then(|w| w.parse().ok()).unwrap_or(24);
+    let w = std::env::var("W")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(80);
+    let h = std::env::var("H")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(24);
     println!("{}", screen(&mut app, w, h));
 }
 
@@ -321,8 +426,13 @@ fn press(app: &mut App, inputs: Vec<Input>) -> Terminal<TestBackend> {
 #[test]
 fn a_lesson_at_its_first_step() {
     let mut app = lesson("orset-add-wins");
-    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
-    assert!(text.contains("step 1/4") && text.contains("1. A removes x"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right)])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("step 1/4") && text.contains("1. A removes x"),
+        "{text}"
+    );
     assert!(text.contains("tombstones {x: {a1}}"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -330,41 +440,89 @@ fn a_lesson_at_its_first_step() {
 #[test]
 fn a_lesson_in_the_middle_asks_before_it_reveals() {
     let mut app = lesson("orset-add-wins");
-    let text = press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Right)]).backend().to_string();
-    assert!(text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Right)])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"),
+        "{text}"
+    );
     insta::assert_snapshot!("a_lesson_in_the_middle", text);
-    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
-    assert!(text.contains("Is x present afterwards?") && text.contains("Press 1 to 3"), "{text}");
-    assert!(text.contains("{x: {a1, b1}}"), "the panels stay in sight under a question:\n{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right)])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("Is x present afterwards?") && text.contains("Press 1 to 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("{x: {a1, b1}}"),
+        "the panels stay in sight under a question:\n{text}"
+    );
     insta::assert_snapshot!("a_question_before_answering", text);
-    let text = press(&mut app, vec![key(KeyCode::Char('3'))]).backend().to_string();
-    assert!(text.contains("✗ 3.") && text.contains("✓ 1.") && text.contains("Not quite."), "{text}");
-    assert!(text.contains("score 0/1") && text.contains("nothing tombstones it"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Char('3'))])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("✗ 3.") && text.contains("✓ 1.") && text.contains("Not quite."),
+        "{text}"
+    );
+    assert!(
+        text.contains("score 0/1") && text.contains("nothing tombstones it"),
+        "{text}"
+    );
     insta::assert_snapshot!("a_question_after_a_wrong_answer", text);
-    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
-    assert!(text.contains("step 3/4") && text.contains("converged"), "→ goes on after the answer:\n{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right)])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("step 3/4") && text.contains("converged"),
+        "→ goes on after the answer:\n{text}"
+    );
 }
 
 #[test]
 fn a_lesson_at_its_last_step_and_back() {
     let mut app = lesson("orset-add-wins");
     let mut inputs = vec![key(KeyCode::Right); 3];
-    inputs.extend([key(KeyCode::Char('1')), key(KeyCode::Right), key(KeyCode::Right)]);
+    inputs.extend([
+        key(KeyCode::Char('1')),
+        key(KeyCode::Right),
+        key(KeyCode::Right),
+    ]);
     let text = press(&mut app, inputs).backend().to_string();
-    assert!(text.contains("step 4/4") && text.contains("last step"), "{text}");
-    assert!(app.done.contains("orset-add-wins"), "reaching the end marks the lesson done");
+    assert!(
+        text.contains("step 4/4") && text.contains("last step"),
+        "{text}"
+    );
+    assert!(
+        app.done.contains("orset-add-wins"),
+        "reaching the end marks the lesson done"
+    );
     insta::assert_snapshot!(text);
-    let text = press(&mut app, vec![key(KeyCode::Left), key(KeyCode::Left)]).backend().to_string();
-    assert!(text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"), "← walks back:\n{text}");
+    let text = press(&mut app, vec![key(KeyCode::Left), key(KeyCode::Left)])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("step 2/4") && text.contains("live       {x: {a1, b1}}"),
+        "← walks back:\n{text}"
+    );
 }
 
 #[test]
 fn experiments_in_a_lesson_are_rolled_back_by_the_next_step() {
     let mut app = lesson("orset-add-wins");
-    let inputs = [vec![key(KeyCode::Right), key(KeyCode::Char(':'))], typed("B add zebra"), vec![key(KeyCode::Esc)]].concat();
+    let inputs = [
+        vec![key(KeyCode::Right), key(KeyCode::Char(':'))],
+        typed("B add zebra"),
+        vec![key(KeyCode::Esc)],
+    ]
+    .concat();
     let text = press(&mut app, inputs).backend().to_string();
     assert!(text.contains("zebra"), "{text}");
-    let text = press(&mut app, vec![key(KeyCode::Right)]).backend().to_string();
+    let text = press(&mut app, vec![key(KeyCode::Right)])
+        .backend()
+        .to_string();
     assert!(!text.contains("zebra: {b"), "{text}");
     assert!(text.contains("rolled back"), "{text}");
 }
@@ -374,13 +532,23 @@ fn auto_advances_a_lesson_and_pauses_on_its_question() {
     let mut app = lesson("orset-add-wins");
     app.auto = Some(Duration::from_secs(3));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| match e {});
-    let mut events = Script { inputs: VecDeque::new(), ticks: 10 };
+    let mut events = Script {
+        inputs: VecDeque::new(),
+        ticks: 10,
+    };
     let exit = drive(&mut terminal, &mut app, &mut events).unwrap_or_else(|e| match e {});
     assert_eq!(exit, Exit::Closed);
     assert_eq!(app.session.player().map(|p| p.step()), Some(2));
     assert_eq!(app.overlay, Some(Overlay::Question));
-    assert_eq!(events.ticks, 7, "three ticks: steps 1 and 2, then the question; then it waits");
-    assert_eq!(app.wait(), None, "a waiting question blocks until someone answers");
+    assert_eq!(
+        events.ticks, 7,
+        "three ticks: steps 1 and 2, then the question; then it waits"
+    );
+    assert_eq!(
+        app.wait(),
+        None,
+        "a waiting question blocks until someone answers"
+    );
 }
 
 #[test]
@@ -390,7 +558,9 @@ fn the_home_screen_opens_a_lesson_and_q_comes_back() {
     inputs.push(key(KeyCode::Enter));
     let text = press(&mut app, inputs).backend().to_string();
     assert!(text.contains("OR-Set: add wins"), "{text}");
-    let text = press(&mut app, vec![key(KeyCode::Char('q'))]).backend().to_string();
+    let text = press(&mut app, vec![key(KeyCode::Char('q'))])
+        .backend()
+        .to_string();
     assert_eq!(app.screen, Screen::Home);
     assert!(text.contains("Lessons and the sandbox"), "{text}");
 }

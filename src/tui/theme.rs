@@ -10,7 +10,10 @@ use std::str::FromStr;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("dark", include_str!("../../assets/themes/dark.json")),
     ("light", include_str!("../../assets/themes/light.json")),
-    ("high-contrast", include_str!("../../assets/themes/high-contrast.json")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.json"),
+    ),
 ];
 
 /// Every style the screen uses. Each one also carries the modifiers that keep its meaning
@@ -62,8 +65,9 @@ struct StyleSpec {
 }
 
 const ROLES: &[&str] = &[
-    "text", "dim", "title", "border", "focus", "changed", "value", "label", "live", "removed", "meta", "derived",
-    "error", "note", "ok", "hint", "key", "selected", "code", "strong", "arrow", "cut",
+    "text", "dim", "title", "border", "focus", "changed", "value", "label", "live", "removed",
+    "meta", "derived", "error", "note", "ok", "hint", "key", "selected", "code", "strong", "arrow",
+    "cut",
 ];
 
 impl Theme {
@@ -75,11 +79,18 @@ impl Theme {
                 .map_err(|e| format!("cannot read theme {name_or_path}: {e}"))?,
             None => {
                 let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-                return Err(format!("no theme '{name_or_path}'; themes: {} (or a path to a .json file)", names.join(", ")));
+                return Err(format!(
+                    "no theme '{name_or_path}'; themes: {} (or a path to a .json file)",
+                    names.join(", ")
+                ));
             }
         };
         let theme = Theme::parse(&text).map_err(|e| format!("theme {name_or_path}: {e}"))?;
-        Ok(if no_color { theme.without_color() } else { theme })
+        Ok(if no_color {
+            theme.without_color()
+        } else {
+            theme
+        })
     }
 
     /// The default dark theme.
@@ -97,7 +108,9 @@ impl Theme {
         let mut theme = Theme::plain(&file.name);
         for (role, spec) in &file.styles {
             let style = spec.style().map_err(|e| format!("{role}: {e}"))?;
-            let slot = theme.slot(role).ok_or_else(|| format!("unknown style '{role}'; styles: {}", ROLES.join(", ")))?;
+            let slot = theme
+                .slot(role)
+                .ok_or_else(|| format!("unknown style '{role}'; styles: {}", ROLES.join(", ")))?;
             *slot = style;
         }
         theme.add_required();
@@ -226,7 +239,11 @@ fn modifier(word: &str) -> Result<Modifier, String> {
         "underlined" | "underline" => Modifier::UNDERLINED,
         "reversed" | "reverse" => Modifier::REVERSED,
         "crossed_out" | "strike" => Modifier::CROSSED_OUT,
-        _ => return Err(format!("'{word}' is not a modifier (bold, dim, italic, underlined, reversed, crossed_out)")),
+        _ => {
+            return Err(format!(
+                "'{word}' is not a modifier (bold, dim, italic, underlined, reversed, crossed_out)"
+            ));
+        }
     })
 }
 
@@ -247,8 +264,14 @@ mod tests {
         for (name, _) in BUILTIN {
             for no_color in [false, true] {
                 let theme = Theme::load(name, no_color).unwrap();
-                assert!(theme.removed.add_modifier.contains(Modifier::CROSSED_OUT), "{name}");
-                assert!(theme.changed.add_modifier.contains(Modifier::UNDERLINED), "{name}");
+                assert!(
+                    theme.removed.add_modifier.contains(Modifier::CROSSED_OUT),
+                    "{name}"
+                );
+                assert!(
+                    theme.changed.add_modifier.contains(Modifier::UNDERLINED),
+                    "{name}"
+                );
             }
         }
     }
@@ -256,7 +279,13 @@ mod tests {
     #[test]
     fn no_color_keeps_no_colour_at_all() {
         let theme = Theme::load("high-contrast", true).unwrap();
-        for style in [theme.text, theme.removed, theme.selected, theme.error, theme.title] {
+        for style in [
+            theme.text,
+            theme.removed,
+            theme.selected,
+            theme.error,
+            theme.title,
+        ] {
             assert_eq!((style.fg, style.bg), (None, None));
         }
         assert!(theme.selected.add_modifier.contains(Modifier::REVERSED));
@@ -270,7 +299,8 @@ mod tests {
 
     #[test]
     fn a_bad_colour_in_a_theme_file_says_which_style() {
-        let err = Theme::parse(r#"{"name": "x", "styles": {"live": {"fg": "purplish"}}}"#).unwrap_err();
+        let err =
+            Theme::parse(r#"{"name": "x", "styles": {"live": {"fg": "purplish"}}}"#).unwrap_err();
         assert!(err.contains("live") && err.contains("purplish"), "{err}");
     }
 }

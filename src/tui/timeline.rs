@@ -30,9 +30,17 @@ pub enum Mark {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Row {
     /// A numbered entry of the history.
-    Event { number: usize, marks: Vec<Mark>, text: String },
+    Event {
+        number: usize,
+        marks: Vec<Mark>,
+        text: String,
+    },
     /// A line across every column: a new lab, a partition, a heal, a step of a lesson.
-    Rule { number: usize, text: String, step: bool },
+    Rule {
+        number: usize,
+        text: String,
+        step: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,11 +61,24 @@ pub fn build(lab: &Lab) -> Timeline {
         if let Some(refusal) = &entry.refused {
             let at = subject(&entry.command).and_then(col);
             let text = format!("{text}  refused: {refusal}");
-            rows.push(Row::Event { number, marks: vec![Mark::Refused(at)], text });
+            rows.push(Row::Event {
+                number,
+                marks: vec![Mark::Refused(at)],
+                text,
+            });
             continue;
         }
-        let wire: Vec<(String, String, bool)> =
-            world.wire.iter().map(|m| (m.from.to_string(), m.to.to_string(), world.reachable(&m.from, &m.to))).collect();
+        let wire: Vec<(String, String, bool)> = world
+            .wire
+            .iter()
+            .map(|m| {
+                (
+                    m.from.to_string(),
+                    m.to.to_string(),
+                    world.reachable(&m.from, &m.to),
+                )
+            })
+            .collect();
         let groups = world_groups(&world);
         let _ = world.apply(&entry.command);
         rows.push(row(number, &entry.command, text, &col, &wire, &groups));
@@ -69,7 +90,11 @@ fn world_groups(world: &World) -> Vec<Vec<String>> {
     if world.groups.is_empty() {
         return vec![world.names()];
     }
-    world.groups.iter().map(|g| g.iter().map(|n| n.to_string()).collect()).collect()
+    world
+        .groups
+        .iter()
+        .map(|g| g.iter().map(|n| n.to_string()).collect())
+        .collect()
 }
 
 fn subject(command: &Command) -> Option<&str> {
@@ -89,26 +114,66 @@ fn row(
     wire: &[(String, String, bool)],
     groups: &[Vec<String>],
 ) -> Row {
-    let rule = |step| Row::Rule { number, text: text.clone(), step };
+    let rule = |step| Row::Rule {
+        number,
+        text: text.clone(),
+        step,
+    };
     let marks: Vec<Mark> = match command {
         Command::New { .. } | Command::Partition(_) | Command::Heal => return rule(false),
-        Command::Step(title) => return Row::Rule { number, text: title.clone(), step: true },
-        Command::Edit { replica, edit, .. } => {
-            col(replica).map(|at| Mark::Edit { at, remove: matches!(edit, Edit::Remove(_)) }).into_iter().collect()
+        Command::Step(title) => {
+            return Row::Rule {
+                number,
+                text: title.clone(),
+                step: true,
+            };
         }
-        Command::Merge { into, from } => pair(col(from), col(into)).map(|(from, into)| Mark::Merge { from, into }).into_iter().collect(),
-        Command::Sync(Some((a, b))) => pair(col(a), col(b)).map(|(a, b)| Mark::Sync { a, b }).into_iter().collect(),
-        Command::Sync(None) => groups.iter().map(|g| Mark::Group(g.iter().filter_map(|n| col(n)).collect())).collect(),
-        Command::Send { from, to } => pair(col(from), col(to)).map(|(from, to)| Mark::Send { from, to }).into_iter().collect(),
+        Command::Edit { replica, edit, .. } => col(replica)
+            .map(|at| Mark::Edit {
+                at,
+                remove: matches!(edit, Edit::Remove(_)),
+            })
+            .into_iter()
+            .collect(),
+        Command::Merge { into, from } => pair(col(from), col(into))
+            .map(|(from, into)| Mark::Merge { from, into })
+            .into_iter()
+            .collect(),
+        Command::Sync(Some((a, b))) => pair(col(a), col(b))
+            .map(|(a, b)| Mark::Sync { a, b })
+            .into_iter()
+            .collect(),
+        Command::Sync(None) => groups
+            .iter()
+            .map(|g| Mark::Group(g.iter().filter_map(|n| col(n)).collect()))
+            .collect(),
+        Command::Send { from, to } => pair(col(from), col(to))
+            .map(|(from, to)| Mark::Send { from, to })
+            .into_iter()
+            .collect(),
         Command::Deliver(which) => {
             let pairs: Vec<(&str, &str)> = delivered(*which, wire).collect();
-            let said: Vec<String> = pairs.iter().map(|(from, to)| format!("{from} → {to}")).collect();
-            let marks = pairs.iter().filter_map(|(from, to)| pair(col(from), col(to))).map(|(from, to)| Mark::Deliver { from, to });
-            return Row::Event { number, marks: marks.collect(), text: format!("{text}  ({})", said.join(", ")) };
+            let said: Vec<String> = pairs
+                .iter()
+                .map(|(from, to)| format!("{from} → {to}"))
+                .collect();
+            let marks = pairs
+                .iter()
+                .filter_map(|(from, to)| pair(col(from), col(to)))
+                .map(|(from, to)| Mark::Deliver { from, to });
+            return Row::Event {
+                number,
+                marks: marks.collect(),
+                text: format!("{text}  ({})", said.join(", ")),
+            };
         }
         _ => vec![],
     };
-    Row::Event { number, marks, text }
+    Row::Event {
+        number,
+        marks,
+        text,
+    }
 }
 
 fn pair(a: Option<usize>, b: Option<usize>) -> Option<(usize, usize)> {
@@ -117,14 +182,16 @@ fn pair(a: Option<usize>, b: Option<usize>) -> Option<(usize, usize)> {
 
 /// The messages a `deliver` handed over, as (from, to), given the wire just before it.
 fn delivered(which: Which, wire: &[(String, String, bool)]) -> impl Iterator<Item = (&str, &str)> {
-    wire.iter().enumerate().filter_map(move |(k, (from, to, reachable))| {
-        let picked = match which {
-            Which::Oldest => k == 0,
-            Which::Number(n) => k + 1 == n,
-            Which::All => *reachable,
-        };
-        picked.then_some((from.as_str(), to.as_str()))
-    })
+    wire.iter()
+        .enumerate()
+        .filter_map(move |(k, (from, to, reachable))| {
+            let picked = match which {
+                Which::Oldest => k == 0,
+                Which::Number(n) => k + 1 == n,
+                Which::All => *reachable,
+            };
+            picked.then_some((from.as_str(), to.as_str()))
+        })
 }
 
 /// The width of one replica's column for `n` replicas in `width` columns of graph.
@@ -134,7 +201,12 @@ pub fn spacing(n: usize, width: u16) -> usize {
 }
 
 /// Draw rows `window` of the timeline, each as a graph part and a text part.
-pub fn lines<'a>(timeline: &'a Timeline, theme: &Theme, width: u16, window: std::ops::Range<usize>) -> Vec<Line<'a>> {
+pub fn lines<'a>(
+    timeline: &'a Timeline,
+    theme: &Theme,
+    width: u16,
+    window: std::ops::Range<usize>,
+) -> Vec<Line<'a>> {
     let sp = spacing(timeline.replicas.len(), width);
     let graph = timeline.replicas.len() * sp;
     let mut out = vec![header(timeline, sp, theme)];
@@ -173,17 +245,37 @@ fn draw<'a>(row: &'a Row, n: usize, sp: usize, graph: usize, theme: &Theme) -> L
     }
     let (number, text, style) = match row {
         Row::Rule { number, text, step } => {
-            cells.iter_mut().for_each(|cell| *cell = (if *step { '━' } else { '┄' }, theme.label));
-            (*number, text.as_str(), if *step { theme.strong } else { theme.label })
+            cells
+                .iter_mut()
+                .for_each(|cell| *cell = (if *step { '━' } else { '┄' }, theme.label));
+            (
+                *number,
+                text.as_str(),
+                if *step { theme.strong } else { theme.label },
+            )
         }
-        Row::Event { number, marks, text } => {
-            marks.iter().for_each(|m| mark(&mut cells, m, &center, theme));
+        Row::Event {
+            number,
+            marks,
+            text,
+        } => {
+            marks
+                .iter()
+                .for_each(|m| mark(&mut cells, m, &center, theme));
             let refused = marks.iter().any(|m| matches!(m, Mark::Refused(_)));
-            (*number, text.as_str(), if refused { theme.error } else { theme.text })
+            (
+                *number,
+                text.as_str(),
+                if refused { theme.error } else { theme.text },
+            )
         }
     };
     let mut spans = vec![Span::styled(format!("{number:>4}  "), theme.dim)];
-    spans.extend(cells.into_iter().map(|(c, s)| Span::styled(c.to_string(), s)));
+    spans.extend(
+        cells
+            .into_iter()
+            .map(|(c, s)| Span::styled(c.to_string(), s)),
+    );
     spans.push(Span::styled(format!("  {text}"), style));
     Line::from(spans)
 }
@@ -197,7 +289,11 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
     };
     match *mark {
         Mark::Edit { at, remove } => {
-            let glyph = if remove { ('×', theme.removed) } else { ('●', theme.live) };
+            let glyph = if remove {
+                ('×', theme.removed)
+            } else {
+                ('●', theme.live)
+            };
             cells[center(at)] = glyph;
         }
         Mark::Merge { from, into } => {
@@ -214,7 +310,9 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
             if let (Some(&lo), Some(&hi)) = (members.iter().min(), members.iter().max()) {
                 line(lo, hi, '═', theme.arrow);
             }
-            members.iter().for_each(|&c| cells[center(c)] = ('◆', theme.arrow));
+            members
+                .iter()
+                .for_each(|&c| cells[center(c)] = ('◆', theme.arrow));
         }
         Mark::Send { from, to } => {
             line(from, to, '┄', theme.arrow);
@@ -232,7 +330,11 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
 /// An arrow arriving at a column: `▶●` from the left, `●◀` from the right.
 fn head(cells: &mut [Cell], at: usize, from_left: bool, theme: &Theme) {
     cells[at] = ('●', theme.changed);
-    let beside = if from_left { at.checked_sub(1) } else { Some(at + 1) };
+    let beside = if from_left {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1)
+    };
     if let Some(cell) = beside.and_then(|k| cells.get_mut(k)) {
         *cell = (if from_left { '▶' } else { '◀' }, theme.arrow);
     }
@@ -258,7 +360,14 @@ mod tests {
     #[test]
     fn a_delivery_is_drawn_from_its_sender_even_when_sent_long_before() {
         let t = build(&lab(&["new orset A B C", "send A C", "B add x", "deliver"]));
-        assert_eq!(t.rows[3], Row::Event { number: 4, marks: vec![Mark::Deliver { from: 0, to: 2 }], text: "deliver  (A → C)".into() });
+        assert_eq!(
+            t.rows[3],
+            Row::Event {
+                number: 4,
+                marks: vec![Mark::Deliver { from: 0, to: 2 }],
+                text: "deliver  (A → C)".into()
+            }
+        );
     }
 
     #[test]
@@ -267,16 +376,27 @@ mod tests {
         let theme = Theme::monochrome();
         let lines = lines(&t, &theme, 60, 0..10);
         let text: Vec<String> = lines.iter().map(graph).collect();
-        assert!(text[1].contains('●') && text[1].ends_with("A add x"), "{text:?}");
-        assert!(text[2].contains('▶') && text[2].ends_with("B merge A"), "{text:?}");
-        assert!(text[3].contains("refused") && text[3].contains("no replica C"), "{text:?}");
+        assert!(
+            text[1].contains('●') && text[1].ends_with("A add x"),
+            "{text:?}"
+        );
+        assert!(
+            text[2].contains('▶') && text[2].ends_with("B merge A"),
+            "{text:?}"
+        );
+        assert!(
+            text[3].contains("refused") && text[3].contains("no replica C"),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn a_partition_draws_a_rule_and_a_bare_sync_meets_within_each_side() {
         let t = build(&lab(&["new orset A B C", "partition A B | C", "sync"]));
         assert!(matches!(&t.rows[1], Row::Rule { text, .. } if text == "partition A B | C"));
-        let Row::Event { marks, .. } = &t.rows[2] else { panic!("{:?}", t.rows[2]) };
+        let Row::Event { marks, .. } = &t.rows[2] else {
+            panic!("{:?}", t.rows[2])
+        };
         assert_eq!(marks, &[Mark::Group(vec![0, 1]), Mark::Group(vec![2])]);
     }
 }

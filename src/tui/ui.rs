@@ -53,7 +53,10 @@ fn rows(area: Rect, heights: &[u16]) -> Vec<Rect> {
 
 fn split_columns(area: Rect, left: u16) -> (Rect, Rect) {
     let left = left.min(area.width);
-    (Rect::new(area.x, area.y, left, area.height), Rect::new(area.x + left, area.y, area.width - left, area.height))
+    (
+        Rect::new(area.x, area.y, left, area.height),
+        Rect::new(area.x + left, area.y, area.width - left, area.height),
+    )
 }
 
 /// The lab screen's layout for a terminal of `area`.
@@ -67,11 +70,19 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let (top, side, history) = if area.width >= WIDE {
         let side_w = (area.width * 3 / 10).clamp(44, 72);
         let (left, right) = split_columns(body, area.width - side_w);
-        let side_h = if lesson { right.height * 3 / 5 } else { right.height / 2 };
+        let side_h = if lesson {
+            right.height * 3 / 5
+        } else {
+            right.height / 2
+        };
         let parts = rows(right, &[side_h, right.height - side_h]);
         (left, Some(parts[0]), parts[1])
     } else {
-        let bottom_h = if lesson { (body.height * 2 / 5).clamp(6, 16) } else { (body.height / 3).clamp(5, 12) };
+        let bottom_h = if lesson {
+            (body.height * 2 / 5).clamp(6, 16)
+        } else {
+            (body.height / 3).clamp(5, 12)
+        };
         let bottom_h = bottom_h.min(body.height.saturating_sub(PANEL_HEIGHT + 1));
         let net_h = (panels::network_lines(app, body.width) as u16).clamp(1, 4);
         let top_h = (body.height - bottom_h).min(panels_needed(app, body.width) + net_h);
@@ -79,11 +90,24 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         let (side, history) = split_columns(parts[1], parts[1].width * 3 / 5);
         (parts[0], Some(side), history)
     };
-    let net_h = (panels::network_lines(app, top.width) as u16).clamp(1, 4).min(top.height.saturating_sub(PANEL_HEIGHT));
+    let net_h = (panels::network_lines(app, top.width) as u16)
+        .clamp(1, 4)
+        .min(top.height.saturating_sub(PANEL_HEIGHT));
     let parts = rows(top, &[top.height - net_h, net_h]);
     let (panel_area, network) = (parts[0], parts[1]);
     let (panels, more) = grid(app.view.replicas.len(), app.focus, panel_area);
-    Areas { title, panels, more, network, side, history, status, command, footer, body }
+    Areas {
+        title,
+        panels,
+        more,
+        network,
+        side,
+        history,
+        status,
+        command,
+        footer,
+        body,
+    }
 }
 
 /// The height the replica panels need at this width: each row as tall as its tallest panel.
@@ -94,7 +118,12 @@ fn panels_needed(app: &App, width: u16) -> u16 {
     }
     let cols = usize::from((width / PANEL_WIDTH).max(1)).min(n);
     let inner_w = panels::panel_inner(Rect::new(0, 0, width / cols as u16, 10)).width;
-    let tallest = |row: usize| (row * cols..((row + 1) * cols).min(n)).map(|k| panels::panel_lines(app, k, inner_w)).max().unwrap_or(0);
+    let tallest = |row: usize| {
+        (row * cols..((row + 1) * cols).min(n))
+            .map(|k| panels::panel_lines(app, k, inner_w))
+            .max()
+            .unwrap_or(0)
+    };
     let total: usize = (0..n.div_ceil(cols)).map(|row| tallest(row) + 2).sum();
     u16::try_from(total).unwrap_or(u16::MAX).max(PANEL_HEIGHT)
 }
@@ -112,9 +141,14 @@ pub fn grid(n: usize, focus: usize, area: Rect) -> (Vec<(usize, Rect)>, Option<R
         (rows_needed, None)
     } else {
         let fit = usize::from((area.height.saturating_sub(1) / PANEL_HEIGHT).max(1));
-        (fit, Some(Rect::new(area.x, area.bottom() - 1, area.width, 1)))
+        (
+            fit,
+            Some(Rect::new(area.x, area.bottom() - 1, area.width, 1)),
+        )
     };
-    let first_row = (focus / cols + 1).saturating_sub(shown).min(rows_needed - shown);
+    let first_row = (focus / cols + 1)
+        .saturating_sub(shown)
+        .min(rows_needed - shown);
     let height = area.height - u16::from(more.is_some());
     let mut out = vec![];
     for row in 0..shown {
@@ -137,7 +171,8 @@ impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
         if area.width < 20 || area.height < 8 {
-            Paragraph::new("crdt-lab needs at least 20×8; make the terminal larger").render(area, buf);
+            Paragraph::new("crdt-lab needs at least 20×8; make the terminal larger")
+                .render(area, buf);
             return;
         }
         match self.screen {
@@ -177,7 +212,11 @@ fn title_right(app: &App) -> String {
         let sides: Vec<String> = app.view.groups.iter().map(|g| g.join(" ")).collect();
         format!("partitioned {}", sides.join(" | "))
     };
-    let agree = if app.view.converged { "converged" } else { "diverged" };
+    let agree = if app.view.converged {
+        "converged"
+    } else {
+        "diverged"
+    };
     let score = match app.session.player().map(|p| p.score()) {
         Some((right, asked)) if asked > 0 => format!(" · score {right}/{asked}"),
         _ => String::new(),
@@ -199,7 +238,11 @@ fn title_left(app: &App, room: usize) -> String {
     let head = format!(" {} · ", app.view.title);
     let fixed = head.chars().count() + place.chars().count();
     let keep = room.saturating_sub(fixed + 1);
-    let name = if name.chars().count() <= room.saturating_sub(fixed) { name } else { name.chars().take(keep).collect::<String>() + "…" };
+    let name = if name.chars().count() <= room.saturating_sub(fixed) {
+        name
+    } else {
+        name.chars().take(keep).collect::<String>() + "…"
+    };
     format!("{head}{name}{place}")
 }
 
@@ -209,22 +252,40 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let right = title_right(app);
     let right_w = (right.chars().count() as u16).min(area.width);
     let left = title_left(app, usize::from(area.width - right_w));
-    Paragraph::new(Line::from(left)).style(t.title).render(area, buf);
+    Paragraph::new(Line::from(left))
+        .style(t.title)
+        .render(area, buf);
     let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
-    let style = if app.view.groups.is_empty() { t.title } else { t.title.patch(t.cut) };
-    Paragraph::new(Line::from(right)).style(style).render(r, buf);
+    let style = if app.view.groups.is_empty() {
+        t.title
+    } else {
+        t.title.patch(t.cut)
+    };
+    Paragraph::new(Line::from(right))
+        .style(style)
+        .render(r, buf);
 }
 
 /// A bordered box with a title, returning its inside.
 pub fn frame(app: &App, area: Rect, title: Line, buf: &mut Buffer) -> Rect {
-    let block = Block::bordered().border_type(BorderType::Rounded).border_style(app.theme.border).title(title);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.border)
+        .title(title);
     let inner = block.inner(area);
     block.render(area, buf);
     inner
 }
 
 /// Say above and below a scrolled box how much is out of sight.
-pub fn scroll_marks(app: &App, area: Rect, offset: usize, shown: usize, total: usize, buf: &mut Buffer) {
+pub fn scroll_marks(
+    app: &App,
+    area: Rect,
+    offset: usize,
+    shown: usize,
+    total: usize,
+    buf: &mut Buffer,
+) {
     let below = total.saturating_sub(offset + shown);
     let mut marks = vec![];
     if offset > 0 {
@@ -263,11 +324,15 @@ fn fill_side<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
 }
 
 fn side_inner(area: Rect) -> Rect {
-    Block::bordered().padding(Padding::horizontal(1)).inner(area)
+    Block::bordered()
+        .padding(Padding::horizontal(1))
+        .inner(area)
 }
 
 pub fn side_scroll_limit(app: &App) -> usize {
-    let Some(area) = areas(app, app.size).side else { return 0 };
+    let Some(area) = areas(app, app.size).side else {
+        return 0;
+    };
     let inner = side_inner(area);
     let total = count(inner.width, |w| fill_side(app, w));
     total.saturating_sub(inner.height.into())
@@ -292,7 +357,9 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
     let title = Line::styled(format!(" history {position}/{} ", log.len()), t.label);
     let inner = frame(app, area, title, buf);
     let h = usize::from(inner.height);
-    let start = position.saturating_sub(h.saturating_sub(2).max(1)).min(log.len().saturating_sub(h));
+    let start = position
+        .saturating_sub(h.saturating_sub(2).max(1))
+        .min(log.len().saturating_sub(h));
     let start = start.min(position.saturating_sub(1));
     let lines: Vec<Line> = log
         .iter()
@@ -305,15 +372,24 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
                 (Some(_), true) => ("✗", t.error),
                 (_, false) => ("↷", t.dim),
                 (None, true) if current => ("▶", t.selected),
-                (None, true) if matches!(entry.command, crate::lab::Command::Step(_)) => (" ", t.strong),
+                (None, true) if matches!(entry.command, crate::lab::Command::Step(_)) => {
+                    (" ", t.strong)
+                }
                 (None, true) => (" ", t.text),
             };
-            let refused = if entry.refused.is_some() { "  refused" } else { "" };
+            let refused = if entry.refused.is_some() {
+                "  refused"
+            } else {
+                ""
+            };
             let said = match &entry.command {
                 crate::lab::Command::Step(title) => format!("§ {title}"),
                 command => format!("{command}{refused}"),
             };
-            Line::from(vec![Span::styled(format!("{mark}{:>3} ", k + 1), style), Span::styled(said, style)])
+            Line::from(vec![
+                Span::styled(format!("{mark}{:>3} ", k + 1), style),
+                Span::styled(said, style),
+            ])
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
@@ -363,7 +439,10 @@ fn render_command(app: &App, area: Rect, buf: &mut Buffer) {
     if !app.typing {
         let line = Line::from(vec![
             Span::styled(prompt, t.dim),
-            Span::styled(format!("press : to type a command · a x adds x on {focus}"), t.hint),
+            Span::styled(
+                format!("press : to type a command · a x adds x on {focus}"),
+                t.hint,
+            ),
         ]);
         Paragraph::new(line).render(area, buf);
         return;
@@ -394,10 +473,17 @@ pub fn footer_items(mode: Mode, width: u16) -> Vec<(&'static str, &'static str)>
     let key = |label: &'static str| label.split(' ').next().unwrap_or(label);
     let all: Vec<(&str, &str, bool)> = bindings_for(mode)
         .filter(|b| !b.short.is_empty())
-        .map(|b| (key(b.label), b.short, matches!(b.message, Message::Help | Message::Quit)))
+        .map(|b| {
+            (
+                key(b.label),
+                b.short,
+                matches!(b.message, Message::Help | Message::Quit),
+            )
+        })
         .collect();
     let cost = |(k, s): (&str, &str)| k.chars().count() + s.chars().count() + 3;
-    let mut room = usize::from(width).saturating_sub(all.iter().filter(|i| i.2).map(|i| cost((i.0, i.1))).sum());
+    let mut room = usize::from(width)
+        .saturating_sub(all.iter().filter(|i| i.2).map(|i| cost((i.0, i.1))).sum());
     let mut out = vec![];
     for &(k, s, kept) in &all {
         if kept || cost((k, s)) <= room {
@@ -422,13 +508,20 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
 fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
     let t = &app.theme;
     wrap.block(0);
-    wrap.words("Replicas side by side, every internal visible. Choose with ↑ ↓ and open with Enter.", t.text);
+    wrap.words(
+        "Replicas side by side, every internal visible. Choose with ↑ ↓ and open with Enter.",
+        t.text,
+    );
     wrap.block(0);
     for (k, item) in app.home.iter().enumerate().take(upto) {
         let chosen = k == app.selected;
         wrap.block(4);
         wrap.glue(if chosen { "▶ " } else { "  " }, t.selected);
-        let number = if matches!(item.open, super::app::Target::Lesson(_)) { format!("{:>2}. ", k + 1) } else { "    ".to_string() };
+        let number = if matches!(item.open, super::app::Target::Lesson(_)) {
+            format!("{:>2}. ", k + 1)
+        } else {
+            "    ".to_string()
+        };
         wrap.glue(number, t.dim);
         wrap.words(&item.title, if chosen { t.selected } else { t.strong });
         if item.done {
@@ -443,9 +536,16 @@ fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
 fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let r = rows(area, &[1, area.height.saturating_sub(3), 1, 1]);
-    Paragraph::new(" crdt-lab · a terminal lab for set CRDTs").style(t.title).render(r[0], buf);
+    Paragraph::new(" crdt-lab · a terminal lab for set CRDTs")
+        .style(t.title)
+        .render(r[0], buf);
     let width = r[1].width.clamp(20, 84);
-    let box_area = Rect::new(r[1].x + (r[1].width - width) / 2, r[1].y + 1, width, r[1].height.saturating_sub(1));
+    let box_area = Rect::new(
+        r[1].x + (r[1].width - width) / 2,
+        r[1].y + 1,
+        width,
+        r[1].height.saturating_sub(1),
+    );
     let title = Line::styled(" Lessons and the sandbox ", t.label);
     frame(app, box_area, title, buf);
     let inner = side_inner(box_area);
@@ -459,7 +559,11 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(out.lines).render(inner, buf);
     scroll_marks(app, box_area, offset, h, out.total, buf);
     if let Some(status) = &app.status {
-        Paragraph::new(Span::styled(format!("  {}", status.text), status_style(app, status.tone))).render(r[2], buf);
+        Paragraph::new(Span::styled(
+            format!("  {}", status.text),
+            status_style(app, status.tone),
+        ))
+        .render(r[2], buf);
     }
     render_footer(app, r[3], buf);
 }
@@ -467,7 +571,9 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
 /// How far a replica panel can scroll.
 pub fn panel_scroll_limit(app: &App, replica: usize) -> usize {
     let a = areas(app, app.size);
-    let Some(&(_, rect)) = a.panels.iter().find(|(k, _)| *k == replica) else { return 0 };
+    let Some(&(_, rect)) = a.panels.iter().find(|(k, _)| *k == replica) else {
+        return 0;
+    };
     let inner = panels::panel_inner(rect);
     let total = panels::panel_lines(app, replica, inner.width);
     total.saturating_sub(inner.height.into())

@@ -37,7 +37,11 @@ pub struct Wrap<'a> {
 
 /// The display width of a piece of text.
 pub fn width(text: &str) -> usize {
-    if text.is_ascii() { text.len() } else { Span::raw(text).width() }
+    if text.is_ascii() {
+        text.len()
+    } else {
+        Span::raw(text).width()
+    }
 }
 
 impl<'a> Wrap<'a> {
@@ -125,7 +129,11 @@ impl<'a> Wrap<'a> {
         if self.word.is_empty() {
             return;
         }
-        let trimmed = self.word_width - self.word.last().map_or(0, |p| width(&p.text) - width(p.text.trim_end()));
+        let trimmed = self.word_width
+            - self
+                .word
+                .last()
+                .map_or(0, |p| width(&p.text) - width(p.text.trim_end()));
         if self.col + trimmed > self.width && self.col > self.indent {
             self.newline(self.indent);
         }
@@ -189,7 +197,10 @@ impl<'a> Wrap<'a> {
             self.out.push(Line::from(spans));
         }
         let total = if self.started { self.line + 1 } else { 0 };
-        Wrapped { lines: self.out, total }
+        Wrapped {
+            lines: self.out,
+            total,
+        }
     }
 }
 
