@@ -99,12 +99,9 @@ impl<W: Write> Face<'_, W> {
 
     fn title_page(&mut self, player: &Player) {
         let l = player.lesson();
-        self.say(&format!(
-            "Lesson: {} ({} steps, {} questions)\n",
-            l.title,
-            l.steps.len(),
-            l.question_count()
-        ));
+        let steps = lesson::count(l.steps.len(), "step");
+        let questions = lesson::count(l.question_count(), "question");
+        self.say(&format!("Lesson: {} ({steps}, {questions})\n", l.title));
         if !l.intro.is_empty() {
             self.say(&format!("{}\n", l.intro));
         }
@@ -158,7 +155,9 @@ impl<W: Write> Face<'_, W> {
     }
 
     fn answer(&mut self, player: &mut Player, number: usize) {
-        let choice = number.checked_sub(1).unwrap_or(usize::MAX);
+        let Some(choice) = number.checked_sub(1) else {
+            return self.say("Choices are numbered from 1.");
+        };
         match player.answer(choice) {
             Ok(a) if a.correct => {
                 self.say(&format!(

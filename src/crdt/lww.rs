@@ -20,11 +20,23 @@ pub enum Op {
     Remove(Elem, Stamp),
 }
 
+/// A stamp in a sentence: `@7` or `@12:00:05`, and `2@B` for a Lamport stamp, which names its replica.
+struct At<'a>(&'a Stamp);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.by {
+            Some(_) => write!(f, "{}", self.0),
+            None => write!(f, "@{}", self.0),
+        }
+    }
+}
+
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Op::Add(e, t) => write!(f, "add {e} @{t}"),
-            Op::Remove(e, t) => write!(f, "remove {e} @{t}"),
+            Op::Add(e, t) => write!(f, "add {e} {}", At(t)),
+            Op::Remove(e, t) => write!(f, "remove {e} {}", At(t)),
         }
     }
 }
@@ -73,7 +85,9 @@ impl SetCrdt for Lww {
             Some(old) if old >= stamp => Prepared::noted(
                 op,
                 format!(
-                    "this replica already holds a {what} stamped @{old}, not older than @{stamp}, so nothing changes"
+                    "this replica already holds a {what} stamped {}, not older than {}, so nothing changes",
+                    At(old),
+                    At(stamp)
                 ),
             ),
             _ => Prepared::op(op),
@@ -124,14 +138,18 @@ impl SetCrdt for Lww {
         };
         let why = match (self.adds.get(elem), self.removes.get(elem)) {
             (None, None) => "it has never been added here".to_string(),
-            (None, Some(r)) => format!("it has a remove @{r} and no add"),
-            (Some(a), None) => format!("its add @{a} has no remove against it"),
+            (None, Some(r)) => format!("it has a remove {} and no add", At(r)),
+            (Some(a), None) => format!("its add {} has no remove against it", At(a)),
             (Some(a), Some(r)) if a == r => format!(
-                "its add @{a} and remove @{r} tie, and the tie-break is {}",
+                "its add {} and remove {} tie, and the tie-break is {}",
+                At(a),
+                At(r),
                 self.tiebreak.word()
             ),
-            (Some(a), Some(r)) if a > r => format!("its add @{a} is newer than its remove @{r}"),
-            (Some(a), Some(r)) => format!("its remove @{r} is newer than its add @{a}"),
+            (Some(a), Some(r)) if a > r => {
+                format!("its add {} is newer than its remove {}", At(a), At(r))
+            }
+            (Some(a), Some(r)) => format!("its remove {} is newer than its add {}", At(r), At(a)),
         };
         format!("{elem} is {is}: {why}")
     }
@@ -234,6 +252,18 @@ mod tests {
         assert!(
             !a.contains(&e("x")),
             "B's remove (1@B) is later than A's add (1@A)"
+        );
+    }
+
+    #[test]
+    fn a_lamport_stamp_reads_once_in_a_sentence() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        remove_at(&mut a, "x", Stamp::lamport(1, &"A".into()));
+        add_at(&mut b, "x", Stamp::lamport(2, &"B".into()));
+        sync(&mut a, &mut b);
+        assert_eq!(
+            a.explain(&e("x")),
+            "x is present: its add 2@B is newer than its remove 1@A"
         );
     }
 }

@@ -1,5 +1,6 @@
-//! Headless playback (`crdt-lab run lesson.md`): every step's narration, commands and the state
-//! after it, each question answered with its marked choice. The first failure stops the lesson.
+//! Headless playback (`crdt-lab run lesson.md`): every step's narration and commands, the state
+//! after each step that ran commands, and each question answered with its marked choice. The
+//! first failure (a refused command or a failed expectation) stops the lesson with file:line.
 
 use super::{Lesson, Player, StepReport};
 use crate::script::{Failure, Reply, RunError, RunOptions, render};
@@ -141,7 +142,7 @@ fn stuck(lesson: &Lesson, why: String) -> RunError {
 }
 
 /// `1 step`, `2 steps`.
-fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

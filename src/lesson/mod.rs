@@ -11,7 +11,7 @@ mod headless;
 mod parse;
 mod player;
 
-pub use headless::{Summary, play_headless, reply_text};
+pub use headless::{Summary, count, play_headless, reply_text};
 pub use parse::parse;
 pub use player::{Answered, PlayError, Player, StepReport};
 

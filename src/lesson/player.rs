@@ -72,7 +72,7 @@ impl fmt::Display for PlayError {
                 write!(
                     f,
                     "there is no choice {}; pick a number from 1 to {choices}",
-                    choice + 1
+                    choice.saturating_add(1)
                 )
             }
         }

@@ -169,6 +169,11 @@ fn a_pending_question_holds_the_player_until_answered_right() {
             choices: 2
         })
     );
+    let huge = p
+        .answer(usize::MAX)
+        .expect_err("no such choice")
+        .to_string();
+    assert!(huge.ends_with("pick a number from 1 to 2"), "{huge}");
     let wrong = p.answer(1).expect("an answer");
     assert!(!wrong.correct);
     assert!(

@@ -91,7 +91,7 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
         }
         Action::Export(format, path) => file::export(lab, format, path.as_deref()).map(Reply::Text),
         Action::Expect(expectation) => match expectation.check(lab) {
-            Ok(()) => Ok(Reply::Passed(describe_expectation(&expectation))),
+            Ok(()) => Ok(Reply::Passed(passed(lab, &expectation))),
             Err(mismatch) => Err(Failure::Expectation(mismatch)),
         },
     }
@@ -108,6 +108,15 @@ fn check_replica(lab: &Lab, replica: Option<&str>) -> Result<(), Failure> {
     match replica {
         Some(name) => lab.world().find(name).map(|_| ()).map_err(|r| Failure::Unreadable(r.rule)),
         None => Ok(()),
+    }
+}
+
+/// What a passed expectation says; a refusal also names the rule that refused.
+fn passed(lab: &Lab, e: &Expectation) -> String {
+    let rule = lab.history().last().and_then(|entry| entry.refused.as_ref());
+    match (e, rule) {
+        (Expectation::Refused(_), Some(refusal)) => format!("{}: {refusal}", describe_expectation(e)),
+        _ => describe_expectation(e),
     }
 }
 
