@@ -231,6 +231,14 @@ impl App {
         Ok(app)
     }
 
+    /// A sandbox on a lab that is already set up (benchmarks build big ones this way).
+    pub fn with_lab(theme: Theme, lab: Lab) -> App {
+        let mut app = App::blank(theme, Session::Sandbox(lab));
+        app.screen = Screen::Lab;
+        app.refresh();
+        app
+    }
+
     /// The home screen: the built-in lessons (marked done from `done`) and the sandbox.
     pub fn home(theme: Theme, done: BTreeSet<String>) -> App {
         let mut app = App::blank(theme, Session::Sandbox(Lab::new()));

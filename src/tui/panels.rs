@@ -5,7 +5,7 @@
 use super::app::App;
 use super::diff::{KEY, UNDER};
 use super::ui::scroll_marks;
-use super::wrap::{Wrap, Wrapped, count, width};
+use super::wrap::{Wrap, Wrapped, count, count_up_to, width};
 use crate::crdt::{Role, Value};
 use crate::lab::ReplicaView;
 use ratatui::buffer::Buffer;
@@ -96,6 +96,9 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
         Value::Set(items) => {
             wrap.glue("{", style);
             for (k, item) in items.iter().enumerate() {
+                if wrap.full() {
+                    return;
+                }
                 wrap.glue(item, marks.style(style, || path(item, "")));
                 if k + 1 < items.len() {
                     wrap.push(", ", style);
@@ -107,6 +110,9 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
         Value::Map(pairs) => {
             wrap.glue("{", style);
             for (k, (key, inner)) in pairs.iter().enumerate() {
+                if wrap.full() {
+                    return;
+                }
                 wrap.glue(key, marks.style(style, || path(key, &KEY.to_string())));
                 wrap.glue(": ", style);
                 let under = if marks.new.is_some() {
@@ -137,6 +143,14 @@ pub fn panel_inner(area: Rect) -> Rect {
 pub fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
     match app.view.replicas.get(replica) {
         Some(r) => count(inner_width, |w| fill(app, r, w)),
+        None => 0,
+    }
+}
+
+/// The same, or `limit` if it is at least that many (cheap for huge replicas).
+pub fn panel_lines_up_to(app: &App, replica: usize, inner_width: u16, limit: usize) -> usize {
+    match app.view.replicas.get(replica) {
+        Some(r) => count_up_to(inner_width, limit, |w| fill(app, r, w)),
         None => 0,
     }
 }

@@ -85,7 +85,8 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         };
         let bottom_h = bottom_h.min(body.height.saturating_sub(PANEL_HEIGHT + 1));
         let net_h = (panels::network_lines(app, body.width) as u16).clamp(1, 4);
-        let top_h = (body.height - bottom_h).min(panels_needed(app, body.width) + net_h);
+        let room = body.height - bottom_h;
+        let top_h = room.min(panels_needed(app, body.width, room.saturating_sub(net_h)) + net_h);
         let parts = rows(body, &[top_h, body.height - top_h]);
         let (side, history) = split_columns(parts[1], parts[1].width * 3 / 5);
         (parts[0], Some(side), history)
@@ -110,22 +111,28 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     }
 }
 
-/// The height the replica panels need at this width: each row as tall as its tallest panel.
-fn panels_needed(app: &App, width: u16) -> u16 {
+/// The height the replica panels need at this width (each row as tall as its tallest panel),
+/// or `most` if they need at least that much.
+fn panels_needed(app: &App, width: u16, most: u16) -> u16 {
     let n = app.view.replicas.len();
     if n == 0 {
         return PANEL_HEIGHT;
     }
     let cols = usize::from((width / PANEL_WIDTH).max(1)).min(n);
     let inner_w = panels::panel_inner(Rect::new(0, 0, width / cols as u16, 10)).width;
+    let limit = usize::from(most);
     let tallest = |row: usize| {
-        (row * cols..((row + 1) * cols).min(n))
-            .map(|k| panels::panel_lines(app, k, inner_w))
-            .max()
-            .unwrap_or(0)
+        let panels = row * cols..((row + 1) * cols).min(n);
+        panels.map(|k| panels::panel_lines_up_to(app, k, inner_w, limit)).max().unwrap_or(0)
     };
-    let total: usize = (0..n.div_ceil(cols)).map(|row| tallest(row) + 2).sum();
-    u16::try_from(total).unwrap_or(u16::MAX).max(PANEL_HEIGHT)
+    let mut total = 0;
+    for row in 0..n.div_ceil(cols) {
+        total += tallest(row) + 2;
+        if total >= limit {
+            return most;
+        }
+    }
+    u16::try_from(total).unwrap_or(most).clamp(PANEL_HEIGHT, most.max(PANEL_HEIGHT))
 }
 
 /// Replica panels side by side, wrapping into rows; when even that does not fit, the rows

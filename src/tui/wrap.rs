@@ -1,6 +1,8 @@
 //! Word wrapping into a window of lines: pieces of styled text are laid out greedily, breaking only
 //! where a piece allows it, and only the lines inside the window are built. The total line count
 //! is always known, so a panel can say how much is above and below and nothing is cut silently.
+//! Words far from the window are only measured, never stored, so a field of 10,000 elements
+//! costs one cheap pass.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -29,11 +31,23 @@ pub struct Wrap<'a> {
     col: usize,
     indent: usize,
     started: bool,
+    /// The word being gathered: its pieces (only near the window), its width, and the width
+    /// of the spaces that end it (dropped when the word ends a line).
     word: Vec<Piece<'a>>,
     word_width: usize,
+    word_trailing: usize,
+    word_started: bool,
+    keep_word: bool,
+    /// Stop as soon as the window is filled (when only a bound on the total is wanted).
+    stop_at_window: bool,
     spans: Vec<Span<'a>>,
     out: Vec<Line<'a>>,
 }
+
+/// The widest word the fills make, in columns: an element of the longest allowed length with
+/// the punctuation around it. Prose words may be longer, but prose is short and starts at the
+/// top, so its words are always near the window.
+const WIDEST_WORD: usize = crate::lab::MAX_ELEM + 16;
 
 /// The display width of a piece of text.
 pub fn width(text: &str) -> usize {
@@ -55,9 +69,25 @@ impl<'a> Wrap<'a> {
             started: false,
             word: Vec::new(),
             word_width: 0,
+            word_trailing: 0,
+            word_started: false,
+            keep_word: false,
+            stop_at_window: false,
             spans: Vec::new(),
             out: Vec::new(),
         }
+    }
+
+    /// Lay out only up to the end of the window; `total` is then at most the window's end.
+    pub fn up_to_window(mut self) -> Wrap<'a> {
+        self.stop_at_window = true;
+        self
+    }
+
+    /// True once nothing more can change what is wanted: the window is filled and only a
+    /// bound was asked for. Long fills check it to stop early.
+    pub fn full(&self) -> bool {
+        self.stop_at_window && self.line >= self.window.end
     }
 
     /// Start a new line of the text; lines it wraps onto start `indent` columns in.
@@ -82,8 +112,19 @@ impl<'a> Wrap<'a> {
         if text.is_empty() {
             return;
         }
-        self.word_width += width(&text);
-        self.word.push(Piece { text, style });
+        if !self.word_started {
+            self.word_started = true;
+            // A word this many lines back could still reach into the window when split.
+            let reach = 2 + WIDEST_WORD / self.width.saturating_sub(self.indent).max(1);
+            self.keep_word = self.line + reach >= self.window.start && self.line < self.window.end;
+        }
+        let w = width(&text);
+        let core = text.trim_end();
+        self.word_trailing = if core.len() == text.len() { 0 } else { w - width(core) };
+        self.word_width += w;
+        if self.keep_word {
+            self.word.push(Piece { text, style });
+        }
     }
 
     /// Prose: a line may break after any space.
@@ -124,24 +165,47 @@ impl<'a> Wrap<'a> {
         }
     }
 
-    /// Lay out the pieces gathered since the last break.
+    /// Lay out the word gathered since the last break.
     fn flush(&mut self) {
-        if self.word.is_empty() {
+        if !self.word_started {
             return;
         }
-        let trimmed = self.word_width
-            - self
-                .word
-                .last()
-                .map_or(0, |p| width(&p.text) - width(p.text.trim_end()));
+        let trimmed = self.word_width - self.word_trailing;
         if self.col + trimmed > self.width && self.col > self.indent {
             self.newline(self.indent);
         }
-        let word = std::mem::take(&mut self.word);
-        self.word_width = 0;
-        for piece in word {
-            self.place(piece.text, piece.style);
+        if self.keep_word {
+            let word = std::mem::take(&mut self.word);
+            for piece in word {
+                self.place(piece.text, piece.style);
+            }
+        } else {
+            self.measure(self.word_width, trimmed);
         }
+        self.word_width = 0;
+        self.word_trailing = 0;
+        self.word_started = false;
+    }
+
+    /// What `place` does to the line count and column, for a word that is not drawn.
+    fn measure(&mut self, w: usize, trimmed: usize) {
+        let room = self.width.saturating_sub(self.col);
+        if w <= room {
+            self.col += w;
+            return;
+        }
+        let mut rest = trimmed;
+        while rest > self.width.saturating_sub(self.col) {
+            let room = self.width.saturating_sub(self.col);
+            if room == 0 && self.col <= self.indent {
+                self.indent = 0;
+            }
+            rest -= room.min(rest);
+            self.newline(self.indent);
+        }
+        // The spaces that end the word stay if they fit, as `place` keeps a piece that fits.
+        let trailing = w - trimmed;
+        self.col += if self.col + rest + trailing <= self.width { rest + trailing } else { rest };
     }
 
     /// Put one piece on the current line, splitting it if it is wider than a whole line.
@@ -232,6 +296,13 @@ pub fn count<'a>(width: u16, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
     wrap.finish().total
 }
 
+/// The number of lines, or `limit` if there are at least that many (stopping early).
+pub fn count_up_to<'a>(width: u16, limit: usize, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
+    let mut wrap = Wrap::new(width, 0..limit).up_to_window();
+    fill(&mut wrap);
+    wrap.finish().total.min(limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +343,32 @@ mod tests {
         wrap.push("abcdefghij", Style::default());
         let out = wrap.finish();
         assert_eq!(text(&out.lines), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn measuring_far_from_the_window_counts_exactly_what_drawing_lays_out() {
+        fn fill<'a>(items: &'a [String], wrap: &mut Wrap<'a>) {
+            for (k, item) in items.iter().enumerate() {
+                if k % 25 == 0 {
+                    wrap.block(k % 7);
+                }
+                wrap.glue(item.as_str(), Style::default());
+                wrap.push(", ", Style::default());
+            }
+        }
+        let items: Vec<String> = (0..300).map(|k| "w".repeat(k % 37 + 1)).collect();
+        for width in [5, 12, 30] {
+            let mut drawn = Wrap::new(width, 0..usize::MAX);
+            fill(&items, &mut drawn);
+            let drawn = drawn.finish();
+            assert_eq!(count(width, |w| fill(&items, w)), drawn.total, "width {width}");
+            assert_eq!(drawn.lines.len(), drawn.total);
+            let mut late = Wrap::new(width, 200..210);
+            fill(&items, &mut late);
+            let late = late.finish();
+            let expected: Vec<String> = text(&drawn.lines[200..210]);
+            assert_eq!(text(&late.lines), expected, "the window far down, width {width}");
+        }
     }
 
     #[test]
