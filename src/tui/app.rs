@@ -408,7 +408,14 @@ impl App {
             self.changes = Changes::between(Some(&before), &self.session.lab().view());
         }
         self.refresh();
+        let changed = matches!(result, Ok(Reply::Changed { .. } | Reply::Moved(_)));
         self.show(&line, result);
+        if changed
+            && self.session.player().is_some()
+            && let Some(status) = self.status.as_mut()
+        {
+            status.text.push_str("  (an experiment: the next step rolls it back)");
+        }
     }
 
     fn show(&mut self, line: &str, result: Result<Reply, Failure>) {
