@@ -3,10 +3,10 @@
 //! The target is under 16 ms (one frame at 60 Hz). It also times `App::refresh`, the view
 //! derivation `update` does after a command. See benches/README.md, "Render".
 
-use criterion::{Criterion, criterion_group, criterion_main};
 use crdt_lab::lab::Lab;
 use crdt_lab::script::execute;
 use crdt_lab::tui::{App, Theme};
+use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
@@ -15,19 +15,29 @@ use std::time::Duration;
 const REPLICAS: [&str; 8] = ["A", "B", "C", "D", "E", "F", "G", "H"];
 const ELEMENTS: usize = 10_000;
 
+/// 10,000 elements per replica under `cargo bench`; 100 when `cargo test` runs each benchmark
+/// once to check it works (building the big lab unoptimized would take minutes).
+fn elements() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        ELEMENTS
+    } else {
+        100
+    }
+}
+
 fn run(lab: &mut Lab, line: &str) {
     if let Err(e) = execute(lab, line) {
         panic!("{line}: {e}");
     }
 }
 
-/// Eight replicas, each with 10,000 elements of its own (so 10,000 live tags each).
-fn big_lab() -> Lab {
+/// Eight replicas, each with `elements` elements of its own (so as many live tags each).
+fn big_lab(elements: usize) -> Lab {
     let mut lab = Lab::new();
     run(&mut lab, &format!("new orset {}", REPLICAS.join(" ")));
     for (k, name) in REPLICAS.iter().enumerate() {
-        for n in 0..ELEMENTS {
-            run(&mut lab, &format!("{name} add e{}", k * ELEMENTS + n));
+        for n in 0..elements {
+            run(&mut lab, &format!("{name} add e{}", k * elements + n));
         }
     }
     lab
@@ -49,12 +59,27 @@ fn frame(c: &mut Criterion, name: &str, app: &App) {
 fn render(c: &mut Criterion) {
     let empty = App::with_lab(Theme::dark(), Lab::new());
     frame(c, "render 200x50/fresh lab (baseline)", &empty);
-    let mut big = App::with_lab(Theme::dark(), big_lab());
-    let shown: usize = big.view.replicas.iter().map(|r| r.visible.to_string().len()).sum();
-    assert!(shown > 8 * ELEMENTS, "the lab really holds 8 × {ELEMENTS} elements");
-    frame(c, "render 200x50/8 replicas x 10000 elements (OR-Set)", &big);
+    let elements = elements();
+    let mut big = App::with_lab(Theme::dark(), big_lab(elements));
+    let shown: usize = big
+        .view
+        .replicas
+        .iter()
+        .map(|r| r.visible.to_string().len())
+        .sum();
+    assert!(
+        shown > 8 * elements,
+        "the lab really holds 8 × {elements} elements"
+    );
+    frame(
+        c,
+        "render 200x50/8 replicas x 10000 elements (OR-Set)",
+        &big,
+    );
     // Not drawing: what `update` does after each command, deriving the view from the lab.
-    c.bench_function("update/refresh the view of 8 x 10000 elements", |b| b.iter(|| big.refresh()));
+    c.bench_function("update/refresh the view of 8 x 10000 elements", |b| {
+        b.iter(|| big.refresh())
+    });
 }
 
 criterion_group! {

@@ -414,7 +414,9 @@ impl App {
             && self.session.player().is_some()
             && let Some(status) = self.status.as_mut()
         {
-            status.text.push_str("  (an experiment: the next step rolls it back)");
+            status
+                .text
+                .push_str("  (an experiment: the next step rolls it back)");
         }
     }
 

@@ -123,7 +123,10 @@ fn panels_needed(app: &App, width: u16, most: u16) -> u16 {
     let limit = usize::from(most);
     let tallest = |row: usize| {
         let panels = row * cols..((row + 1) * cols).min(n);
-        panels.map(|k| panels::panel_lines_up_to(app, k, inner_w, limit)).max().unwrap_or(0)
+        panels
+            .map(|k| panels::panel_lines_up_to(app, k, inner_w, limit))
+            .max()
+            .unwrap_or(0)
     };
     let mut total = 0;
     for row in 0..n.div_ceil(cols) {
@@ -132,7 +135,9 @@ fn panels_needed(app: &App, width: u16, most: u16) -> u16 {
             return most;
         }
     }
-    u16::try_from(total).unwrap_or(most).clamp(PANEL_HEIGHT, most.max(PANEL_HEIGHT))
+    u16::try_from(total)
+        .unwrap_or(most)
+        .clamp(PANEL_HEIGHT, most.max(PANEL_HEIGHT))
 }
 
 /// Replica panels side by side, wrapping into rows; when even that does not fit, the rows

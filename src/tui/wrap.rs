@@ -120,7 +120,11 @@ impl<'a> Wrap<'a> {
         }
         let w = width(&text);
         let core = text.trim_end();
-        self.word_trailing = if core.len() == text.len() { 0 } else { w - width(core) };
+        self.word_trailing = if core.len() == text.len() {
+            0
+        } else {
+            w - width(core)
+        };
         self.word_width += w;
         if self.keep_word {
             self.word.push(Piece { text, style });
@@ -205,7 +209,11 @@ impl<'a> Wrap<'a> {
         }
         // The spaces that end the word stay if they fit, as `place` keeps a piece that fits.
         let trailing = w - trimmed;
-        self.col += if self.col + rest + trailing <= self.width { rest + trailing } else { rest };
+        self.col += if self.col + rest + trailing <= self.width {
+            rest + trailing
+        } else {
+            rest
+        };
     }
 
     /// Put one piece on the current line, splitting it if it is wider than a whole line.
@@ -361,13 +369,21 @@ mod tests {
             let mut drawn = Wrap::new(width, 0..usize::MAX);
             fill(&items, &mut drawn);
             let drawn = drawn.finish();
-            assert_eq!(count(width, |w| fill(&items, w)), drawn.total, "width {width}");
+            assert_eq!(
+                count(width, |w| fill(&items, w)),
+                drawn.total,
+                "width {width}"
+            );
             assert_eq!(drawn.lines.len(), drawn.total);
             let mut late = Wrap::new(width, 200..210);
             fill(&items, &mut late);
             let late = late.finish();
             let expected: Vec<String> = text(&drawn.lines[200..210]);
-            assert_eq!(text(&late.lines), expected, "the window far down, width {width}");
+            assert_eq!(
+                text(&late.lines),
+                expected,
+                "the window far down, width {width}"
+            );
         }
     }
 
