@@ -57,10 +57,12 @@ fn frame(c: &mut Criterion, name: &str, app: &App) {
 }
 
 fn render(c: &mut Criterion) {
-    let empty = App::with_lab(Theme::dark(), Lab::new());
+    let mut empty = App::with_lab(Theme::dark(), Lab::new());
+    empty.resize(200, 50);
     frame(c, "render 200x50/fresh lab (baseline)", &empty);
     let elements = elements();
     let mut big = App::with_lab(Theme::dark(), big_lab(elements));
+    big.resize(200, 50);
     let shown: usize = big
         .view
         .replicas

@@ -210,6 +210,10 @@ pub struct App {
     pub done: BTreeSet<String>,
 }
 
+/// The longest history the wide screen's timeline follows after every command (it replays
+/// the log); longer ones are drawn when `t` opens the timeline.
+pub const LIVE_TIMELINE: usize = 2_000;
+
 /// What the sandbox's side panel says before anything is asked.
 pub const SANDBOX_TIPS: &str = "**The sandbox.** Type `:` then a command, for example:\n\n\
 - `A add x` — add on replica A (or Tab to a replica, then `a x`)\n\
@@ -348,8 +352,11 @@ impl App {
         self.focus = self.focus.min(n.saturating_sub(1));
         self.scroll.resize(n, 0);
         self.narration = markdown::parse(&self.narration_text());
-        if self.overlay == Some(Overlay::Timeline) {
+        let live = self.size.width >= ui::WIDE && self.lab().history().len() <= LIVE_TIMELINE;
+        if self.overlay == Some(Overlay::Timeline) || live {
             self.timeline = timeline::build(self.session.lab());
+        } else {
+            self.timeline = Timeline::default();
         }
         if self.overlay == Some(Overlay::Compare) {
             self.compare = self.session.lab().compare();
@@ -384,6 +391,12 @@ impl App {
                 text
             }
         }
+    }
+
+    /// The terminal's new size: the layout follows, and so does what depends on it.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Rect::new(0, 0, width, height);
+        self.refresh();
     }
 
     /// The focused replica's name.
@@ -714,7 +727,7 @@ fn step(offset: usize, delta: i32) -> usize {
 pub fn update(app: &mut App, message: Message) {
     match message {
         Message::ForceQuit => app.quit = true,
-        Message::Resize(w, h) => app.size = Rect::new(0, 0, w, h),
+        Message::Resize(w, h) => app.resize(w, h),
         Message::Click { x, y } => app.click(x, y),
         Message::Wheel { x, y, delta } => app.wheel(x, y, delta),
         other => match app.mode() {

@@ -261,7 +261,7 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
-    app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    app.resize(size.width, size.height);
     if std::env::var_os("CRDT_LAB_TEST_PANIC").is_some() {
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
         panic!("a test asked for a panic (CRDT_LAB_TEST_PANIC)");

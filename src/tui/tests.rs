@@ -65,7 +65,7 @@ pub fn run(app: &mut App, lines: &[&str]) {
 }
 
 pub fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.size = Rect::new(0, 0, width, height);
+    app.resize(width, height);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
     terminal
@@ -103,7 +103,7 @@ fn drive_script(
     width: u16,
     height: u16,
 ) -> (Exit, Terminal<TestBackend>) {
-    app.size = Rect::new(0, 0, width, height);
+    app.resize(width, height);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
     let mut events = Script {
@@ -359,8 +359,9 @@ fn a_huge_field_scrolls_and_says_how_much_is_hidden() {
 }
 
 #[test]
-fn the_wide_layout_puts_narration_and_history_in_a_column() {
+fn the_wide_layout_puts_the_narration_on_the_right_and_a_live_timeline_under_the_panels() {
     let mut app = sandbox(Some("new orset A B C D E F G H"));
+    run(&mut app, &["A add x", "H merge A"]);
     let buf = buffer(&mut app, 200, 50);
     let (x, _) = find(&buf, "sandbox ─").expect("side panel title");
     assert!(
@@ -371,6 +372,15 @@ fn the_wide_layout_puts_narration_and_history_in_a_column() {
     assert!(find(&buf, "not shown").is_none());
     let (x, _) = find(&buf, " E ").expect("five panels in the first row");
     assert!(x > 100, "panels share the width: E starts at {x}");
+    let (_, y) = find(&buf, "timeline (t opens it whole)").expect("a live timeline");
+    let (_, merge) =
+        find(&buf, "H merge A").expect("the merge is on the timeline and in the history");
+    assert!(merge > y, "the timeline shows the latest commands");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        !text.contains("timeline (t opens"),
+        "no room for it at 80×24:\n{text}"
+    );
 }
 
 #[test]

@@ -24,6 +24,8 @@ pub struct Areas {
     /// Narration or output.
     pub side: Option<Rect>,
     pub history: Rect,
+    /// A live timeline, when the screen is wide enough.
+    pub timeline: Option<Rect>,
     pub status: Rect,
     pub command: Rect,
     pub footer: Rect,
@@ -67,16 +69,20 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let r = rows(area, &[1, body_h, status_h, 1, 1]);
     let (title, body, status, command, footer) = (r[0], r[1], r[2], r[3], r[4]);
     let lesson = app.session.lesson().is_some();
+    let mut timeline = None;
     let (top, side, history) = if area.width >= WIDE {
+        // Wide: the narration stands in a column on the right; under the panels, the history
+        // and a live timeline share the room the panels do not need.
         let side_w = (area.width * 3 / 10).clamp(44, 72);
         let (left, right) = split_columns(body, area.width - side_w);
-        let side_h = if lesson {
-            right.height * 3 / 5
-        } else {
-            right.height / 2
-        };
-        let parts = rows(right, &[side_h, right.height - side_h]);
-        (left, Some(parts[0]), parts[1])
+        let bottom_h = (left.height / 3)
+            .clamp(6, 16)
+            .min(left.height.saturating_sub(PANEL_HEIGHT + 1));
+        let top_h = fit_panels(app, left, bottom_h);
+        let parts = rows(left, &[top_h, left.height - top_h]);
+        let (history, rest) = split_columns(parts[1], parts[1].width * 2 / 5);
+        timeline = Some(rest);
+        (parts[0], Some(right), history)
     } else {
         let bottom_h = if lesson {
             (body.height * 2 / 5).clamp(6, 16)
@@ -84,9 +90,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
             (body.height / 3).clamp(5, 12)
         };
         let bottom_h = bottom_h.min(body.height.saturating_sub(PANEL_HEIGHT + 1));
-        let net_h = (panels::network_lines(app, body.width) as u16).clamp(1, 4);
-        let room = body.height - bottom_h;
-        let top_h = room.min(panels_needed(app, body.width, room.saturating_sub(net_h)) + net_h);
+        let top_h = fit_panels(app, body, bottom_h);
         let parts = rows(body, &[top_h, body.height - top_h]);
         let (side, history) = split_columns(parts[1], parts[1].width * 3 / 5);
         (parts[0], Some(side), history)
@@ -104,11 +108,20 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         network,
         side,
         history,
+        timeline,
         status,
         command,
         footer,
         body,
     }
+}
+
+/// The height for the panels and the network strip in `area`, leaving at least `bottom_h`
+/// below: what they need, and no more.
+fn fit_panels(app: &App, area: Rect, bottom_h: u16) -> u16 {
+    let net_h = (panels::network_lines(app, area.width) as u16).clamp(1, 4);
+    let room = area.height - bottom_h;
+    room.min(panels_needed(app, area.width, room.saturating_sub(net_h)) + net_h)
 }
 
 /// The height the replica panels need at this width (each row as tall as its tallest panel),
@@ -211,6 +224,9 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer) {
         render_side(app, rect, buf);
     }
     render_history(app, a.history, buf);
+    if let Some(rect) = a.timeline {
+        render_timeline(app, rect, buf);
+    }
     render_status(app, a.status, buf);
     render_command(app, a.command, buf);
     render_footer(app, a.footer, buf);
@@ -407,6 +423,24 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
     if position == 0 && log.is_empty() {
         Paragraph::new(Span::styled(" nothing yet", t.dim)).render(inner, buf);
+    }
+}
+
+/// The timeline beside the history on a wide screen, showing its latest rows.
+fn render_timeline(app: &App, area: Rect, buf: &mut Buffer) {
+    let title = Line::styled(" timeline (t opens it whole) ", app.theme.label);
+    let inner = frame(app, area, title, buf);
+    let shown = usize::from(inner.height).saturating_sub(1);
+    let rows = app.timeline.rows.len();
+    let start = rows.saturating_sub(shown);
+    let lines = super::timeline::lines(&app.timeline, &app.theme, inner.width, start..rows);
+    Paragraph::new(lines).render(inner, buf);
+    if app.lab().history().len() > super::app::LIVE_TIMELINE && app.timeline.rows.is_empty() {
+        let note = format!(
+            " more than {} commands: press t to draw it",
+            super::app::LIVE_TIMELINE
+        );
+        Paragraph::new(Span::styled(note, app.theme.dim)).render(inner, buf);
     }
 }
 
