@@ -10,6 +10,7 @@ mod keys;
 mod markdown;
 mod overlays;
 mod panels;
+mod playback;
 mod theme;
 mod timeline;
 mod ui;

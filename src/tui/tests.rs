@@ -10,7 +10,6 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use std::collections::VecDeque;
 use std::time::Duration;
