@@ -99,6 +99,9 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
                 if wrap.full() {
                     return;
                 }
+                if wrap.past_window() {
+                    return measure_set(wrap, &items[k..]);
+                }
                 wrap.glue(item, marks.style(style, || path(item, "")));
                 if k + 1 < items.len() {
                     wrap.push(", ", style);
@@ -113,6 +116,9 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
                 if wrap.full() {
                     return;
                 }
+                if wrap.past_window() {
+                    return measure_map(wrap, &pairs[k..]);
+                }
                 wrap.glue(key, marks.style(style, || path(key, &KEY.to_string())));
                 wrap.glue(": ", style);
                 let under = if marks.new.is_some() {
@@ -126,6 +132,46 @@ fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, pr
                 }
             }
             wrap.glue("}", style);
+        }
+    }
+}
+
+/// What `put` does to the line count for the rest of a set, without drawing: each item
+/// glued to its `, `, then `}`.
+fn measure_set(wrap: &mut Wrap<'_>, items: &[String]) {
+    for (k, item) in items.iter().enumerate() {
+        wrap.glue_width(width(item));
+        if k + 1 < items.len() {
+            wrap.break_width(2, 1);
+        }
+    }
+    wrap.glue_width(1);
+}
+
+/// The same for the rest of a map: `key: value, ` entries, then `}`.
+fn measure_map(wrap: &mut Wrap<'_>, pairs: &[(String, Value)]) {
+    for (k, (key, inner)) in pairs.iter().enumerate() {
+        wrap.glue_width(width(key) + 2);
+        measure_value(wrap, inner);
+        if k + 1 < pairs.len() {
+            wrap.break_width(2, 1);
+        }
+    }
+    wrap.glue_width(1);
+}
+
+fn measure_value(wrap: &mut Wrap<'_>, value: &Value) {
+    match value {
+        Value::Scalar(s) => wrap.glue_width(width(s)),
+        Value::Set(items) if items.is_empty() => wrap.glue_width(2),
+        Value::Map(pairs) if pairs.is_empty() => wrap.glue_width(2),
+        Value::Set(items) => {
+            wrap.glue_width(1);
+            measure_set(wrap, items);
+        }
+        Value::Map(pairs) => {
+            wrap.glue_width(1);
+            measure_map(wrap, pairs);
         }
     }
 }
@@ -304,5 +350,49 @@ pub fn render_network(app: &App, area: Rect, buf: &mut Buffer) {
             1,
         );
         Paragraph::new(text).style(app.theme.note).render(r, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+
+    #[test]
+    fn measuring_a_panel_counts_exactly_the_lines_drawing_it_takes() {
+        let mut app =
+            App::sandbox(Theme::dark(), Some("new orset A B")).unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..120 {
+            let elem = format!("{}{k}", "e".repeat(k % 19));
+            app.run_line(&format!("A add {elem}"));
+            if k % 3 == 0 {
+                app.run_line(&format!("B add {elem}"));
+                app.run_line(&format!("A remove {elem}"));
+            }
+        }
+        app.run_line("A merge B");
+        for width in [23, 40, 9] {
+            for k in 0..2 {
+                let replica = &app.view.replicas[k];
+                let mut drawn = Wrap::new(width, 0..usize::MAX);
+                fill(&app, replica, &mut drawn);
+                let drawn = drawn.finish();
+                assert_eq!(
+                    panel_lines(&app, k, width),
+                    drawn.total,
+                    "replica {k} at width {width}"
+                );
+                let window = drawn.total / 2..(drawn.total / 2 + 20).min(drawn.total);
+                let mut late = Wrap::new(width, window.clone());
+                fill(&app, replica, &mut late);
+                let late = late.finish();
+                let all: Vec<String> = drawn.lines[window.clone()]
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect();
+                let shown: Vec<String> = late.lines.iter().map(|l| l.to_string()).collect();
+                assert_eq!(shown, all, "replica {k} at width {width}, lines {window:?}");
+            }
+        }
     }
 }

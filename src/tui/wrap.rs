@@ -131,6 +131,30 @@ impl<'a> Wrap<'a> {
         }
     }
 
+    /// Past the window nothing more is drawn: the rest can be measured with
+    /// [`Wrap::glue_width`] and [`Wrap::break_width`] instead of laid out piece by piece.
+    pub fn past_window(&self) -> bool {
+        self.line >= self.window.end
+    }
+
+    /// Measure a piece of `w` columns that glues to the next (only past the window).
+    pub fn glue_width(&mut self, w: usize) {
+        if w == 0 {
+            return;
+        }
+        self.word_started = true;
+        self.keep_word = false;
+        self.word_trailing = 0;
+        self.word_width += w;
+    }
+
+    /// Measure a piece of `w` columns ending in `trailing` spaces, after which a line may break.
+    pub fn break_width(&mut self, w: usize, trailing: usize) {
+        self.glue_width(w);
+        self.word_trailing = trailing;
+        self.flush();
+    }
+
     /// Prose: a line may break after any space.
     pub fn words(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
         match text.into() {
@@ -169,7 +193,9 @@ impl<'a> Wrap<'a> {
         }
     }
 
-    /// Lay out the word gathered since the last break.
+    /// Lay out the word gathered since the last break. A word goes on the current line if it
+    /// fits, else on the next; one wider than a line is split across lines. The spaces that end
+    /// a word are kept only when the whole word fits where it starts.
     fn flush(&mut self) {
         if !self.word_started {
             return;
@@ -178,81 +204,65 @@ impl<'a> Wrap<'a> {
         if self.col + trimmed > self.width && self.col > self.indent {
             self.newline(self.indent);
         }
+        let keep = if self.col + self.word_width <= self.width {
+            self.word_width
+        } else {
+            trimmed
+        };
         if self.keep_word {
             let word = std::mem::take(&mut self.word);
+            let mut budget = keep;
             for piece in word {
-                self.place(piece.text, piece.style);
+                budget = self.place(piece.text, piece.style, budget);
             }
         } else {
-            self.measure(self.word_width, trimmed);
+            self.measure(keep);
         }
         self.word_width = 0;
         self.word_trailing = 0;
         self.word_started = false;
     }
 
-    /// What `place` does to the line count and column, for a word that is not drawn.
-    fn measure(&mut self, w: usize, trimmed: usize) {
-        let room = self.width.saturating_sub(self.col);
-        if w <= room {
-            self.col += w;
-            return;
-        }
-        let mut rest = trimmed;
-        while rest > self.width.saturating_sub(self.col) {
+    /// What `place` does to the line count and column, for `w` columns that are not drawn.
+    fn measure(&mut self, w: usize) {
+        let mut rest = w;
+        loop {
             let room = self.width.saturating_sub(self.col);
-            if room == 0 && self.col <= self.indent {
-                self.indent = 0;
+            if rest <= room {
+                self.col += rest;
+                return;
             }
-            rest -= room.min(rest);
+            rest -= room;
             self.newline(self.indent);
         }
-        // The spaces that end the word stay if they fit, as `place` keeps a piece that fits.
-        let trailing = w - trimmed;
-        self.col += if self.col + rest + trailing <= self.width {
-            rest + trailing
-        } else {
-            rest
-        };
     }
 
-    /// Put one piece on the current line, splitting it if it is wider than a whole line.
-    fn place(&mut self, mut text: Cow<'a, str>, style: Style) {
-        while !text.is_empty() {
+    /// Put a piece on the line, at most `budget` columns of it, continuing on the next lines
+    /// when the line is full. Returns the budget left.
+    fn place(&mut self, mut text: Cow<'a, str>, style: Style, budget: usize) -> usize {
+        let mut budget = budget;
+        while !text.is_empty() && budget > 0 {
             let room = self.width.saturating_sub(self.col);
-            let w = width(&text);
-            if w <= room {
-                self.emit(text, style, w);
-                return;
-            }
-            let core_len = text.trim_end().len();
-            if core_len == 0 {
-                return;
-            }
-            let core_w = width(&text[..core_len]);
-            if core_w <= room {
-                self.emit(slice(&text, 0, core_len), style, core_w);
-                return;
-            }
-            let mut cut = split_at_width(&text, room);
-            if cut == 0 && self.col == 0 {
-                // A character wider than the whole line: show it anyway.
-                cut = text.chars().next().map_or(text.len(), char::len_utf8);
-            }
-            if cut == 0 {
-                if self.col <= self.indent {
-                    // Not even one character fits beside the indent: give up the indent.
-                    self.indent = 0;
-                }
+            if room == 0 {
                 self.newline(self.indent);
                 continue;
+            }
+            let mut cut = split_at_width(&text, room.min(budget));
+            if cut == 0 {
+                if self.col > self.indent {
+                    self.newline(self.indent);
+                    continue;
+                }
+                // A character wider than the whole line: show it anyway.
+                cut = text.chars().next().map_or(text.len(), char::len_utf8);
             }
             let head = slice(&text, 0, cut);
             let w = width(&head);
             self.emit(head, style, w);
+            budget = budget.saturating_sub(w);
             text = slice(&text, cut, text.len());
-            self.newline(self.indent);
         }
+        budget
     }
 
     fn emit(&mut self, text: Cow<'a, str>, style: Style, w: usize) {
@@ -306,7 +316,8 @@ pub fn count<'a>(width: u16, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
 
 /// The number of lines, or `limit` if there are at least that many (stopping early).
 pub fn count_up_to<'a>(width: u16, limit: usize, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
-    let mut wrap = Wrap::new(width, 0..limit).up_to_window();
+    // An empty window at the limit: nothing is built, and filling stops there.
+    let mut wrap = Wrap::new(width, limit..limit).up_to_window();
     fill(&mut wrap);
     wrap.finish().total.min(limit)
 }
