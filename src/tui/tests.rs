@@ -404,25 +404,6 @@ fn a_tiny_terminal_says_so_instead_of_drawing_garbage() {
     assert!(screen(&mut app, 19, 6).contains("crdt-lab needs"));
 }
 
-#[test]
-#[ignore]
-fn show_screen() {
-    let setup = std::env::var("SETUP").unwrap_or_default();
-    let mut app = sandbox(None);
-    for line in setup.split(';') {
-        app.run_line(line);
-    }
-    let w = std::env::var("W")
-        .ok()
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(80);
-    let h = std::env::var("H")
-        .ok()
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(24);
-    println!("{}", screen(&mut app, w, h));
-}
-
 fn lesson(name: &str) -> App {
     let lesson = crate::lesson::find(name).unwrap_or_else(|e| panic!("{e}"));
     App::lesson(theme(), lesson)
