@@ -9,3 +9,4 @@ pub mod node;
 pub mod plain;
 pub mod repl;
 pub mod script;
+pub mod tui;

@@ -3,18 +3,46 @@
 
 use clap::{Parser, Subcommand};
 use crdt_lab::script::{RunOptions, run_script};
+use crdt_lab::tui;
 use std::process::ExitCode;
+use std::time::Duration;
 
-/// A terminal lab for learning set CRDTs.
+/// A terminal lab for learning set CRDTs. With no command, the TUI opens on its home screen.
 #[derive(Parser)]
 #[command(name = "crdt-lab", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Face>,
+    #[command(flatten)]
+    tui: TuiArgs,
+}
+
+/// Options of the TUI.
+#[derive(clap::Args, Clone, Default)]
+struct TuiArgs {
+    /// Colour theme: dark, light, high-contrast, or a path to a theme .json (NO_COLOR drops colour)
+    #[arg(long, global = true)]
+    theme: Option<String>,
+}
+
+impl TuiArgs {
+    fn options(&self) -> tui::Options {
+        tui::Options {
+            theme: self.theme.clone(),
+            auto: None,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Face {
+    /// A free lab in the TUI: crdt-lab sandbox orset A B C
+    Sandbox {
+        /// The set type: naive, gset, 2pset, lww, orset, orswot, pnset (default orset)
+        kind: Option<String>,
+        /// Replica names (default A B)
+        replicas: Vec<String>,
+    },
     /// Line mode: type commands, see the replicas as tables
     Repl,
     /// Run .crdt scripts or .md lessons headless and print the transcript; exits 1 on a failure
@@ -35,25 +63,31 @@ enum Face {
         /// Line mode, for SSH sessions and screen readers
         #[arg(long)]
         plain: bool,
-        /// Advance by itself every SECS seconds (for a classroom screen)
+        /// Advance by itself every SECS seconds (for a classroom screen); pauses on questions
         #[arg(long, value_name = "SECS")]
         auto: Option<f64>,
-        /// Colour theme
-        #[arg(long, value_name = "NAME")]
-        theme: Option<String>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Face::Repl) | None => ExitCode::from(crdt_lab::repl::run() as u8),
+        None => exit(tui::run(tui::Start::Home, cli.tui.options())),
+        Some(Face::Sandbox { kind, replicas }) => exit(tui::run(
+            tui::Start::Sandbox(sandbox_line(kind, replicas)),
+            cli.tui.options(),
+        )),
+        Some(Face::Repl) => ExitCode::from(crdt_lab::repl::run() as u8),
         Some(Face::Run { files, quiet }) => run_files(&files, RunOptions { quiet }),
         Some(Face::Lessons) => match crdt_lab::plain::list(&mut std::io::stdout().lock()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(1),
         },
-        Some(Face::Play { lesson, plain, .. }) => play(&lesson, plain),
+        Some(Face::Play {
+            lesson,
+            plain,
+            auto,
+        }) => play(&lesson, plain, cli.tui.options(), auto),
         Some(Face::Node(args)) => node(&args),
     }
 }
@@ -69,7 +103,23 @@ fn node(args: &crdt_lab::node::NodeArgs) -> ExitCode {
     }
 }
 
-fn play(name: &str, plain: bool) -> ExitCode {
+fn exit(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// `sandbox lww A B C` sets its lab up with the line `new lww A B C`.
+fn sandbox_line(kind: Option<String>, replicas: Vec<String>) -> Option<String> {
+    let kind = kind?;
+    let replicas = if replicas.is_empty() {
+        vec!["A".to_string(), "B".to_string()]
+    } else {
+        replicas
+    };
+    Some(format!("new {kind} {}", replicas.join(" ")))
+}
+
+/// `play`: the TUI on a lesson, or line mode with `--plain`.
+fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -> ExitCode {
     let lesson = match crdt_lab::lesson::find(name) {
         Ok(lesson) => lesson,
         Err(e) => {
@@ -78,8 +128,15 @@ fn play(name: &str, plain: bool) -> ExitCode {
         }
     };
     if !plain {
-        eprintln!("the TUI comes in its own issue; use --plain");
-        return ExitCode::from(2);
+        options.auto = match auto.map(Duration::try_from_secs_f64) {
+            None => None,
+            Some(Ok(secs)) if !secs.is_zero() => Some(secs),
+            Some(_) => {
+                eprintln!("--auto takes a number of seconds above 0, like 4 or 2.5");
+                return ExitCode::from(2);
+            }
+        };
+        return exit(tui::run(tui::Start::Lesson(Box::new(lesson)), options));
     }
     let code = crdt_lab::plain::play(
         lesson,

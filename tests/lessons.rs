@@ -274,15 +274,16 @@ fn a_refused_command_fails_a_lesson_unless_expected() {
 }
 
 #[test]
-fn play_without_plain_points_to_plain_for_now() {
+fn play_without_plain_and_without_a_terminal_points_to_plain() {
     let out = bin()
         .args(["play", "gset-apple-banana"])
         .output()
         .expect("the binary runs");
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "the TUI comes in its own issue; use --plain\n"
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the TUI needs a terminal") && err.contains("play <lesson> --plain"),
+        "{err}"
     );
     let out = bin()
         .args(["play", "no-such-lesson", "--plain"])

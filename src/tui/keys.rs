@@ -1,0 +1,327 @@
+//! Keys: the one table of bindings (it feeds the footer and the `?` overlay too) and the pure
+//! functions that turn a key or mouse event into a [`Message`].
+
+use super::app::{Message, Mode};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+
+/// A key as the table names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Right,
+    Left,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Begin,
+    End,
+    Tab,
+    BackTab,
+    Enter,
+    Esc,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The lab screen (a lesson or the sandbox) with nothing open over it.
+    Lab,
+    /// The home screen.
+    Home,
+    /// The help, compare, timeline or output overlay.
+    Overlay,
+    /// A question waiting for an answer (or showing one).
+    Question,
+    /// Typing on the command line.
+    Typing,
+}
+
+/// One row of the key table.
+pub struct Binding {
+    pub place: Place,
+    pub keys: &'static [Key],
+    /// How the keys are written in help and the footer.
+    pub label: &'static str,
+    /// What they do, for the help overlay.
+    pub about: &'static str,
+    /// A word for the footer; empty keeps the binding out of the footer.
+    pub short: &'static str,
+    pub message: Message,
+}
+
+const fn bind(
+    place: Place,
+    keys: &'static [Key],
+    label: &'static str,
+    about: &'static str,
+    short: &'static str,
+    message: Message,
+) -> Binding {
+    Binding {
+        place,
+        keys,
+        label,
+        about,
+        short,
+        message,
+    }
+}
+
+use Key::*;
+use Place::*;
+
+/// Every key binding. The footer shows the ones with a short word, in this order, as many as fit.
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding] = &[
+    bind(Lab, &[Right, Char(' '), Char('n')], "→ Space n", "next step (in the sandbox: redo)", "next", Message::Next),
+    bind(Lab, &[Left, Char('p')], "← p", "previous step (in the sandbox: undo)", "back", Message::Back),
+    bind(Lab, &[Char(':'), Char('/')], ": /", "type a command (the REPL's language)", "command", Message::OpenCommand("")),
+    bind(Lab, &[Tab], "Tab", "focus the next replica", "focus", Message::FocusNext),
+    bind(Lab, &[BackTab], "Shift-Tab", "focus the previous replica", "", Message::FocusPrev),
+    bind(Lab, &[Char('a')], "a", "add on the focused replica: a x", "add", Message::OpenCommand("a ")),
+    bind(Lab, &[Char('r')], "r", "remove on the focused replica: r x", "", Message::OpenCommand("r ")),
+    bind(Lab, &[Char('u'), Ctrl('z')], "u Ctrl-Z", "undo", "undo", Message::Undo),
+    bind(Lab, &[Ctrl('y')], "Ctrl-Y", "redo", "", Message::Redo),
+    bind(Lab, &[Char('e')], "e", "explain an element: why is it there or not?", "explain", Message::OpenCommand("explain ")),
+    bind(Lab, &[Char('c')], "c", "compare: the same history on every set type", "compare", Message::Compare),
+    bind(Lab, &[Char('t')], "t", "timeline: replicas as columns, events as rows", "timeline", Message::Timeline),
+    bind(Lab, &[Up], "↑", "scroll the focused replica up", "", Message::ScrollPanel(-1)),
+    bind(Lab, &[Down], "↓", "scroll the focused replica down", "", Message::ScrollPanel(1)),
+    bind(Lab, &[PageUp], "PgUp", "scroll the narration or output up", "", Message::ScrollSide(-5)),
+    bind(Lab, &[PageDown], "PgDn", "scroll the narration or output down", "", Message::ScrollSide(5)),
+    bind(Lab, &[Char('?')], "?", "this help", "help", Message::Help),
+    bind(Lab, &[Char('q'), Esc], "q Esc", "back (to the narration, then home) or quit", "quit", Message::Quit),
+    bind(Home, &[Up, Char('k')], "↑ k", "choose the one above", "", Message::Select(-1)),
+    bind(Home, &[Down, Char('j')], "↓ j", "choose the one below", "", Message::Select(1)),
+    bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
+    bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
+    bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
+    bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
+    bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
+    bind(Question, &[Esc, Char('q')], "Esc", "close the question (→ asks it again)", "close", Message::Quit),
+    bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up", "", Message::ScrollOverlay(-1)),
+    bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down", "", Message::ScrollOverlay(1)),
+    bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),
+    bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::ScrollOverlay(10)),
+    bind(Overlay, &[Char('c')], "c", "compare", "", Message::Compare),
+    bind(Overlay, &[Char('t')], "t", "timeline", "", Message::Timeline),
+    bind(Overlay, &[Char('?')], "?", "help", "", Message::Help),
+    bind(Overlay, &[Esc, Char('q'), Enter], "Esc q", "close", "close", Message::Quit),
+    bind(Typing, &[Enter], "Enter", "run the command", "run", Message::Submit),
+    bind(Typing, &[Tab], "Tab", "complete a command, replica or element", "complete", Message::Complete),
+    bind(Typing, &[Up, Down], "↑ ↓", "earlier and later commands", "history", Message::HistoryUp),
+    bind(Typing, &[Esc], "Esc", "leave the command line", "cancel", Message::CancelInput),
+];
+
+/// The bindings that apply in a mode.
+pub fn bindings_for(mode: Mode) -> impl Iterator<Item = &'static Binding> {
+    let place = place_of(mode);
+    BINDINGS.iter().filter(move |b| b.place == place)
+}
+
+pub fn place_of(mode: Mode) -> Place {
+    match mode {
+        Mode::Home => Home,
+        Mode::Lab => Lab,
+        Mode::Overlay => Overlay,
+        Mode::Question => Question,
+        Mode::Typing => Typing,
+    }
+}
+
+fn key_of(event: &KeyEvent) -> Option<Key> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match event.code {
+        KeyCode::Char(c) if ctrl => Ctrl(c.to_ascii_lowercase()),
+        KeyCode::Char(c) => Char(c),
+        KeyCode::Right => Right,
+        KeyCode::Left => Left,
+        KeyCode::Up => Up,
+        KeyCode::Down => Down,
+        KeyCode::PageUp => PageUp,
+        KeyCode::PageDown => PageDown,
+        KeyCode::Home => Begin,
+        KeyCode::End => End,
+        KeyCode::Tab => Tab,
+        KeyCode::BackTab => BackTab,
+        KeyCode::Enter => Enter,
+        KeyCode::Esc => Esc,
+        _ => return None,
+    })
+}
+
+/// The message a key press means in a mode, if any. Pure: tests and `--auto` use it too.
+pub fn message(mode: Mode, event: &KeyEvent) -> Option<Message> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let key = key_of(event)?;
+    if key == Ctrl('c') {
+        return Some(Message::ForceQuit);
+    }
+    match mode {
+        Mode::Typing => typing(key),
+        Mode::Question => question(key),
+        _ => lookup(mode, key),
+    }
+}
+
+fn lookup(mode: Mode, key: Key) -> Option<Message> {
+    bindings_for(mode)
+        .find(|b| b.keys.contains(&key))
+        .map(|b| b.message.clone())
+}
+
+fn question(key: Key) -> Option<Message> {
+    match key {
+        Char(c @ '1'..='9') => Some(Message::Answer(c as usize - '1' as usize)),
+        _ => lookup(Mode::Question, key),
+    }
+}
+
+fn typing(key: Key) -> Option<Message> {
+    Some(match key {
+        Char(c) => Message::Type(c),
+        Ctrl('a') | Begin => Message::Cursor(super::input::Move::Start),
+        Ctrl('e') | End => Message::Cursor(super::input::Move::End),
+        Left => Message::Cursor(super::input::Move::Left),
+        Right => Message::Cursor(super::input::Move::Right),
+        Ctrl('h') => Message::Erase,
+        Ctrl('u') => Message::EraseLine,
+        Ctrl('w') => Message::EraseWord,
+        Up | Ctrl('p') => Message::HistoryUp,
+        Down | Ctrl('n') => Message::HistoryDown,
+        other => return lookup(Mode::Typing, other),
+    })
+}
+
+/// Backspace and Delete are not in the table's key set; they arrive here.
+pub fn editing(mode: Mode, event: &KeyEvent) -> Option<Message> {
+    if mode != Mode::Typing || event.kind == KeyEventKind::Release {
+        return None;
+    }
+    match event.code {
+        KeyCode::Backspace => Some(Message::Erase),
+        KeyCode::Delete => Some(Message::EraseForward),
+        _ => None,
+    }
+}
+
+/// The message a mouse event means: a click focuses, the wheel scrolls what is under it.
+pub fn mouse(event: &MouseEvent) -> Option<Message> {
+    let (x, y) = (event.column, event.row);
+    match event.kind {
+        MouseEventKind::Down(_) => Some(Message::Click { x, y }),
+        MouseEventKind::ScrollUp => Some(Message::Wheel { x, y, delta: -3 }),
+        MouseEventKind::ScrollDown => Some(Message::Wheel { x, y, delta: 3 }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn the_issue_keys_do_what_the_table_says() {
+        let lab = |e: KeyEvent| message(Mode::Lab, &e);
+        assert_eq!(lab(press(KeyCode::Right)), Some(Message::Next));
+        assert_eq!(lab(press(KeyCode::Char(' '))), Some(Message::Next));
+        assert_eq!(lab(press(KeyCode::Char('n'))), Some(Message::Next));
+        assert_eq!(lab(press(KeyCode::Left)), Some(Message::Back));
+        assert_eq!(lab(press(KeyCode::Char('p'))), Some(Message::Back));
+        assert_eq!(
+            lab(press(KeyCode::Char(':'))),
+            Some(Message::OpenCommand(""))
+        );
+        assert_eq!(
+            lab(press(KeyCode::Char('/'))),
+            Some(Message::OpenCommand(""))
+        );
+        assert_eq!(lab(press(KeyCode::Tab)), Some(Message::FocusNext));
+        assert_eq!(lab(press(KeyCode::Char('u'))), Some(Message::Undo));
+        assert_eq!(lab(ctrl('z')), Some(Message::Undo));
+        assert_eq!(lab(ctrl('y')), Some(Message::Redo));
+        assert_eq!(
+            lab(press(KeyCode::Char('e'))),
+            Some(Message::OpenCommand("explain "))
+        );
+        assert_eq!(lab(press(KeyCode::Char('c'))), Some(Message::Compare));
+        assert_eq!(lab(press(KeyCode::Char('t'))), Some(Message::Timeline));
+        assert_eq!(lab(press(KeyCode::Char('?'))), Some(Message::Help));
+        assert_eq!(lab(press(KeyCode::Char('q'))), Some(Message::Quit));
+        assert_eq!(lab(press(KeyCode::Esc)), Some(Message::Quit));
+    }
+
+    #[test]
+    fn typing_a_letter_types_it_instead_of_running_its_key() {
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Char('q'))),
+            Some(Message::Type('q'))
+        );
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Enter)),
+            Some(Message::Submit)
+        );
+        assert_eq!(
+            message(Mode::Typing, &press(KeyCode::Esc)),
+            Some(Message::CancelInput)
+        );
+        assert_eq!(
+            editing(Mode::Typing, &press(KeyCode::Backspace)),
+            Some(Message::Erase)
+        );
+        assert_eq!(editing(Mode::Lab, &press(KeyCode::Backspace)), None);
+    }
+
+    #[test]
+    fn digits_answer_a_question_and_ctrl_c_always_quits() {
+        assert_eq!(
+            message(Mode::Question, &press(KeyCode::Char('2'))),
+            Some(Message::Answer(1))
+        );
+        for mode in [
+            Mode::Home,
+            Mode::Lab,
+            Mode::Typing,
+            Mode::Overlay,
+            Mode::Question,
+        ] {
+            assert_eq!(message(mode, &ctrl('c')), Some(Message::ForceQuit));
+        }
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut e = press(KeyCode::Right);
+        e.kind = KeyEventKind::Release;
+        assert_eq!(message(Mode::Lab, &e), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_place() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                assert!(
+                    !(a.place == b.place && shared),
+                    "{} and {} share a key",
+                    a.label,
+                    b.label
+                );
+            }
+        }
+    }
+}
