@@ -385,6 +385,8 @@ impl App {
 
     /// Run one line of the command language, as typed, and show what it did.
     pub fn run_line(&mut self, line: &str) {
+        // `:` and `/` open the command line; typed again out of habit, they are not part of the command.
+        let line = line.trim_start().trim_start_matches([':', '/']);
         let line = match self.focused() {
             Some(name) => expand_focus(line, name),
             None => line.to_string(),

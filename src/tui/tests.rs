@@ -287,6 +287,25 @@ fn tab_focuses_the_next_replica_and_a_x_adds_there() {
 }
 
 #[test]
+fn a_colon_typed_again_on_the_open_command_line_is_not_part_of_the_command() {
+    let mut app = sandbox(None);
+    let inputs = [
+        vec![key(KeyCode::Char(':'))],
+        typed("partition A | B"),
+        typed(":A add y"),
+    ]
+    .concat();
+    let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
+    let a = app
+        .lab()
+        .world()
+        .replica("A")
+        .map(|r| r.set.visible().to_string());
+    assert_eq!(a.ok().as_deref(), Some("{y}"));
+    assert!(terminal.backend().to_string().contains("✓ A add y"));
+}
+
+#[test]
 fn undo_and_redo_keys_walk_the_history() {
     let mut app = sandbox(None);
     run(&mut app, &["A add x", "A add y"]);
