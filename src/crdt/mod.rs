@@ -288,7 +288,10 @@ pub(crate) fn set_of<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Val
 }
 
 /// Render elem → tags as `{x: {a1, b1}}`.
-pub(crate) fn tag_map(map: &BTreeMap<Elem, BTreeSet<Tag>>) -> Value {
+pub(crate) fn tag_map<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
+where
+    &'a Tags: IntoIterator<Item = &'a Tag>,
+{
     Value::Map(
         map.iter()
             .map(|(e, tags)| (e.to_string(), set_of(tags)))

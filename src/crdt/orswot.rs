@@ -11,11 +11,14 @@ use std::fmt;
 /// A dot is shown like a tag: `a1` is replica A's first add.
 pub type Dot = Tag;
 
+/// An element's live dots, sorted and distinct. Almost always one, so a small vector.
+pub type Dots = Vec<Dot>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Orswot {
     me: Name,
     pub clock: BTreeMap<Name, u64>,
-    pub entries: BTreeMap<Elem, BTreeSet<Dot>>,
+    pub entries: BTreeMap<Elem, Dots>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,10 +48,17 @@ impl Orswot {
     pub fn from_fields(
         replica: &Name,
         clock: BTreeMap<Name, u64>,
-        entries: BTreeMap<Elem, BTreeSet<Dot>>,
+        entries: BTreeMap<Elem, impl IntoIterator<Item = Dot>>,
     ) -> Orswot {
-        let entries: BTreeMap<Elem, BTreeSet<Dot>> = entries
+        let sorted = |dots: Dots| {
+            let mut dots = dots;
+            dots.sort();
+            dots.dedup();
+            dots
+        };
+        let entries: BTreeMap<Elem, Dots> = entries
             .into_iter()
+            .map(|(e, dots)| (e, sorted(dots.into_iter().collect())))
             .filter(|(_, dots)| !dots.is_empty())
             .collect();
         let mut set = Orswot {
@@ -77,7 +87,12 @@ impl Orswot {
         }
     }
     fn dots(&self, elem: &Elem) -> BTreeSet<Dot> {
-        self.entries.get(elem).cloned().unwrap_or_default()
+        self.entries
+            .get(elem)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
     }
 }
 
@@ -120,7 +135,10 @@ impl SetCrdt for Orswot {
                 self.drop_dots(&elem, &replaces);
                 if !Self::seen(&self.clock, &dot) {
                     self.observe(&dot);
-                    self.entries.entry(elem).or_default().insert(dot);
+                    let dots = self.entries.entry(elem).or_default();
+                    if let Err(at) = dots.binary_search(&dot) {
+                        dots.insert(at, dot);
+                    }
                 }
             }
             Op::Remove(elem, dots) => {
@@ -132,7 +150,7 @@ impl SetCrdt for Orswot {
 
     fn merge(&mut self, other: &Self) {
         let Orswot { clock, entries, .. } = self;
-        let unseen = |theirs: &BTreeSet<Dot>, clock: &BTreeMap<Name, u64>| -> Vec<Dot> {
+        let unseen = |theirs: &Dots, clock: &BTreeMap<Name, u64>| -> Dots {
             theirs
                 .iter()
                 .filter(|d| !Self::seen(clock, d))
@@ -143,17 +161,18 @@ impl SetCrdt for Orswot {
             entries,
             &other.entries,
             |_, dots, theirs| {
-                // Mine stay unless they saw the dot and dropped it; theirs join unless I did.
-                dots.retain(|d| {
-                    theirs.is_some_and(|t| t.contains(d)) || !Self::seen(&other.clock, d)
-                });
-                dots.extend(theirs.map(|t| unseen(t, clock)).unwrap_or_default());
+                // Mine stay unless they saw the dot and dropped it; theirs join unless I saw and dropped it.
+                let kept_by = |d: &Dot| theirs.is_some_and(|t| t.binary_search(d).is_ok());
+                dots.retain(|d| kept_by(d) || !Self::seen(&other.clock, d));
+                let new = theirs.map(|t| unseen(t, clock)).unwrap_or_default();
+                if !new.is_empty() {
+                    dots.extend(new);
+                    dots.sort();
+                    dots.dedup();
+                }
                 !dots.is_empty()
             },
-            |_, theirs| {
-                let new: BTreeSet<Dot> = unseen(theirs, clock).into_iter().collect();
-                (!new.is_empty()).then_some(new)
-            },
+            |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
         );
         super::merge_map(
             clock,
@@ -203,7 +222,7 @@ impl SetCrdt for Orswot {
     }
 
     fn meta_size(&self) -> usize {
-        self.entries.values().map(BTreeSet::len).sum::<usize>() + self.clock.len()
+        self.entries.values().map(Vec::len).sum::<usize>() + self.clock.len()
     }
 }
 

@@ -32,9 +32,12 @@ pub fn elem_to_json(elem: &Elem) -> Value {
 }
 
 /// `{x: {n1:1}}` as `[["x", ["n1:1"]]]`.
-pub fn tag_map_to_json(map: &TagMap) -> Value {
+pub fn tag_map_to_json<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
+where
+    &'a Tags: IntoIterator<Item = &'a Tag>,
+{
     let pairs = map.iter().map(|(elem, tags)| {
-        let tags: Vec<String> = tags.iter().map(tag_to_wire).collect();
+        let tags: Vec<String> = tags.into_iter().map(tag_to_wire).collect();
         json!([elem_to_json(elem), tags])
     });
     Value::Array(pairs.collect())
