@@ -82,14 +82,7 @@ impl Node {
     ) -> io::Result<()> {
         body.msg_id = Some(self.next_msg_id);
         self.next_msg_id += 1;
-        write_line(
-            out,
-            &Message {
-                src,
-                dest,
-                body: &body,
-            },
-        )
+        write_message(out, src, dest, &body)
     }
 
     pub fn handle_line(
@@ -268,17 +261,15 @@ impl Node {
                     Some(Loose::Str(d)) => d.as_ref(),
                     _ => "",
                 };
-                write_line(
-                    out,
-                    &Message {
-                        src,
-                        dest,
-                        body: &body,
-                    },
-                )
+                write_message(out, src, dest, &body)
             }
         }
     }
+}
+
+/// One message out, as a line.
+fn write_message(out: &mut impl Write, src: &str, dest: &str, body: &Body) -> io::Result<()> {
+    write_line(out, &Message { src, dest, body })
 }
 
 /// The other nodes named by `init`'s `node_ids`, sorted, without this node.
