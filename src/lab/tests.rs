@@ -266,3 +266,34 @@ fn the_table_has_a_row_per_command_or_per_step() {
     assert_eq!(rows[0].cells, ["{x: {a1}} / {}", "{x: {a1}} / {}"]);
     assert_eq!(rows[1].happened, "A remove x");
 }
+
+#[test]
+fn a_delivery_carries_the_lamport_clock_of_the_moment_it_was_sent() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: crate::crdt::Kind::Lww,
+        replicas: vec!["A".into(), "B".into()],
+    })
+    .unwrap();
+    lab.run(edit("A", true, "x")).unwrap();
+    lab.run(Command::Send {
+        from: "A".into(),
+        to: "B".into(),
+    })
+    .unwrap();
+    for elem in ["p", "q", "r"] {
+        lab.run(edit("A", true, elem)).unwrap();
+    }
+    lab.run(Command::Deliver(Which::Oldest)).unwrap();
+    lab.run(edit("B", true, "y")).unwrap();
+    let adds = lab
+        .world()
+        .replica("B")
+        .ok()
+        .and_then(|r| r.set.field("adds"));
+    assert_eq!(
+        adds.map(|v| v.to_string()).as_deref(),
+        Some("{x: 1@A, y: 2@B}"),
+        "B caught up with A's clock at send time (1), not A's clock now (4)"
+    );
+}

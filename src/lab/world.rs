@@ -28,6 +28,8 @@ pub struct Message {
     pub from: Name,
     pub to: Name,
     pub snapshot: AnySet,
+    /// The sender's Lamport counter when it sent, which the receiver catches up with.
+    pub lamport: u64,
 }
 
 /// What an accepted command did: the replicas it touched and a note when nothing visible changed.
@@ -322,7 +324,13 @@ impl World {
             self.wire.len() + 1,
             snapshot.visible()
         );
-        self.wire.push(Message { from, to, snapshot });
+        let lamport = self.replicas[i].lamport;
+        self.wire.push(Message {
+            from,
+            to,
+            snapshot,
+            lamport,
+        });
         Ok(Applied::noted(note))
     }
 
@@ -353,19 +361,15 @@ impl World {
                 self.partition_text()
             ));
         }
+        let wire = std::mem::take(&mut self.wire).into_iter().enumerate();
+        let (going, staying): (Vec<_>, Vec<_>) = wire.partition(|(k, _)| picks.contains(k));
+        self.wire = staying.into_iter().map(|(_, m)| m).collect();
         let mut touched = vec![];
-        for &k in &picks {
-            let m = self.wire[k].clone();
+        for (_, m) in going {
             let to = self.find(&m.to)?;
-            let sender = self.find(&m.from).map_or(0, |s| self.replicas[s].lamport);
-            self.absorb(to, &m.snapshot, sender)?;
+            self.absorb(to, &m.snapshot, m.lamport)?;
             touched.push(m.to);
         }
-        let mut k = 0;
-        self.wire.retain(|_| {
-            k += 1;
-            !picks.contains(&(k - 1))
-        });
         Ok(Applied::touched(&touched.iter().collect::<Vec<_>>()))
     }
 
