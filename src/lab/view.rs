@@ -84,6 +84,13 @@ impl World {
         parts.join(" / ")
     }
 
+    /// Each replica's visible elements, as `A = {x}`.
+    pub fn visible_states(&self) -> Vec<String> {
+        let each = self.replicas.iter();
+        each.map(|r| format!("{} = {}", r.name, r.set.visible()))
+            .collect()
+    }
+
     /// The field names a worked-table cell shows, e.g. `added / removed`.
     pub fn cell_labels(&self) -> String {
         let fields = self

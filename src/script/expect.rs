@@ -3,7 +3,7 @@
 use super::grammar::{Action, parse};
 use crate::crdt::Elem;
 use crate::crdt::normalize;
-use crate::lab::{Command, Lab};
+use crate::lab::{Command, Lab, Replica, World};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expectation {
@@ -72,11 +72,7 @@ impl Expectation {
         match self {
             Expectation::Converged(want) if world.converged() == *want => Ok(()),
             Expectation::Converged(want) => {
-                let states: Vec<String> = world
-                    .replicas
-                    .iter()
-                    .map(|r| format!("{} = {}", r.name, r.set.visible()))
-                    .collect();
+                let states = world.visible_states();
                 let word = |b: bool| if b { "converged" } else { "diverged" };
                 miss(
                     word(*want).into(),
@@ -88,10 +84,7 @@ impl Expectation {
                 elem,
                 present,
             } => {
-                let r = world.replica(replica).map_err(|e| Mismatch {
-                    expected: format!("replica {replica}"),
-                    found: e.rule,
-                })?;
+                let r = replica_of(world, replica)?;
                 let word = |b: bool| if b { "has" } else { "lacks" };
                 if r.set.contains(elem) == *present {
                     return Ok(());
@@ -106,10 +99,7 @@ impl Expectation {
                 field,
                 value,
             } => {
-                let r = world.replica(replica).map_err(|e| Mismatch {
-                    expected: format!("replica {replica}"),
-                    found: e.rule,
-                })?;
+                let r = replica_of(world, replica)?;
                 let name = field.as_deref().unwrap_or("elements");
                 let label = field
                     .as_ref()
@@ -139,6 +129,14 @@ impl Expectation {
             },
         }
     }
+}
+
+/// A named replica, or a mismatch saying there is none.
+fn replica_of<'w>(world: &'w World, replica: &str) -> Result<&'w Replica, Mismatch> {
+    world.replica(replica).map_err(|e| Mismatch {
+        expected: format!("replica {replica}"),
+        found: e.rule,
+    })
 }
 
 fn refused(words: &[String]) -> Result<Expectation, String> {

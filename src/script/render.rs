@@ -197,12 +197,7 @@ pub fn transcript(lab: &Lab, reply: &Reply) -> String {
     match reply {
         Reply::Nothing => String::new(),
         Reply::Changed { applied, .. } => {
-            let world = lab.world();
-            let states: Vec<String> = world
-                .replicas
-                .iter()
-                .map(|r| format!("{} = {}", r.name, r.set.visible()))
-                .collect();
+            let states = lab.world().visible_states();
             let mut lines = vec![];
             if !applied.changed.is_empty() {
                 lines.push(format!("  {}", states.join("   ")));
