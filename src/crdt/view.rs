@@ -1,6 +1,8 @@
 //! Labelled fields: how each set type describes its internals to the faces, exports and `expect`.
 
+use super::{Elem, Tag};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A field's value: a set `{a, b}`, a map `{k: v}` (values may nest), or a single word.
@@ -63,6 +65,29 @@ impl Field {
     pub fn new(name: &'static str, role: Role, value: Value) -> Field {
         Field { name, role, value }
     }
+}
+
+/// Render a sorted list of displayable things as `{a, b}`.
+pub(crate) fn set_of<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Value {
+    Value::Set(items.into_iter().map(|i| i.to_string()).collect())
+}
+
+/// Render elem → tags as `{x: {a1, b1}}`.
+pub(crate) fn tag_map<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
+where
+    &'a Tags: IntoIterator<Item = &'a Tag>,
+{
+    Value::Map(
+        map.iter()
+            .map(|(e, tags)| (e.to_string(), set_of(tags)))
+            .collect(),
+    )
+}
+
+/// A list of tags for a sentence: `a1, b1`.
+pub(crate) fn tag_list<'a>(tags: impl IntoIterator<Item = &'a Tag>) -> String {
+    let words: Vec<String> = tags.into_iter().map(Tag::to_string).collect();
+    words.join(", ")
 }
 
 #[cfg(test)]
