@@ -3,10 +3,12 @@
 #![forbid(unsafe_code)]
 
 pub mod crdt;
+pub mod exit;
 pub mod lab;
 pub mod lesson;
 pub mod node;
 pub mod plain;
 pub mod repl;
 pub mod script;
+pub mod term;
 pub mod tui;

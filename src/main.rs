@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
+use crdt_lab::exit::Status;
 use crdt_lab::script::{RunOptions, run_script};
 use crdt_lab::tui;
 use std::process::ExitCode;
@@ -71,40 +72,46 @@ enum Face {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        None => exit(tui::run(tui::Start::Home, cli.tui.options())),
-        Some(Face::Sandbox { kind, replicas }) => exit(tui::run(
+    let status = match cli.command {
+        None => tui::run(tui::Start::Home, cli.tui.options()),
+        Some(Face::Sandbox { kind, replicas }) => tui::run(
             tui::Start::Sandbox(sandbox_line(kind, replicas)),
             cli.tui.options(),
-        )),
-        Some(Face::Repl) => ExitCode::from(crdt_lab::repl::run() as u8),
+        ),
+        Some(Face::Repl) => crdt_lab::repl::run(),
         Some(Face::Run { files, quiet }) => run_files(&files, RunOptions { quiet }),
-        Some(Face::Lessons) => match crdt_lab::plain::list(&mut std::io::stdout().lock()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(_) => ExitCode::from(1),
-        },
+        Some(Face::Lessons) => lessons(),
         Some(Face::Play {
             lesson,
             plain,
             auto,
         }) => play(&lesson, plain, cli.tui.options(), auto),
         Some(Face::Node(args)) => node(&args),
-    }
+    };
+    status.into()
 }
 
-fn node(args: &crdt_lab::node::NodeArgs) -> ExitCode {
+fn lessons() -> Status {
+    let lessons = match crdt_lab::lesson::builtin() {
+        Ok(lessons) => lessons,
+        Err(e) => {
+            eprintln!("crdt-lab: a built-in lesson could not be read: {e}");
+            return Status::Failure;
+        }
+    };
+    let written = crdt_lab::plain::list(&lessons, &mut std::io::stdout().lock());
+    Status::of(written.is_ok())
+}
+
+fn node(args: &crdt_lab::node::NodeArgs) -> Status {
     let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
     match crdt_lab::node::run(args, input, std::io::stdout().lock(), std::io::stderr()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Status::Success,
         Err(e) => {
             eprintln!("crdt-lab node: {e}");
-            ExitCode::FAILURE
+            Status::Failure
         }
     }
-}
-
-fn exit(code: i32) -> ExitCode {
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// `sandbox lww A B C` sets its lab up with the line `new lww A B C`.
@@ -119,12 +126,12 @@ fn sandbox_line(kind: Option<String>, replicas: Vec<String>) -> Option<String> {
 }
 
 /// `play`: the TUI on a lesson, or line mode with `--plain`.
-fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -> ExitCode {
+fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -> Status {
     let lesson = match crdt_lab::lesson::find(name) {
         Ok(lesson) => lesson,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return Status::Unusable;
         }
     };
     if !plain {
@@ -133,20 +140,19 @@ fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -
             Some(Ok(secs)) if !secs.is_zero() => Some(secs),
             Some(_) => {
                 eprintln!("--auto takes a number of seconds above 0, like 4 or 2.5");
-                return ExitCode::from(2);
+                return Status::Unusable;
             }
         };
-        return exit(tui::run(tui::Start::Lesson(Box::new(lesson)), options));
+        return tui::run(tui::Start::Lesson(Box::new(lesson)), options);
     }
-    let code = crdt_lab::plain::play(
+    crdt_lab::plain::play(
         lesson,
         std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
-    );
-    ExitCode::from(code as u8)
+    )
 }
 
-fn run_files(files: &[String], options: RunOptions) -> ExitCode {
+fn run_files(files: &[String], options: RunOptions) -> Status {
     let mut out = std::io::stdout().lock();
     for file in files {
         let result = if file.ends_with(".md") {
@@ -158,10 +164,10 @@ fn run_files(files: &[String], options: RunOptions) -> ExitCode {
         };
         if let Err(e) = result {
             eprintln!("{e}");
-            return ExitCode::from(1);
+            return Status::Failure;
         }
     }
-    ExitCode::SUCCESS
+    Status::Success
 }
 
 fn run_lesson(
@@ -169,7 +175,7 @@ fn run_lesson(
     options: RunOptions,
     out: &mut impl std::io::Write,
 ) -> Result<(), String> {
-    let lesson = crdt_lab::lesson::find(file)?;
+    let lesson = crdt_lab::lesson::find(file).map_err(|e| e.to_string())?;
     crdt_lab::lesson::play_headless(&lesson, options, out)
         .map(|_| ())
         .map_err(|e| e.to_string())

@@ -2,35 +2,30 @@
 //! SSH sessions and screen readers. Enter advances, `b` goes back, a number answers a question,
 //! and any other line is a command to experiment with. Everything it does goes through the Player.
 
+use crate::exit::Status;
 use crate::lesson::{self, Lesson, PlayError, Player, StepReport};
-use crate::script::{Reply, render};
-use comfy_table::{Table, presets};
+use crate::script::render::{self, Style};
+use crate::script::{Reply, assist};
 use std::io::{BufRead, Write};
 
 const KEYS: &str = "Enter: next step   b: back   a number: answer a question   go N: jump to step N   \
 r: repeat   q: quit\nAny other line is a command to try (help lists them); the next step rolls it back.";
 
 /// `crdt-lab lessons`: number, name, title, steps and questions of every shipped lesson.
-pub fn list(out: &mut impl Write) -> std::io::Result<()> {
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING);
-    t.set_header(vec!["#", "name", "title", "steps", "questions"]);
-    for (k, l) in lesson::builtin().iter().enumerate() {
-        let row = [
-            (k + 1).to_string(),
-            l.name.clone(),
-            l.title.clone(),
-            l.steps.len().to_string(),
-            l.question_count().to_string(),
-        ];
-        t.add_row(row.to_vec());
-    }
-    writeln!(out, "{t}")?;
+pub fn list(lessons: &[Lesson], out: &mut impl Write) -> std::io::Result<()> {
+    let rows: Vec<(String, String, usize, usize)> = lessons
+        .iter()
+        .map(|l| {
+            let (name, title) = (l.name.clone(), l.title.clone());
+            (name, title, l.steps.len(), l.question_count())
+        })
+        .collect();
+    writeln!(out, "{}", render::lessons(&rows))?;
     writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
 }
 
-/// Play a lesson line by line until `q` or the end of input. Returns the exit status.
-pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> i32 {
+/// Play a lesson line by line until `q` or the end of input.
+pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> Status {
     let mut player = Player::new(lesson);
     let mut face = Face { out };
     face.title_page(&player);
@@ -46,7 +41,7 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> i32 {
     face.say(&format!(
         "\nBye. Score: {right} of {asked} answered right the first time."
     ));
-    0
+    Status::Success
 }
 
 struct Face<'a, W: Write> {
@@ -75,8 +70,10 @@ impl<W: Write> Face<'_, W> {
 
     /// Handle one line; false to quit.
     fn line(&mut self, player: &mut Player, line: &str) -> bool {
+        if assist::is_quit(line) {
+            return false;
+        }
         match line {
-            "q" | "quit" | "exit" => return false,
             "" => self.next(player),
             "b" | "back" => self.back(player),
             "r" | "repeat" => self.show_step(player),
@@ -105,7 +102,7 @@ impl<W: Write> Face<'_, W> {
         if !l.intro.is_empty() {
             self.say(&format!("{}\n", l.intro));
         }
-        self.lines(player.setup());
+        self.lines(player, player.setup());
         self.state(player);
         self.say(&format!("\n{KEYS}\nPress Enter to begin."));
     }
@@ -115,7 +112,7 @@ impl<W: Write> Face<'_, W> {
             Ok(report) => {
                 self.rolled_back(&report.rolled_back);
                 self.heading(player);
-                self.lines(&report);
+                self.lines(player, &report);
                 self.state(player);
                 self.ask(player);
             }
@@ -178,7 +175,7 @@ impl<W: Write> Face<'_, W> {
     fn experiment(&mut self, player: &mut Player, line: &str) {
         match player.experiment(line) {
             Ok(reply) => {
-                let text = render::transcript(player.lab(), &reply);
+                let text = render::reply(player.lab(), &reply, Style::Transcript);
                 if !text.is_empty() {
                     self.say(&text);
                 }
@@ -224,11 +221,11 @@ impl<W: Write> Face<'_, W> {
         self.ask(player);
     }
 
-    fn lines(&mut self, report: &StepReport) {
+    fn lines(&mut self, player: &Player, report: &StepReport) {
         for (line, result) in &report.lines {
             self.say(&format!("> {line}"));
             let text = match result {
-                Ok(reply) => lesson::reply_text(reply),
+                Ok(reply) => render::reply(player.lab(), reply, Style::Step),
                 Err(failure) => render::failure(failure),
             };
             if !text.is_empty() {

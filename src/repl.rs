@@ -1,52 +1,26 @@
-//! The REPL face: rustyline line editing (history, completion, hints) over `script::execute`.
-//! Without a terminal on stdin it reads lines quietly, so `crdt-lab repl < script` works.
+//! The REPL face: rustyline line editing over `script::execute`. Completion and hints come from
+//! `script::assist` and every reply is printed by `script::render`. Without a terminal on stdin
+//! it reads lines quietly, so `crdt-lab repl < script` works.
 
-use crate::lab::{Command, Lab};
-use crate::script::{self, Failure, Reply, render};
+use crate::exit::Status;
+use crate::lab::Lab;
+use crate::script::render::{self, Style};
+use crate::script::{self, Failure, Reply, assist};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
-use rustyline::hint::Hinter;
+use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
+use std::rc::Rc;
 
-/// Completion and hints read the command table and the lab's replicas and elements.
+/// Completion and hints read the lab as it is now.
 struct LabHelper {
-    words: Vec<String>,
-    usages: Vec<(String, String)>,
-}
-
-impl LabHelper {
-    fn new() -> LabHelper {
-        let usages = script::command_table()
-            .into_iter()
-            .map(|(name, usage, _)| (name, usage))
-            .collect();
-        LabHelper {
-            words: script::command_words(),
-            usages,
-        }
-    }
-
-    /// Refresh the words to complete: commands, replica names, elements seen so far.
-    fn learn(&mut self, lab: &Lab) {
-        let mut words = script::command_words();
-        words.extend(lab.world().names());
-        for entry in lab.history() {
-            if let Command::Edit {
-                edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e),
-                ..
-            } = &entry.command
-            {
-                words.push(e.to_string());
-            }
-        }
-        words.extend(crate::crdt::Kind::ALL.iter().map(|k| k.word().to_string()));
-        words.sort();
-        words.dedup();
-        self.words = words;
-    }
+    lab: Rc<RefCell<Lab>>,
+    colour: bool,
 }
 
 impl Completer for LabHelper {
@@ -57,60 +31,66 @@ impl Completer for LabHelper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-        let prefix = &line[start..pos];
-        let pairs = self.words.iter().filter(|w| w.starts_with(prefix));
-        Ok((
-            start,
-            pairs
-                .map(|w| Pair {
-                    display: w.clone(),
-                    replacement: w.clone(),
-                })
-                .collect(),
-        ))
+        let found = assist::complete(&self.lab.borrow(), line, pos);
+        let pairs = found.candidates.into_iter().map(|w| Pair {
+            display: w.clone(),
+            replacement: w,
+        });
+        Ok((found.start, pairs.collect()))
+    }
+}
+
+/// The usage of the command being typed, shown after the cursor. It is only shown: → at the end
+/// of the line does not paste it into the command.
+struct Usage(String);
+
+impl Hint for Usage {
+    fn display(&self) -> &str {
+        &self.0
+    }
+    fn completion(&self) -> Option<&str> {
+        None
     }
 }
 
 impl Hinter for LabHelper {
-    type Hint = String;
-    /// After a command word and a space, show the rest of its usage.
-    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
-        let words: Vec<&str> = line[..pos].split_whitespace().collect();
-        if pos < line.len() || !line.ends_with(' ') || words.len() > 2 {
+    type Hint = Usage;
+    /// After a command word and a space, show its usage.
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<Usage> {
+        let words = line[..pos].split_whitespace().count();
+        if pos < line.len() || !line.ends_with(' ') || words > 2 {
             return None;
         }
-        let verb = words
-            .iter()
-            .find(|w| self.usages.iter().any(|(n, _)| n == *w))?;
-        let (_, usage) = self.usages.iter().find(|(n, _)| n == verb)?;
-        Some(format!("  ({usage})"))
+        assist::hint(line).map(|usage| Usage(format!("  ({usage})")))
     }
 }
 
-impl Highlighter for LabHelper {}
+impl Highlighter for LabHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        match self.colour {
+            true => Cow::Owned(format!("\x1b[2m{hint}\x1b[0m")),
+            false => Cow::Borrowed(hint),
+        }
+    }
+}
+
 impl Validator for LabHelper {}
 impl Helper for LabHelper {}
 
-/// Colours for errors and notes, only on a terminal with NO_COLOR unset.
+/// Colours for errors and notes, only where `term::colour` allows them.
 struct Paint(bool);
 
 impl Paint {
-    fn detect() -> Paint {
-        Paint(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-    }
     fn red(&self, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[31m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        self.wrap("31", text)
     }
     fn yellow(&self, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[33m{text}\x1b[0m")
-        } else {
-            text.to_string()
+        self.wrap("33", text)
+    }
+    fn wrap(&self, code: &str, text: &str) -> String {
+        match self.0 {
+            true => format!("\x1b[{code}m{text}\x1b[0m"),
+            false => text.to_string(),
         }
     }
 }
@@ -118,17 +98,14 @@ impl Paint {
 /// What the REPL prints for one line's result.
 fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint) -> String {
     match result {
-        Ok(Reply::Changed { applied, .. }) => {
-            let table = render::state_table(&lab.view(), None);
-            match &applied.note {
-                Some(note) => format!("{table}\n{}", paint.yellow(&format!("note: {note}"))),
-                None => table,
-            }
+        Ok(reply) => {
+            let text = render::reply(lab, reply, Style::Repl);
+            let notes = text.lines().map(|line| match line.starts_with("note: ") {
+                true => paint.yellow(line),
+                false => line.to_string(),
+            });
+            notes.collect::<Vec<_>>().join("\n")
         }
-        Ok(Reply::Moved(what)) => format!("{what}\n{}", render::state_table(&lab.view(), None)),
-        Ok(Reply::Text(text)) => text.clone(),
-        Ok(Reply::Passed(what)) => format!("ok: {what}"),
-        Ok(Reply::Nothing) => String::new(),
         Err(failure) => paint.red(&format!("error: {failure}")),
     }
 }
@@ -141,31 +118,31 @@ fn banner(lab: &Lab) -> String {
     )
 }
 
-/// Run the REPL until end of input. Returns the process exit code.
-pub fn run() -> i32 {
+/// Run the REPL until end of input.
+pub fn run() -> Status {
     let mut lab = Lab::new();
     if !std::io::stdin().is_terminal() {
         return run_piped(&mut lab);
     }
-    match run_terminal(&mut lab) {
-        Ok(()) => 0,
+    match run_terminal(lab) {
+        Ok(()) => Status::Success,
         Err(e) => {
             eprintln!("crdt-lab repl: {e}");
-            1
+            Status::Failure
         }
     }
 }
 
-/// Lines from a pipe: no prompt, no banner; failures go to stderr and set the exit code.
-fn run_piped(lab: &mut Lab) -> i32 {
-    let (paint, mut code) = (Paint(false), 0);
+/// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a failure.
+fn run_piped(lab: &mut Lab) -> Status {
+    let (paint, mut ok) = (Paint(false), true);
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
         let result = script::execute(lab, &line);
         if let Err(failure) = &result {
             eprintln!("error: {failure}");
-            code = 1;
+            ok = false;
             continue;
         }
         let text = show(lab, &result, &paint);
@@ -173,7 +150,7 @@ fn run_piped(lab: &mut Lab) -> i32 {
             let _ = writeln!(stdout.lock(), "{text}");
         }
     }
-    code
+    Status::of(ok)
 }
 
 fn history_path() -> Option<std::path::PathBuf> {
@@ -182,28 +159,29 @@ fn history_path() -> Option<std::path::PathBuf> {
     Some(dir.join("history.txt"))
 }
 
-fn run_terminal(lab: &mut Lab) -> rustyline::Result<()> {
+fn run_terminal(lab: Lab) -> rustyline::Result<()> {
+    let lab = Rc::new(RefCell::new(lab));
+    let colour = crate::term::colour(std::io::stdout().is_terminal());
     let mut editor: Editor<LabHelper, _> = Editor::new()?;
-    let mut helper = LabHelper::new();
-    helper.learn(lab);
-    editor.set_helper(Some(helper));
+    editor.set_helper(Some(LabHelper {
+        lab: Rc::clone(&lab),
+        colour,
+    }));
     let history = history_path();
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    let paint = Paint::detect();
-    println!("{}", banner(lab));
+    let paint = Paint(colour);
+    println!("{}", banner(&lab.borrow()));
     loop {
         match editor.readline("crdt> ") {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
-                let result = script::execute(lab, &line);
-                let text = show(lab, &result, &paint);
+                let mut lab = lab.borrow_mut();
+                let result = script::execute(&mut lab, &line);
+                let text = show(&lab, &result, &paint);
                 if !text.is_empty() {
                     println!("{text}");
-                }
-                if let Some(h) = editor.helper_mut() {
-                    h.learn(lab);
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

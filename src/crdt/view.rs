@@ -2,7 +2,7 @@
 
 use super::{Elem, Tag};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A field's value: a set `{a, b}`, a map `{k: v}` (values may nest), or a single word.
@@ -67,6 +67,143 @@ impl Field {
     }
 }
 
+/// One leaf of a field, by the path of keys that leads to it: a set item `{x}` is `[x]`, a map
+/// entry `{x: 7}` is `[x, 7]`, a tag under an element `{x: {a1}}` is `[x, a1]`, and an empty
+/// set or map under a key is just `[x]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Leaf {
+    pub field: &'static str,
+    pub path: Vec<String>,
+}
+
+impl fmt::Display for Leaf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.path.join(": "))
+    }
+}
+
+/// What changed in one replica's state: the leaves of its fields that appeared and went, and the
+/// elements that became visible or hidden.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Delta {
+    pub added: Vec<Leaf>,
+    pub removed: Vec<Leaf>,
+    pub shown: Vec<String>,
+    pub hidden: Vec<String>,
+}
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.shown.is_empty()
+            && self.hidden.is_empty()
+    }
+
+    /// The difference between two descriptions of a replica and its visible elements before and after.
+    pub fn between(before: &[Field], after: &[Field], seen: &Value, now: &Value) -> Delta {
+        let (old, new) = (leaves(before), leaves(after));
+        let (old_items, new_items) = (items(seen), items(now));
+        Delta {
+            added: new.difference(&old).cloned().collect(),
+            removed: old.difference(&new).cloned().collect(),
+            shown: new_items
+                .difference(&old_items)
+                .map(|s| s.to_string())
+                .collect(),
+            hidden: old_items
+                .difference(&new_items)
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    /// This change followed by `next`, as one change: what one adds and the other takes back cancels.
+    pub fn then(self, next: &Delta) -> Delta {
+        let (added, removed) = net(&self.added, &self.removed, &next.added, &next.removed);
+        let (shown, hidden) = net(&self.shown, &self.hidden, &next.shown, &next.hidden);
+        Delta {
+            added,
+            removed,
+            shown,
+            hidden,
+        }
+    }
+
+    /// The change that takes this one back.
+    pub fn inverse(self) -> Delta {
+        Delta {
+            added: self.removed,
+            removed: self.added,
+            shown: self.hidden,
+            hidden: self.shown,
+        }
+    }
+}
+
+/// Two changes of a set as one: from `s0` to `s2` through `s1`, given `a1 = s1 - s0`, `r1 = s0 - s1`
+/// and the same for the second step. Added: `(a1 - r2) ∪ (a2 - r1)`; removed: `(r1 - a2) ∪ (r2 - a1)`.
+fn net<T: Ord + Clone>(a1: &[T], r1: &[T], a2: &[T], r2: &[T]) -> (Vec<T>, Vec<T>) {
+    let set = |v: &[T]| v.iter().cloned().collect::<BTreeSet<T>>();
+    let (a1, r1, a2, r2) = (set(a1), set(r1), set(a2), set(r2));
+    let added = a1.difference(&r2).chain(a2.difference(&r1)).cloned();
+    let removed = r1.difference(&a2).chain(r2.difference(&a1)).cloned();
+    (
+        added.collect::<BTreeSet<T>>().into_iter().collect(),
+        removed.collect::<BTreeSet<T>>().into_iter().collect(),
+    )
+}
+
+/// Every leaf of every field, sorted.
+fn leaves(fields: &[Field]) -> BTreeSet<Leaf> {
+    let mut out = BTreeSet::new();
+    for field in fields {
+        let mut path = vec![];
+        walk(&field.value, &mut path, &mut |path| {
+            out.insert(Leaf {
+                field: field.name,
+                path: path.to_vec(),
+            });
+        });
+    }
+    out
+}
+
+fn walk(value: &Value, path: &mut Vec<String>, leaf: &mut impl FnMut(&[String])) {
+    match value {
+        Value::Scalar(s) => {
+            path.push(s.clone());
+            leaf(path);
+            path.pop();
+        }
+        Value::Set(items) => {
+            for item in items {
+                path.push(item.clone());
+                leaf(path);
+                path.pop();
+            }
+        }
+        Value::Map(pairs) => {
+            for (key, inner) in pairs {
+                path.push(key.clone());
+                match inner {
+                    Value::Set(s) if s.is_empty() => leaf(path),
+                    Value::Map(m) if m.is_empty() => leaf(path),
+                    _ => walk(inner, path, leaf),
+                }
+                path.pop();
+            }
+        }
+    }
+}
+
+fn items(value: &Value) -> BTreeSet<&str> {
+    match value {
+        Value::Set(items) => items.iter().map(String::as_str).collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
 /// Render a sorted list of displayable things as `{a, b}`.
 pub(crate) fn set_of<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Value {
     Value::Set(items.into_iter().map(|i| i.to_string()).collect())
@@ -102,5 +239,55 @@ mod tests {
         assert_eq!(map.to_string(), "{x: {b1}}");
         assert_eq!(map.normalized(), normalize("{x:{ b1 }}"));
         assert_eq!(Value::Set(vec![]).to_string(), "{}");
+    }
+
+    fn live(pairs: &[(&str, &[&str])]) -> Vec<Field> {
+        let map = pairs
+            .iter()
+            .map(|(k, tags)| {
+                (
+                    k.to_string(),
+                    Value::Set(tags.iter().map(|t| t.to_string()).collect()),
+                )
+            })
+            .collect();
+        vec![Field::new("live", Role::Live, Value::Map(map))]
+    }
+
+    fn leaf(path: &[&str]) -> Leaf {
+        Leaf {
+            field: "live",
+            path: path.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_delta_names_each_tag_that_came_and_went_and_what_became_visible() {
+        let none = Value::Set(vec![]);
+        let x = Value::Set(vec!["x".into()]);
+        let d = Delta::between(&live(&[("x", &["a1"])]), &live(&[("x", &["b1"])]), &x, &x);
+        assert_eq!(
+            (d.added, d.removed),
+            (vec![leaf(&["x", "b1"])], vec![leaf(&["x", "a1"])])
+        );
+        assert!(d.shown.is_empty() && d.hidden.is_empty());
+        let d = Delta::between(&live(&[("x", &["a1"])]), &live(&[]), &x, &none);
+        assert_eq!(d.hidden, ["x"]);
+        assert_eq!(d.removed, [leaf(&["x", "a1"])]);
+    }
+
+    #[test]
+    fn deltas_compose_and_a_change_taken_back_cancels() {
+        let none = Value::Set(vec![]);
+        let x = Value::Set(vec!["x".into()]);
+        let add = Delta::between(&live(&[]), &live(&[("x", &["a1"])]), &none, &x);
+        let remove = Delta::between(&live(&[("x", &["a1"])]), &live(&[]), &x, &none);
+        assert!(add.clone().then(&remove).is_empty());
+        assert_eq!(add.clone().inverse(), remove);
+        let again = Delta::between(&live(&[]), &live(&[("x", &["a2"])]), &none, &x);
+        let both = remove.then(&again);
+        assert_eq!(both.added, [leaf(&["x", "a2"])]);
+        assert_eq!(both.removed, [leaf(&["x", "a1"])]);
+        assert!(both.shown.is_empty() && both.hidden.is_empty());
     }
 }

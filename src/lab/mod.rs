@@ -2,12 +2,19 @@
 //! redo, reset, jumping to a position, compare and the worked-table history are walks over the log.
 
 mod command;
+mod suggest;
+mod timeline;
 mod view;
 mod world;
 
 pub use command::{ClockMode, Command, Setting, Which};
-pub use view::{Comparison, LabView, MessageView, ReplicaView, Row};
-pub use world::{Applied, MAX_ELEM, MAX_NAME, MAX_REPLICAS, Message, Replica, World, check_names};
+pub use suggest::closest;
+pub use timeline::{Mark, Timeline, TimelineRow};
+pub use view::{Comparison, LabView, MessageView, ReplicaView, Row, WorkedTable};
+pub use world::{
+    Applied, Change, Delivery, MAX_ELEM, MAX_NAME, MAX_REPLICAS, Message, Replica, Sent, World,
+    check_names,
+};
 
 use crate::crdt::{Kind, Refusal};
 
@@ -136,38 +143,29 @@ impl Lab {
             self.world = self.snapshots.get(k).cloned().unwrap_or_default();
             k * SNAPSHOT_EVERY
         };
-        for entry in &self.log[from..position] {
-            if entry.refused.is_none() {
-                let _ = self.world.apply(&entry.command);
-            }
-        }
+        walk(
+            &mut self.world,
+            &self.log[from..position],
+            None,
+            |_, _, _| {},
+        );
         self.cursor = position;
     }
 
-    /// Replay the history on another set type, from a fresh lab: each `new` takes that type.
-    /// Returns the world after each entry and what each entry did there.
-    pub fn replay_as(&self, kind: Kind) -> Vec<(World, Result<Applied, Refusal>)> {
+    /// Walk the history from a fresh lab, with each `new` taking `kind` when one is given;
+    /// `visit` sees each entry, the world after it and what it did there.
+    pub fn replay(
+        &self,
+        kind: Option<Kind>,
+        visit: impl FnMut(&Entry, &World, Result<(), &Refusal>),
+    ) -> World {
         let mut world = World::default();
+        if let Some(kind) = kind {
+            let replicas = world.names();
+            let _ = world.replay(&Command::New { kind, replicas });
+        }
+        walk(&mut world, self.history(), kind, visit);
         world
-            .apply(&Command::New {
-                kind,
-                replicas: world.names(),
-            })
-            .ok();
-        self.history()
-            .iter()
-            .map(|entry| {
-                let command = match &entry.command {
-                    Command::New { replicas, .. } => Command::New {
-                        kind,
-                        replicas: replicas.clone(),
-                    },
-                    other => other.clone(),
-                };
-                let result = world.apply(&command);
-                (world.clone(), result)
-            })
-            .collect()
     }
 
     /// The same history on every set type, side by side.
@@ -176,6 +174,64 @@ impl Lab {
             .iter()
             .map(|&kind| Comparison::of(self, kind))
             .collect()
+    }
+
+    /// What the last entry in effect changed, replica by replica.
+    pub fn last_changes(&self) -> &[Change] {
+        self.history()
+            .last()
+            .map_or(&[], |e| e.applied.changes.as_slice())
+    }
+
+    /// What moving from log position `from` to `to` changed, replica by replica: the entries in
+    /// between, composed (and taken back when moving backwards). Empty across a `new`.
+    pub fn changes_between(&self, from: usize, to: usize) -> Vec<Change> {
+        let (lo, hi) = (from.min(to), from.max(to).min(self.log.len()));
+        let span = &self.log[lo.min(hi)..hi];
+        if span
+            .iter()
+            .any(|e| e.command.is_new() && e.refused.is_none())
+        {
+            return vec![];
+        }
+        let mut net: Vec<Change> = vec![];
+        for change in span.iter().flat_map(|e| &e.applied.changes) {
+            match net.iter_mut().find(|c| c.replica == change.replica) {
+                Some(c) => c.delta = std::mem::take(&mut c.delta).then(&change.delta),
+                None => net.push(change.clone()),
+            }
+        }
+        if to < from {
+            net.iter_mut()
+                .for_each(|c| c.delta = std::mem::take(&mut c.delta).inverse());
+        }
+        net.retain(|c| !c.delta.is_empty());
+        net
+    }
+}
+
+/// The one walk over a log: replay `entries` on `world`. With no `kind` the log replays as it
+/// was, so refused entries are skipped (they changed nothing); with a `kind`, every `new` takes
+/// that type and every entry is tried again, since another type may accept what this one refused.
+fn walk(
+    world: &mut World,
+    entries: &[Entry],
+    kind: Option<Kind>,
+    mut visit: impl FnMut(&Entry, &World, Result<(), &Refusal>),
+) {
+    for entry in entries {
+        if let (None, Some(refusal)) = (kind, &entry.refused) {
+            visit(entry, world, Err(refusal));
+            continue;
+        }
+        let result = match (kind, &entry.command) {
+            (Some(kind), Command::New { replicas, .. }) => world.replay(&Command::New {
+                kind,
+                replicas: replicas.clone(),
+            }),
+            (_, command) => world.replay(command),
+        };
+        visit(entry, world, result.as_ref().map(|_| ()));
     }
 }
 

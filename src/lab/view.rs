@@ -17,10 +17,16 @@ pub struct ReplicaView {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageView {
+    /// Its number, kept for life.
     pub number: usize,
     pub from: String,
     pub to: String,
+    /// The elements the snapshot it carries would show.
     pub carries: Value,
+    /// What it carries, in the type's own fields (tags, tombstones, clock, stamps).
+    pub payload: Vec<Field>,
+    /// Its size on the wire: the payload as JSON, in bytes.
+    pub bytes: usize,
     /// False while a partition lies between sender and receiver.
     pub deliverable: bool,
 }
@@ -37,8 +43,6 @@ pub struct LabView {
     pub clock: &'static str,
     pub tiebreak: &'static str,
     pub converged: bool,
-    /// Replicas the last command touched.
-    pub changed: Vec<String>,
 }
 
 impl World {
@@ -51,12 +55,17 @@ impl World {
             lamport: r.lamport,
             skew: r.skew,
         });
-        let wire = self.wire.iter().enumerate().map(|(k, m)| MessageView {
-            number: k + 1,
-            from: m.from.to_string(),
-            to: m.to.to_string(),
-            carries: m.snapshot.visible(),
-            deliverable: self.reachable(&m.from, &m.to),
+        let wire = self.wire.iter().map(|m| {
+            let payload = m.snapshot.describe();
+            MessageView {
+                number: m.number,
+                from: m.from.to_string(),
+                to: m.to.to_string(),
+                carries: m.snapshot.visible(),
+                bytes: serde_json::to_string(&payload).map_or(0, |j| j.len()),
+                payload,
+                deliverable: self.reachable(&m.from, &m.to),
+            }
         });
         LabView {
             kind: self.kind.word(),
@@ -72,7 +81,6 @@ impl World {
             clock: self.clock.word(),
             tiebreak: self.rules.tiebreak.word(),
             converged: self.converged(),
-            changed: vec![],
         }
     }
 
@@ -109,45 +117,81 @@ fn table_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
 
 impl Lab {
     pub fn view(&self) -> LabView {
-        let mut view = self.world().view();
-        if let Some(last) = self.history().last() {
-            view.changed = last.applied.changed.clone();
-        }
-        view
+        self.world().view()
     }
 
-    /// The worked table of the history: a `start` row, then one row per accepted command, or
-    /// one per step when the history is marked with `step` commands.
-    pub fn table(&self) -> Vec<Row> {
+    /// The worked tables of the history, one per lab (`new` starts another): a `start` row, then
+    /// one row per accepted command, or one per step when the history is marked with `step`s.
+    pub fn table(&self) -> Vec<WorkedTable> {
         let stepped = self
             .history()
             .iter()
             .any(|e| matches!(e.command, Command::Step(_)));
-        let mut world = World::default();
-        let mut rows = vec![Row::of("start", &world, String::new())];
-        let mut pending: Option<Row> = None;
-        for entry in self.history() {
-            if entry.refused.is_some() {
-                continue;
+        let mut tables = vec![WorkedTable::of(&World::default())];
+        self.replay(None, |entry, world, result| {
+            if result.is_err() {
+                return;
             }
-            let _ = world.apply(&entry.command);
+            let Some(table) = tables.last_mut() else {
+                return;
+            };
+            let notes = &entry.applied.notes;
             match (&entry.command, stepped) {
-                (Command::Step(title), true) => {
-                    rows.extend(pending.take());
-                    pending = Some(Row::of(title, &world, String::new()));
+                (command @ Command::New { .. }, _) => {
+                    // A step that starts a new lab belongs to the new lab's table.
+                    let step = (stepped && table.rows.len() > 1).then(|| table.rows.pop());
+                    let mut fresh = WorkedTable::of(world);
+                    if let Some(mut row) = step.flatten() {
+                        row.absorb(command, world, notes);
+                        fresh.rows.push(row);
+                    }
+                    tables.push(fresh);
                 }
-                (command, true) => match pending.as_mut() {
-                    Some(row) => row.absorb(command, &world, entry.applied.note.as_deref()),
-                    None => rows[0] = Row::of("start", &world, String::new()),
+                (Command::Step(title), true) => {
+                    table.rows.push(Row::of(title, world, String::new()))
+                }
+                (command, true) => match table.rows.len() {
+                    1 => table.rows[0] = Row::of("start", world, String::new()),
+                    _ => {
+                        if let Some(row) = table.rows.last_mut() {
+                            row.absorb(command, world, notes)
+                        }
+                    }
                 },
                 (command, false) => {
-                    let happened = entry.applied.note.clone().unwrap_or_default();
-                    rows.push(Row::of(&command.to_string(), &world, happened));
+                    let happened = notes.join("; ");
+                    table
+                        .rows
+                        .push(Row::of(&command.to_string(), world, happened));
                 }
             }
+        });
+        // A lab that a `new` replaced before anything happened in it is not worth a table.
+        if tables.len() > 1 {
+            tables.retain(|t| t.rows.len() > 1);
         }
-        rows.extend(pending);
-        rows
+        tables
+    }
+}
+
+/// The worked table of one lab: its type, its replicas, what a cell shows, and the rows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkedTable {
+    pub title: &'static str,
+    pub replicas: Vec<String>,
+    /// The field names a cell shows, e.g. `added / removed`.
+    pub labels: String,
+    pub rows: Vec<Row>,
+}
+
+impl WorkedTable {
+    fn of(world: &World) -> WorkedTable {
+        WorkedTable {
+            title: world.kind.title(),
+            replicas: world.names(),
+            labels: world.cell_labels(),
+            rows: vec![Row::of("start", world, String::new())],
+        }
     }
 }
 
@@ -170,11 +214,11 @@ impl Row {
     }
 
     /// Fold one more command of the same step into the row.
-    fn absorb(&mut self, command: &Command, world: &World, note: Option<&str>) {
+    fn absorb(&mut self, command: &Command, world: &World, notes: &[String]) {
         self.cells = (0..world.replicas.len()).map(|i| world.cell(i)).collect();
-        let said = match note {
-            Some(note) => format!("{command} ({note})"),
-            None => command.to_string(),
+        let said = match notes {
+            [] => command.to_string(),
+            notes => format!("{command} ({})", notes.join("; ")),
         };
         if !self.happened.is_empty() {
             self.happened.push_str("; ");
@@ -197,23 +241,11 @@ pub struct Comparison {
 
 impl Comparison {
     pub fn of(lab: &Lab, kind: Kind) -> Comparison {
-        let replay = lab.replay_as(kind);
-        let refused = lab
-            .history()
-            .iter()
-            .zip(&replay)
-            .filter_map(|(entry, (_, result))| {
-                let rule = result.as_ref().err()?;
-                Some((entry.command.to_string(), rule.to_string()))
-            });
-        let last = replay.last().map(|(w, _)| w.clone()).unwrap_or_else(|| {
-            let mut w = World::default();
-            w.apply(&Command::New {
-                kind,
-                replicas: w.names(),
-            })
-            .ok();
-            w
+        let mut refused = vec![];
+        let last = lab.replay(Some(kind), |entry, _, result| {
+            if let Err(rule) = result {
+                refused.push((entry.command.to_string(), rule.to_string()));
+            }
         });
         Comparison {
             kind: kind.word(),
@@ -223,7 +255,7 @@ impl Comparison {
                 .iter()
                 .map(|r| (r.name.to_string(), r.set.visible()))
                 .collect(),
-            refused: refused.collect(),
+            refused,
             meta_size: last.replicas.iter().map(|r| r.set.meta_size()).sum(),
         }
     }

@@ -2,7 +2,7 @@
 //! in flight) and the clocks. `apply` checks everything first, so a refused command changes nothing.
 
 use super::command::{ClockMode, Command, Setting, Which};
-use crate::crdt::{AnySet, Edit, Kind, Name, Refusal, Rules, Stamp};
+use crate::crdt::{AnySet, Delta, Edit, Kind, Name, Refusal, Rules, Stamp};
 
 /// At most this many replicas in one lab.
 pub const MAX_REPLICAS: usize = 26;
@@ -25,6 +25,8 @@ pub struct Replica {
 /// A snapshot of one replica's state on its way to another.
 #[derive(Clone, Debug)]
 pub struct Message {
+    /// Its number, kept for life: delivering #3 leaves #4 as #4.
+    pub number: usize,
     pub from: Name,
     pub to: Name,
     pub snapshot: AnySet,
@@ -32,25 +34,76 @@ pub struct Message {
     pub lamport: u64,
 }
 
-/// What an accepted command did: the replicas it touched and a note when nothing visible changed.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What one replica's state did under a command.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub replica: String,
+    pub delta: Delta,
+}
+
+/// One message handed over by a `deliver`, and what it changed on its receiver.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Delivery {
+    pub number: usize,
+    pub from: String,
+    pub to: String,
+    pub delta: Delta,
+}
+
+/// A message put on the wire (by `send`, or a copy by `duplicate`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Sent {
+    pub number: usize,
+    pub from: String,
+    pub to: String,
+}
+
+/// What an accepted command did, as data: what changed on each replica (only those that did
+/// change), notes when something is worth knowing (such as why nothing changed), the messages
+/// a `deliver` handed over and a `send` put on the wire, and the groups a bare `sync` brought together.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Applied {
-    pub changed: Vec<String>,
-    pub note: Option<String>,
+    pub changes: Vec<Change>,
+    pub notes: Vec<String>,
+    pub deliveries: Vec<Delivery>,
+    pub sent: Vec<Sent>,
+    pub met: Vec<Vec<String>>,
 }
 
 impl Applied {
-    fn touched(names: &[&Name]) -> Applied {
-        Applied {
-            changed: names.iter().map(|n| n.to_string()).collect(),
-            note: None,
-        }
-    }
     fn noted(note: impl Into<String>) -> Applied {
         Applied {
-            changed: vec![],
-            note: Some(note.into()),
+            notes: vec![note.into()],
+            ..Applied::default()
         }
+    }
+
+    /// The names of the replicas whose state changed.
+    pub fn changed(&self) -> impl Iterator<Item = &str> {
+        self.changes.iter().map(|c| c.replica.as_str())
+    }
+
+    /// What changed on `replica`, if it changed.
+    pub fn delta(&self, replica: &str) -> Option<&Delta> {
+        self.changes
+            .iter()
+            .find(|c| c.replica == replica)
+            .map(|c| &c.delta)
+    }
+
+    /// Add what `replica` did to what it had already done under this command.
+    fn record(&mut self, replica: &Name, delta: Delta) {
+        if delta.is_empty() {
+            return;
+        }
+        match self.changes.iter_mut().find(|c| *c.replica == **replica) {
+            Some(change) => change.delta = std::mem::take(&mut change.delta).then(&delta),
+            None => self.changes.push(Change {
+                replica: replica.to_string(),
+                delta,
+            }),
+        }
+        self.changes.retain(|c| !c.delta.is_empty());
     }
 }
 
@@ -61,10 +114,14 @@ pub struct World {
     /// Partition groups; empty when the network is whole.
     pub groups: Vec<Vec<Name>>,
     pub wire: Vec<Message>,
+    /// The number the next message sent gets.
+    pub next_message: usize,
     /// Simulated real time, in seconds since midnight.
     pub time: u64,
     pub clock: ClockMode,
     pub rules: Rules,
+    /// Whether `apply` works out what each command changed (a replay of the log does not need to).
+    record: bool,
 }
 
 impl Default for World {
@@ -98,9 +155,11 @@ impl World {
             replicas,
             groups: vec![],
             wire: vec![],
+            next_message: 1,
             time: 12 * 3600,
             clock: ClockMode::Lamport,
             rules: Rules::default(),
+            record: true,
         }
     }
 
@@ -114,7 +173,7 @@ impl World {
             return Ok(i);
         }
         let names = self.names();
-        let hint = match crate::script::closest(name, names.iter().map(String::as_str)) {
+        let hint = match super::closest(name, names.iter().map(String::as_str)) {
             Some(best) => format!("; did you mean {best}?"),
             None => String::new(),
         };
@@ -154,8 +213,21 @@ impl World {
         parts.join(" | ")
     }
 
-    /// Apply one command, or refuse it and change nothing.
+    /// Apply one command, or refuse it and change nothing. The answer says what changed.
     pub fn apply(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
+        self.record = true;
+        self.dispatch(cmd)
+    }
+
+    /// Apply one command without working out what it changed: for replaying the log.
+    pub fn replay(&mut self, cmd: &Command) -> Result<(), Refusal> {
+        self.record = false;
+        let result = self.dispatch(cmd).map(|_| ());
+        self.record = true;
+        result
+    }
+
+    fn dispatch(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
         match cmd {
             Command::New { kind, replicas } => self.new_lab(*kind, replicas),
             Command::Edit { replica, edit, at } => self.edit(replica, edit, at.as_ref()),
@@ -167,11 +239,7 @@ impl World {
             Command::Duplicate(n) => self.duplicate(*n),
             Command::Partition(groups) => self.partition(groups),
             Command::Heal => self.heal(),
-            Command::Skew { replica, seconds } => {
-                let i = self.find(replica)?;
-                self.replicas[i].skew = *seconds;
-                Ok(Applied::default())
-            }
+            Command::Skew { replica, seconds } => self.skew(replica, *seconds),
             Command::Time(t) => {
                 self.time = *t;
                 Ok(Applied::default())
@@ -185,15 +253,44 @@ impl World {
         }
     }
 
+    /// Run `f` on replica `i` and say what it changed (nothing, when not recording).
+    fn watch<T>(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
+    ) -> Result<(T, Delta), Refusal> {
+        if !self.record {
+            return f(self).map(|t| (t, Delta::default()));
+        }
+        let before = (
+            self.replicas[i].set.describe(),
+            self.replicas[i].set.visible(),
+        );
+        let out = f(self)?;
+        let set = &self.replicas[i].set;
+        let delta = Delta::between(&before.0, &set.describe(), &before.1, &set.visible());
+        Ok((out, delta))
+    }
+
+    fn skew(&mut self, replica: &str, seconds: i64) -> Result<Applied, Refusal> {
+        let i = self.find(replica)?;
+        self.replicas[i].skew = seconds;
+        let mut applied = Applied::default();
+        if self.kind != Kind::Lww || self.clock != ClockMode::Wall {
+            applied.notes.push(format!(
+                "{replica}'s clock now runs {seconds:+} s off; skew only matters to an LWW set stamping with the wall clock (new lww ..., then option clock wall)"
+            ));
+        }
+        Ok(applied)
+    }
+
     fn new_lab(&mut self, kind: Kind, names: &[String]) -> Result<Applied, Refusal> {
         check_names(names)?;
         let (rules, clock, time) = (self.rules, self.clock, self.time);
         *self = World::fresh(kind, names);
         (self.clock, self.time) = (clock, time);
         self.option(Setting::TieBreak(rules.tiebreak));
-        Ok(Applied::touched(
-            &self.replicas.iter().map(|r| &r.name).collect::<Vec<_>>(),
-        ))
+        Ok(Applied::default())
     }
 
     /// The stamp an edit on replica `i` gets when none is given.
@@ -215,41 +312,49 @@ impl World {
         let i = self.find(name)?;
         let stamp = at.cloned().unwrap_or_else(|| self.stamp_for(i));
         let prepared = self.replicas[i].set.prepare(edit, &stamp)?;
+        let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(prepared.op))?;
         let r = &mut self.replicas[i];
-        r.set.apply(prepared.op)?;
         r.lamport = if stamp.by.is_some() {
             stamp.time
         } else {
             r.lamport + 1
         };
-        let mut applied = Applied::touched(&[&r.name]);
-        applied.note = prepared.note;
+        let mut applied = Applied::default();
+        applied.record(&r.name.clone(), delta);
+        applied.notes.extend(prepared.note);
         Ok(applied)
     }
 
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
-    fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<(), Refusal> {
-        let r = &mut self.replicas[i];
-        r.set.merge(state)?;
-        r.lamport = r.lamport.max(lamport);
-        Ok(())
+    fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<Delta, Refusal> {
+        let (_, delta) = self.watch(i, |w| {
+            let r = &mut w.replicas[i];
+            r.set.merge(state)?;
+            r.lamport = r.lamport.max(lamport);
+            Ok(())
+        })?;
+        Ok(delta)
     }
 
-    /// Replica `i` absorbs replica `j`'s state, without copying it.
-    fn absorb_replica(&mut self, i: usize, j: usize) -> Result<(), Refusal> {
-        let (into, from) = match i.cmp(&j) {
-            std::cmp::Ordering::Less => {
-                let (left, right) = self.replicas.split_at_mut(j);
-                (&mut left[i], &right[0])
-            }
-            std::cmp::Ordering::Greater => {
-                let (left, right) = self.replicas.split_at_mut(i);
-                (&mut right[0], &left[j])
-            }
-            std::cmp::Ordering::Equal => return Ok(()),
-        };
-        into.set.merge(&from.set)?;
-        into.lamport = into.lamport.max(from.lamport);
+    /// Replica `i` absorbs replica `j`'s state, without copying it; what it did goes into `applied`.
+    fn absorb_replica(&mut self, i: usize, j: usize, applied: &mut Applied) -> Result<(), Refusal> {
+        let (_, delta) = self.watch(i, |w| {
+            let (into, from) = match i.cmp(&j) {
+                std::cmp::Ordering::Less => {
+                    let (left, right) = w.replicas.split_at_mut(j);
+                    (&mut left[i], &right[0])
+                }
+                std::cmp::Ordering::Greater => {
+                    let (left, right) = w.replicas.split_at_mut(i);
+                    (&mut right[0], &left[j])
+                }
+                std::cmp::Ordering::Equal => return Ok(()),
+            };
+            into.set.merge(&from.set)?;
+            into.lamport = into.lamport.max(from.lamport);
+            Ok(())
+        })?;
+        applied.record(&self.replicas[i].name.clone(), delta);
         Ok(())
     }
 
@@ -259,8 +364,11 @@ impl World {
             return refuse(format!("{into} cannot merge with itself"));
         }
         self.check_link(into, from)?;
-        self.absorb_replica(i, j)?;
-        Ok(Applied::touched(&[&self.replicas[i].name]))
+        let mut applied = Applied::default();
+        self.absorb_replica(i, j, &mut applied)?;
+        Ok(unchanged(applied, || {
+            format!("{into} already had everything {from} has")
+        }))
     }
 
     fn sync_pair(&mut self, a: &str, b: &str) -> Result<Applied, Refusal> {
@@ -270,34 +378,37 @@ impl World {
         }
         self.check_link(a, b)?;
         // i takes j's state, then j takes the join: the same as both taking the other's old state.
-        self.absorb_replica(i, j)?;
-        self.absorb_replica(j, i)?;
-        Ok(Applied::touched(&[
-            &self.replicas[i].name,
-            &self.replicas[j].name,
-        ]))
+        let mut applied = Applied::default();
+        self.absorb_replica(i, j, &mut applied)?;
+        self.absorb_replica(j, i, &mut applied)?;
+        Ok(unchanged(applied, || format!("{a} and {b} already agreed")))
     }
 
     /// Every reachable pair merges until they agree: along each group and back again, so the
     /// last replica holds the join of all and hands it back down the chain.
     fn sync_all(&mut self) -> Result<Applied, Refusal> {
+        let mut applied = Applied::default();
         for group in self.index_groups() {
             for pair in group.windows(2) {
-                self.absorb_replica(pair[1], pair[0])?;
+                self.absorb_replica(pair[1], pair[0], &mut applied)?;
             }
             for pair in group.windows(2).rev() {
-                self.absorb_replica(pair[0], pair[1])?;
+                self.absorb_replica(pair[0], pair[1], &mut applied)?;
+            }
+            if group.len() > 1 {
+                let names = group.iter().map(|&k| self.replicas[k].name.to_string());
+                applied.met.push(names.collect());
             }
         }
-        let names: Vec<&Name> = self.replicas.iter().map(|r| &r.name).collect();
-        let mut applied = Applied::touched(&names);
         if !self.groups.is_empty() {
-            applied.note = Some(format!(
+            applied.notes.push(format!(
                 "synced within each side of the partition {}",
                 self.partition_text()
             ));
         }
-        Ok(applied)
+        Ok(unchanged(applied, || {
+            "every replica that can reach another already agreed with it".to_string()
+        }))
     }
 
     /// Replica indexes by partition group (everyone in one group when the network is whole).
@@ -317,21 +428,40 @@ impl World {
         if i == j {
             return refuse(format!("{from} cannot send to itself"));
         }
+        let number = self.next_message;
         let (from, to) = (self.replicas[i].name.clone(), self.replicas[j].name.clone());
-        let snapshot = self.replicas[i].set.clone();
-        let note = format!(
-            "message {} is in flight: {from} → {to} carrying {}",
-            self.wire.len() + 1,
-            snapshot.visible()
-        );
-        let lamport = self.replicas[i].lamport;
+        let sent = Sent {
+            number,
+            from: from.to_string(),
+            to: to.to_string(),
+        };
         self.wire.push(Message {
+            number,
             from,
             to,
-            snapshot,
-            lamport,
+            snapshot: self.replicas[i].set.clone(),
+            lamport: self.replicas[i].lamport,
         });
-        Ok(Applied::noted(note))
+        self.next_message += 1;
+        Ok(Applied {
+            sent: vec![sent],
+            ..Applied::default()
+        })
+    }
+
+    /// Where message number `n` is on the wire, or a refusal listing the numbers there are.
+    fn on_wire(&self, n: usize) -> Result<usize, Refusal> {
+        if let Some(k) = self.wire.iter().position(|m| m.number == n) {
+            return Ok(k);
+        }
+        let numbers: Vec<String> = self.wire.iter().map(|m| format!("#{}", m.number)).collect();
+        refuse(match numbers.is_empty() {
+            true => format!("there is no message #{n}: nothing is in flight"),
+            false => format!(
+                "there is no message #{n} in flight; in flight: {}",
+                numbers.join(", ")
+            ),
+        })
     }
 
     fn deliver(&mut self, which: Which) -> Result<Applied, Refusal> {
@@ -340,13 +470,7 @@ impl World {
         }
         let picks: Vec<usize> = match which {
             Which::Oldest => vec![0],
-            Which::Number(n) if n == 0 || n > self.wire.len() => {
-                return refuse(format!(
-                    "there is no message {n}; messages in flight are 1 to {}",
-                    self.wire.len()
-                ));
-            }
-            Which::Number(n) => vec![n - 1],
+            Which::Number(n) => vec![self.on_wire(n)?],
             Which::All => (0..self.wire.len())
                 .filter(|&k| self.deliverable(k))
                 .collect(),
@@ -364,13 +488,19 @@ impl World {
         let wire = std::mem::take(&mut self.wire).into_iter().enumerate();
         let (going, staying): (Vec<_>, Vec<_>) = wire.partition(|(k, _)| picks.contains(k));
         self.wire = staying.into_iter().map(|(_, m)| m).collect();
-        let mut touched = vec![];
+        let mut applied = Applied::default();
         for (_, m) in going {
             let to = self.find(&m.to)?;
-            self.absorb(to, &m.snapshot, m.lamport)?;
-            touched.push(m.to);
+            let delta = self.absorb(to, &m.snapshot, m.lamport)?;
+            applied.record(&m.to, delta.clone());
+            applied.deliveries.push(Delivery {
+                number: m.number,
+                from: m.from.to_string(),
+                to: m.to.to_string(),
+                delta,
+            });
         }
-        Ok(Applied::touched(&touched.iter().collect::<Vec<_>>()))
+        Ok(applied)
     }
 
     fn deliverable(&self, k: usize) -> bool {
@@ -379,15 +509,25 @@ impl World {
     }
 
     fn duplicate(&mut self, n: usize) -> Result<Applied, Refusal> {
-        if n == 0 || n > self.wire.len() {
-            return refuse(format!("there is no message {n} in flight to duplicate"));
-        }
-        let copy = self.wire[n - 1].clone();
+        let k = self.on_wire(n)?;
+        let mut copy = self.wire[k].clone();
+        copy.number = self.next_message;
+        self.next_message += 1;
+        let note = format!(
+            "message #{n} is now on the wire twice (the copy is #{})",
+            copy.number
+        );
+        let sent = Sent {
+            number: copy.number,
+            from: copy.from.to_string(),
+            to: copy.to.to_string(),
+        };
         self.wire.push(copy);
-        Ok(Applied::noted(format!(
-            "message {n} is now on the wire twice (as {})",
-            self.wire.len()
-        )))
+        Ok(Applied {
+            sent: vec![sent],
+            notes: vec![note],
+            ..Applied::default()
+        })
     }
 
     fn partition(&mut self, groups: &[Vec<String>]) -> Result<Applied, Refusal> {
@@ -424,8 +564,8 @@ impl World {
         sides.extend(alone.into_iter().map(|n| vec![n]));
         self.groups = sides;
         Ok(Applied {
-            changed: vec![],
-            note,
+            notes: note.into_iter().collect(),
+            ..Applied::default()
         })
     }
 
@@ -438,17 +578,24 @@ impl World {
     }
 
     fn option(&mut self, setting: Setting) -> Applied {
+        let mut applied = Applied::default();
         match setting {
             Setting::TieBreak(t) => {
                 self.rules.tiebreak = t;
                 let rules = self.rules;
-                self.replicas
-                    .iter_mut()
-                    .for_each(|r| r.set.configure(&rules));
+                for i in 0..self.replicas.len() {
+                    let configured = self.watch(i, |w| {
+                        w.replicas[i].set.configure(&rules);
+                        Ok(())
+                    });
+                    if let Ok(((), delta)) = configured {
+                        applied.record(&self.replicas[i].name.clone(), delta);
+                    }
+                }
             }
             Setting::Clock(c) => self.clock = c,
         }
-        Applied::default()
+        applied
     }
 
     /// Do all replicas hold the same replicated state?
@@ -460,7 +607,7 @@ impl World {
 }
 
 /// Replica names: 1 to 26 of them, each a letter then letters, digits, `_` or `-`, distinct
-/// even ignoring case (tags are lowercase), and not a command word.
+/// even ignoring case (tags are lowercase). (The command language also keeps its own words out.)
 pub fn check_names(names: &[String]) -> Result<(), Refusal> {
     if names.is_empty() || names.len() > MAX_REPLICAS {
         return refuse(format!(
@@ -478,11 +625,6 @@ pub fn check_names(names: &[String]) -> Result<(), Refusal> {
                 "'{name}' is not a replica name: use a letter, then letters, digits, _ or - (at most {MAX_NAME})"
             ));
         }
-        if crate::script::is_command_word(name) {
-            return refuse(format!(
-                "'{name}' is a command word; pick another replica name"
-            ));
-        }
         if names[..k].iter().any(|m| m.eq_ignore_ascii_case(name)) {
             return refuse(format!(
                 "'{name}' is named twice (names must differ even ignoring case, since tags are lowercase)"
@@ -490,4 +632,12 @@ pub fn check_names(names: &[String]) -> Result<(), Refusal> {
         }
     }
     Ok(())
+}
+
+/// A command that changed no replica says so, unless it already said something.
+fn unchanged(mut applied: Applied, why: impl FnOnce() -> String) -> Applied {
+    if applied.changes.is_empty() && applied.notes.is_empty() {
+        applied.notes.push(format!("{}: nothing changed", why()));
+    }
+    applied
 }

@@ -2,9 +2,20 @@
 //! after each step that ran commands, and each question answered with its marked choice. The
 //! first failure (a refused command or a failed expectation) stops the lesson with file:line.
 
-use super::{Lesson, Player, StepReport};
-use crate::script::{Failure, Reply, RunError, RunOptions, render};
+use super::{Lesson, PlayError, Player, StepReport};
+use crate::lab::Lab;
+use crate::script::render::{self, Style};
+use crate::script::{Reply, RunError, RunOptions};
 use std::io::Write;
+
+/// Why a lesson did not play to its end: a line failed, or the player could not go on.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum HeadlessError {
+    #[error("{0}")]
+    Line(#[from] RunError),
+    #[error("{file}: {error}")]
+    Stuck { file: String, error: PlayError },
+}
 
 /// What a lesson that passed did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,7 +30,7 @@ pub fn play_headless(
     lesson: &Lesson,
     options: RunOptions,
     out: &mut impl Write,
-) -> Result<Summary, RunError> {
+) -> Result<Summary, HeadlessError> {
     let mut player = Player::new(lesson.clone());
     let mut print = |text: &str| {
         if !options.quiet {
@@ -30,12 +41,12 @@ pub fn play_headless(
     print_prose(&mut print, &lesson.intro);
     let mut summary = Summary::default();
     let setup = player.setup().clone();
-    summary.expectations += report(&mut print, lesson, &lesson.setup, &setup)?;
+    summary.expectations += report(&mut print, lesson, &lesson.setup, &setup, player.lab())?;
     if !lesson.setup.is_empty() {
         print(&render::state_table(&player.lab().view(), None));
     }
     while !player.at_end() {
-        let report_of_step = player.next().map_err(|e| stuck(lesson, e.to_string()))?;
+        let report_of_step = player.next().map_err(|e| stuck(lesson, e))?;
         let step = &lesson.steps[player.step() - 1];
         print(&format!(
             "\n## Step {} of {}: {}\n",
@@ -44,7 +55,13 @@ pub fn play_headless(
             step.title
         ));
         print_prose(&mut print, &step.narration);
-        summary.expectations += report(&mut print, lesson, &step.commands, &report_of_step)?;
+        summary.expectations += report(
+            &mut print,
+            lesson,
+            &step.commands,
+            &report_of_step,
+            player.lab(),
+        )?;
         if !step.commands.is_empty() {
             print(&render::state_table(&player.lab().view(), None));
         }
@@ -53,9 +70,7 @@ pub fn play_headless(
             for (k, choice) in q.choices.iter().enumerate() {
                 print(&format!("  {}. {choice}", k + 1));
             }
-            let answered = player
-                .answer(q.answer)
-                .map_err(|e| stuck(lesson, e.to_string()))?;
+            let answered = player.answer(q.answer).map_err(|e| stuck(lesson, e))?;
             print(&format!(
                 "answer: {}. {} (the marked choice)",
                 answered.right + 1,
@@ -87,20 +102,21 @@ fn report(
     lesson: &Lesson,
     commands: &[(usize, String)],
     report: &StepReport,
+    lab: &Lab,
 ) -> Result<usize, RunError> {
     let mut passed = 0;
     for ((line, text), (_, result)) in commands.iter().zip(&report.lines) {
         print(&format!("> {text}"));
         match result {
             Ok(reply) => {
-                passed += usize::from(matches!(reply, Reply::Passed(_)));
-                let said = reply_text(reply);
+                passed += usize::from(matches!(reply, Reply::Passed { .. }));
+                let said = render::reply(lab, reply, Style::Step);
                 if !said.is_empty() {
                     print(&said);
                 }
             }
             Err(failure) => {
-                let failure = failure.clone();
+                let failure = Box::new(failure.clone());
                 return Err(RunError {
                     file: lesson.file.clone(),
                     line: *line,
@@ -113,31 +129,10 @@ fn report(
     Ok(passed)
 }
 
-/// What a reply says, without the state line (the step's state table follows).
-pub fn reply_text(reply: &Reply) -> String {
-    match reply {
-        Reply::Changed { applied, .. } => applied
-            .note
-            .as_ref()
-            .map(|n| format!("  note: {n}"))
-            .unwrap_or_default(),
-        Reply::Nothing => String::new(),
-        Reply::Moved(what) => format!("  {what}"),
-        Reply::Passed(what) => format!("  ok: {what}"),
-        Reply::Text(text) => text
-            .lines()
-            .map(|l| format!("  {l}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
-
-fn stuck(lesson: &Lesson, why: String) -> RunError {
-    RunError {
+fn stuck(lesson: &Lesson, error: PlayError) -> HeadlessError {
+    HeadlessError::Stuck {
         file: lesson.file.clone(),
-        line: 0,
-        text: String::new(),
-        failure: Failure::Unreadable(why),
+        error,
     }
 }
 

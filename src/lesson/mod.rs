@@ -11,7 +11,7 @@ mod headless;
 mod parse;
 mod player;
 
-pub use headless::{Summary, count, play_headless, reply_text};
+pub use headless::{HeadlessError, Summary, count, play_headless};
 pub use parse::parse;
 pub use player::{Answered, PlayError, Player, StepReport};
 
@@ -135,42 +135,58 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// The lessons that ship inside the binary, in curriculum order.
-pub fn builtin() -> Vec<Lesson> {
+/// The lessons that ship inside the binary, in curriculum order. One that does not parse is an
+/// error for the caller to show (and fails the test suite); it never silently goes missing.
+pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
     BUILTIN
         .iter()
-        .filter_map(|(name, text)| parse(&format!("lessons/{name}.md"), text).ok())
+        .map(|(name, text)| parse(&format!("lessons/{name}.md"), text))
         .collect()
 }
 
+/// Why `find` found no lesson.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FindError {
+    #[error("cannot read {path}: {why}")]
+    Unreadable { path: String, why: String },
+    #[error("{0}")]
+    Malformed(#[from] LessonError),
+    #[error("there is no lesson {number}; the lessons are numbered 1 to {count}")]
+    NoNumber { number: usize, count: usize },
+    #[error("there is no lesson '{name}'{} (crdt-lab lessons lists them)", suggestion.as_ref().map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
+    NoName {
+        name: String,
+        suggestion: Option<String>,
+    },
+}
+
 /// A builtin lesson by name or number (from 1), or a path to any `.md` file.
-pub fn find(name_or_path: &str) -> Result<Lesson, String> {
+pub fn find(name_or_path: &str) -> Result<Lesson, FindError> {
     let path = std::path::Path::new(name_or_path);
     if name_or_path.ends_with(".md") || path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {name_or_path}: {e}"))?;
-        return parse(name_or_path, &text).map_err(|e| e.to_string());
+        let text = std::fs::read_to_string(path).map_err(|e| FindError::Unreadable {
+            path: name_or_path.to_string(),
+            why: e.to_string(),
+        })?;
+        return Ok(parse(name_or_path, &text)?);
     }
-    let lessons = builtin();
-    if let Ok(n) = name_or_path.parse::<usize>() {
+    let lessons = builtin()?;
+    if let Ok(number) = name_or_path.parse::<usize>() {
         let count = lessons.len();
-        return n
+        return number
             .checked_sub(1)
             .and_then(|k| lessons.into_iter().nth(k))
-            .ok_or_else(|| {
-                format!("there is no lesson {n}; the lessons are numbered 1 to {count}")
-            });
+            .ok_or(FindError::NoNumber { number, count });
     }
     let names: Vec<String> = lessons.iter().map(|l| l.name.clone()).collect();
     if let Some(lesson) = lessons.into_iter().find(|l| l.name == name_or_path) {
         return Ok(lesson);
     }
-    let hint = crate::script::closest(name_or_path, names.iter().map(String::as_str))
-        .map(|w| format!("; did you mean {w}?"))
-        .unwrap_or_default();
-    Err(format!(
-        "there is no lesson '{name_or_path}'{hint} (crdt-lab lessons lists them)"
-    ))
+    let suggestion = crate::lab::closest(name_or_path, names.iter().map(String::as_str));
+    Err(FindError::NoName {
+        name: name_or_path.to_string(),
+        suggestion: suggestion.map(str::to_string),
+    })
 }
 
 #[cfg(test)]

@@ -291,7 +291,7 @@ fn commands(content: &str, first: usize) -> Found<Vec<(usize, String)>> {
     for (k, line) in content.lines().enumerate() {
         let number = first + k;
         match script::parse(line) {
-            Err(message) => return Err((number, message)),
+            Err(error) => return Err((number, error.to_string())),
             Ok(None) => {}
             Ok(Some(action)) => {
                 if let Some(word) = forbidden(&action) {

@@ -3,7 +3,7 @@
 //! log). Experiments run on a copy of the lesson's lab, so the next move simply drops them.
 
 use super::{Lesson, Question};
-use crate::lab::{Command, Lab};
+use crate::lab::{Change, Command, Lab};
 use crate::script::{self, Action, Failure, Reply};
 use std::fmt;
 
@@ -241,6 +241,14 @@ impl Player {
             self.enter_next();
         }
         Ok(())
+    }
+
+    /// What the current step changed, replica by replica (nothing on the title page).
+    pub fn changes(&self) -> Vec<Change> {
+        match self.step.checked_sub(1) {
+            Some(k) => self.lab.changes_between(self.ends[k], self.ends[self.step]),
+            None => vec![],
+        }
     }
 
     /// The current step's question, until it is answered right.

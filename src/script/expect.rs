@@ -1,6 +1,6 @@
 //! Expectations: `expect ...` lines that check a lab. Lessons, scripts and tests use them.
 
-use super::grammar::{Action, parse};
+use super::grammar::{Action, ParseError, parse};
 use crate::crdt::Elem;
 use crate::crdt::normalize;
 use crate::lab::{Command, Lab, Replica, World};
@@ -33,7 +33,7 @@ pub struct Mismatch {
 }
 
 impl Expectation {
-    pub fn parse(words: &[String]) -> Result<Expectation, String> {
+    pub fn parse(words: &[String]) -> Result<Expectation, ParseError> {
         let text = words.join(" ");
         match words.first().map(String::as_str) {
             Some("converged") if words.len() == 1 => return Ok(Expectation::Converged(true)),
@@ -52,7 +52,7 @@ impl Expectation {
             });
         }
         let (left, value) = text.split_once('=').ok_or_else(|| {
-            format!("cannot read 'expect {text}'; try expect A = {{x}}, expect A has x, expect A.removed = {{x}}, expect converged, expect refused <command>")
+            ParseError::new(format!("cannot read 'expect {text}'; try expect A = {{x}}, expect A has x, expect A.removed = {{x}}, expect converged, expect refused <command>"))
         })?;
         let (replica, field) = match left.trim().split_once('.') {
             Some((r, f)) => (r.to_string(), Some(f.to_string())),
@@ -139,12 +139,13 @@ fn replica_of<'w>(world: &'w World, replica: &str) -> Result<&'w Replica, Mismat
     })
 }
 
-fn refused(words: &[String]) -> Result<Expectation, String> {
-    let line = shlex::try_join(words.iter().map(String::as_str)).map_err(|e| e.to_string())?;
+fn refused(words: &[String]) -> Result<Expectation, ParseError> {
+    let line = shlex::try_join(words.iter().map(String::as_str))
+        .map_err(|e| ParseError::new(e.to_string()))?;
     match parse(&line)? {
         Some(Action::Change(command)) => Ok(Expectation::Refused(command)),
-        _ => Err(format!(
+        _ => Err(ParseError::new(format!(
             "expect refused takes a command that changes the lab, not '{line}'"
-        )),
+        ))),
     }
 }

@@ -75,19 +75,16 @@ pub fn load(path: &str) -> Result<Lab, Failure> {
     Ok(lab)
 }
 
-/// Export as Markdown or JSON, to a file or (without one) as text.
+/// Export as Markdown or JSON: the text, also written to a file when one is named.
 pub fn export(lab: &Lab, format: Format, path: Option<&str>) -> Result<String, Failure> {
     let text = match format {
-        Format::Markdown => render::markdown(lab),
+        Format::Markdown => render::markdown(&lab.table()),
         Format::Json => json(lab)?,
     };
-    match path {
-        Some(path) => {
-            write_atomic(path, &text)?;
-            Ok(format!("exported to {path}"))
-        }
-        None => Ok(text),
+    if let Some(path) = path {
+        write_atomic(path, &text)?;
     }
+    Ok(text)
 }
 
 fn json(lab: &Lab) -> Result<String, Failure> {
@@ -98,12 +95,14 @@ fn json(lab: &Lab) -> Result<String, Failure> {
             serde_json::json!({
                 "command": e.command.to_string(),
                 "refused": e.refused.as_ref().map(|r| r.rule.clone()),
-                "note": e.applied.note,
+                "notes": e.applied.notes,
+                "changes": e.applied.changes,
+                "deliveries": e.applied.deliveries,
                 "step": e.step,
             })
         })
         .collect();
-    let doc = serde_json::json!({ "state": lab.view(), "history": history, "table": lab.table() });
+    let doc = serde_json::json!({ "state": lab.view(), "history": history, "tables": lab.table() });
     serde_json::to_string_pretty(&doc).map_err(|e| Failure::File(e.to_string()))
 }
 

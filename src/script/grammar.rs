@@ -4,6 +4,7 @@
 
 use super::expect::Expectation;
 use crate::crdt::{Edit, Elem, Kind, Stamp, TieBreak};
+use crate::lab::closest;
 use crate::lab::{ClockMode, Command, Setting, Which};
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::cell::RefCell;
@@ -143,6 +144,43 @@ pub enum Format {
     Json,
 }
 
+/// Why a line could not be read: a message for people, with the command's usage when known.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", usage.as_ref().map(|u| format!("; usage: {u}")).unwrap_or_default())]
+pub struct ParseError {
+    pub message: String,
+    pub usage: Option<String>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> ParseError {
+        ParseError {
+            message: message.into(),
+            usage: None,
+        }
+    }
+}
+
+impl From<String> for ParseError {
+    fn from(message: String) -> ParseError {
+        ParseError::new(message)
+    }
+}
+
+impl From<&str> for ParseError {
+    fn from(message: &str) -> ParseError {
+        ParseError::new(message)
+    }
+}
+
+/// One command of the table: its word, its usage line and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Usage {
+    pub name: String,
+    pub usage: String,
+    pub about: String,
+}
+
 /// What one line asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -162,7 +200,16 @@ pub enum Action {
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
-const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
+pub const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
+
+/// The settings `option` changes, each with the values it takes.
+pub const OPTIONS: &[(&str, &[&str])] = &[
+    ("tiebreak", &["add-wins", "remove-wins"]),
+    ("clock", &["lamport", "wall"]),
+];
+
+/// The formats `export` writes.
+pub const FORMATS: &[&str] = &["md", "json"];
 
 /// Every command word, in table order.
 pub fn command_words() -> Vec<String> {
@@ -192,16 +239,50 @@ fn parse_words(words: &[String]) -> Result<Line, clap::Error> {
 }
 
 /// Each command's usage and one-line description, from the command table.
-pub fn command_table() -> Vec<(String, String, String)> {
-    Line::command()
-        .get_subcommands()
-        .map(|c| {
-            let usage = c.clone().render_usage().to_string();
-            let usage = usage.trim_start_matches("Usage: ").trim().to_string();
-            let about = c.get_about().map(|a| a.to_string()).unwrap_or_default();
-            (c.get_name().to_string(), usage, about)
-        })
-        .collect()
+pub fn command_table() -> &'static [Usage] {
+    static TABLE: OnceLock<Vec<Usage>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        Line::command()
+            .get_subcommands()
+            .map(|c| {
+                let usage = c.clone().render_usage().to_string();
+                let usage = usage.trim_start_matches("Usage: ").trim().to_string();
+                let about = c.get_about().map(|a| a.to_string()).unwrap_or_default();
+                Usage {
+                    name: c.get_name().to_string(),
+                    usage,
+                    about,
+                }
+            })
+            .collect()
+    })
+}
+
+/// `help` lists the commands; `help <command>` gives one.
+pub fn help(command: Option<&str>) -> Result<Vec<Usage>, ParseError> {
+    let table = command_table();
+    let Some(word) = command else {
+        return Ok(table.to_vec());
+    };
+    match table.iter().find(|u| u.name == word) {
+        Some(usage) => Ok(vec![usage.clone()]),
+        None => {
+            let names = table.iter().map(|u| u.name.as_str());
+            let hint = closest(word, names)
+                .map(|w| format!("; did you mean {w}?"))
+                .unwrap_or_default();
+            Err(ParseError::new(format!("no command '{word}'{hint}")))
+        }
+    }
+}
+
+/// The usage of one command word.
+pub fn usage_of(word: &str) -> Option<&'static str> {
+    let table = command_table();
+    table
+        .iter()
+        .find(|u| u.name == word)
+        .map(|u| u.usage.as_str())
 }
 
 pub fn is_command_word(word: &str) -> bool {
@@ -228,7 +309,7 @@ fn strip_comment(line: &str) -> &str {
 }
 
 /// Parse one line. `Ok(None)` for a blank line or a comment.
-pub fn parse(line: &str) -> Result<Option<Action>, String> {
+pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
     let mut words = words(line).ok_or("a quote is not closed")?;
     if words.is_empty() {
         return Ok(None);
@@ -241,35 +322,48 @@ pub fn parse(line: &str) -> Result<Option<Action>, String> {
         Some(second) if !is_command_word(&words[0]) => second,
         _ => &words[0],
     };
-    let parsed = parse_words(&words).map_err(|e| clap_message(verb, &e))?;
+    let parsed = parse_words(&words).map_err(|e| clap_message(verb, line.trim(), &e))?;
     action(parsed).map(Some)
 }
 
 /// A short, human message for a line clap could not read.
-fn clap_message(first: &str, err: &clap::Error) -> String {
-    use clap::error::ErrorKind;
+fn clap_message(verb: &str, line: &str, err: &clap::Error) -> ParseError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     if matches!(err.kind(), ErrorKind::InvalidSubcommand) {
         let words = command_words();
-        let hint = super::closest(first, words.iter().map(String::as_str))
+        let hint = closest(verb, words.iter().map(String::as_str))
             .map(|w| format!("; did you mean {w}?"))
             .unwrap_or_default();
-        return format!("unknown command '{first}'{hint} (type help for the list)");
+        return ParseError::new(format!(
+            "unknown command '{verb}'{hint} (type help for the list)"
+        ));
     }
-    let text = err.render().to_string();
-    let first_line = text.lines().next().unwrap_or("could not read that line");
-    let usage = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Usage: "))
-        .unwrap_or("");
-    let first_line = first_line.trim_start_matches("error: ");
-    format!("{first_line}; usage: {usage}")
+    let usage = usage_of(verb).map(str::to_string);
+    let message = match (err.kind(), err.get(ContextKind::InvalidArg)) {
+        (ErrorKind::MissingRequiredArgument, Some(ContextValue::Strings(missing))) => {
+            let missing: Vec<String> = missing.iter().map(|m| m.to_lowercase()).collect();
+            format!("'{line}' is missing {}", missing.join(" "))
+        }
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(extra))) => {
+            format!("'{line}' has a word too many: '{extra}'")
+        }
+        _ => {
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("could not read that line");
+            first
+                .trim_start_matches("error: ")
+                .trim_end_matches(':')
+                .to_string()
+        }
+    };
+    ParseError { message, usage }
 }
 
-fn action(line: Line) -> Result<Action, String> {
+fn action(line: Line) -> Result<Action, ParseError> {
     Ok(match line {
         Line::New { kind, replicas } => Action::Change(Command::New {
             kind: kind_word(&kind)?,
-            replicas,
+            replicas: replica_names(replicas)?,
         }),
         Line::Add { replica, elem, at } => edit(replica, Edit::Add(Elem::parse(&elem)), at)?,
         Line::Remove { replica, elem, at } => edit(replica, Edit::Remove(Elem::parse(&elem)), at)?,
@@ -303,43 +397,52 @@ fn action(line: Line) -> Result<Action, String> {
     })
 }
 
-fn edit(replica: String, edit: Edit, at: Option<String>) -> Result<Action, String> {
+/// A replica may not be named like a command: `sync A B` must not be read as `A`'s verb.
+fn replica_names(names: Vec<String>) -> Result<Vec<String>, ParseError> {
+    match names.iter().find(|n| is_command_word(n)) {
+        Some(word) => Err(ParseError::new(format!(
+            "'{word}' is a command word; pick another replica name"
+        ))),
+        None => Ok(names),
+    }
+}
+
+fn edit(replica: String, edit: Edit, at: Option<String>) -> Result<Action, ParseError> {
     let at = at.map(|word| stamp_word(&word)).transpose()?;
     Ok(Action::Change(Command::Edit { replica, edit, at }))
 }
 
-fn kind_word(word: &str) -> Result<Kind, String> {
+fn kind_word(word: &str) -> Result<Kind, ParseError> {
     Kind::from_word(word).ok_or_else(|| {
         let words: Vec<&str> = Kind::ALL.iter().map(|k| k.word()).collect();
-        let hint = super::closest(word, words.iter().copied())
+        let hint = closest(word, words.iter().copied())
             .map(|w| format!("did you mean {w}? "))
             .unwrap_or_default();
-        format!(
+        ParseError::new(format!(
             "unknown set type '{word}'; {hint}types: {}",
             words.join(" ")
-        )
+        ))
     })
 }
 
-fn pair(mut replicas: Vec<String>) -> Result<Option<(String, String)>, String> {
+fn pair(mut replicas: Vec<String>) -> Result<Option<(String, String)>, ParseError> {
     match replicas.len() {
         0 => Ok(None),
         2 => {
             let b = replicas.pop().unwrap_or_default();
             Ok(Some((replicas.pop().unwrap_or_default(), b)))
         }
-        _ => Err("sync takes two replicas (sync A B) or none (sync)".to_string()),
+        _ => Err("sync takes two replicas (sync A B) or none (sync)".into()),
     }
 }
 
-fn which_word(word: Option<String>) -> Result<Which, String> {
+fn which_word(word: Option<String>) -> Result<Which, ParseError> {
     match word.as_deref() {
         None => Ok(Which::Oldest),
         Some("all") => Ok(Which::All),
-        Some(w) => w
-            .parse()
-            .map(Which::Number)
-            .map_err(|_| format!("deliver takes a message number or all, not '{w}'")),
+        Some(w) => w.parse().map(Which::Number).map_err(|_| {
+            ParseError::new(format!("deliver takes a message number or all, not '{w}'"))
+        }),
     }
 }
 
@@ -351,15 +454,17 @@ fn groups(words: &[String]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn seconds_word(word: &str) -> Result<i64, String> {
-    word.trim_start_matches('+')
-        .parse()
-        .map_err(|_| format!("skew takes whole seconds like +10 or -5, not '{word}'"))
+fn seconds_word(word: &str) -> Result<i64, ParseError> {
+    word.trim_start_matches('+').parse().map_err(|_| {
+        ParseError::new(format!(
+            "skew takes whole seconds like +10 or -5, not '{word}'"
+        ))
+    })
 }
 
 /// `hh:mm:ss` (or `hh:mm`) as seconds since midnight.
-pub fn clock_word(word: &str) -> Result<u64, String> {
-    let bad = || format!("'{word}' is not a time of day like 12:00:05");
+pub fn clock_word(word: &str) -> Result<u64, ParseError> {
+    let bad = || ParseError::new(format!("'{word}' is not a time of day like 12:00:05"));
     let parts: Vec<u64> = word
         .split(':')
         .map(|p| p.parse().map_err(|_| bad()))
@@ -371,36 +476,45 @@ pub fn clock_word(word: &str) -> Result<u64, String> {
     }
 }
 
-fn stamp_word(word: &str) -> Result<Stamp, String> {
-    let text = word
-        .strip_prefix('@')
-        .ok_or_else(|| format!("a timestamp starts with @, like @7 or @12:00:05, not '{word}'"))?;
+fn stamp_word(word: &str) -> Result<Stamp, ParseError> {
+    let text = word.strip_prefix('@').ok_or_else(|| {
+        ParseError::new(format!(
+            "a timestamp starts with @, like @7 or @12:00:05, not '{word}'"
+        ))
+    })?;
     if text.contains(':') {
         return clock_word(text).map(Stamp::clock);
     }
     text.parse()
         .map(Stamp::at)
-        .map_err(|_| format!("'{word}' is not a timestamp like @7 or @12:00:05"))
+        .map_err(|_| ParseError::new(format!("'{word}' is not a timestamp like @7 or @12:00:05")))
 }
 
-fn setting(name: &str, value: &str) -> Result<Setting, String> {
+fn setting(name: &str, value: &str) -> Result<Setting, ParseError> {
     match (name, value) {
         ("tiebreak", "add-wins") => Ok(Setting::TieBreak(TieBreak::AddWins)),
         ("tiebreak", "remove-wins") => Ok(Setting::TieBreak(TieBreak::RemoveWins)),
-        ("tiebreak", _) => Err(format!(
-            "tiebreak is add-wins or remove-wins, not '{value}'"
-        )),
         ("clock", "lamport") => Ok(Setting::Clock(ClockMode::Lamport)),
         ("clock", "wall") => Ok(Setting::Clock(ClockMode::Wall)),
-        ("clock", _) => Err(format!("clock is lamport or wall, not '{value}'")),
-        _ => Err(format!("unknown option '{name}'; options: tiebreak, clock")),
+        _ => Err(ParseError::new(
+            match OPTIONS.iter().find(|(n, _)| *n == name) {
+                Some((_, values)) => format!("{name} is {}, not '{value}'", values.join(" or ")),
+                None => {
+                    let names: Vec<&str> = OPTIONS.iter().map(|(n, _)| *n).collect();
+                    format!("unknown option '{name}'; options: {}", names.join(", "))
+                }
+            },
+        )),
     }
 }
 
-fn format_word(word: &str) -> Result<Format, String> {
+fn format_word(word: &str) -> Result<Format, ParseError> {
     match word {
         "md" | "markdown" => Ok(Format::Markdown),
         "json" => Ok(Format::Json),
-        _ => Err(format!("export md or export json, not '{word}'")),
+        _ => Err(ParseError::new(format!(
+            "export {}, not '{word}'",
+            FORMATS.join(" or export ")
+        ))),
     }
 }

@@ -1,6 +1,9 @@
-//! The command language: one line of text becomes an action on a lab. [`execute`] is the one
-//! door every face (REPL, TUI, lessons, script files) goes through.
+//! The command language: one line of text becomes an action on a lab, and the lab's answer comes
+//! back as data ([`Reply`] or [`Failure`]). [`execute`] is the one door every face (REPL, TUI,
+//! lessons, script files) goes through; `render` turns replies into text for the line faces, and
+//! `assist` completes and hints lines for the interactive ones.
 
+pub mod assist;
 mod expect;
 mod file;
 mod grammar;
@@ -10,55 +13,97 @@ mod runner;
 pub use expect::{Expectation, Mismatch};
 pub use file::{load, save};
 pub use grammar::{
-    Action, Format, Line, clock_word, command_table, command_words, is_command_word, parse, words,
+    Action, Format, Line, ParseError, Usage, clock_word, command_table, command_words,
+    is_command_word, parse, words,
 };
 pub use runner::{RunError, RunOptions, run_script, run_text};
 
-use crate::lab::{Applied, Lab};
-use std::fmt;
+use crate::crdt::{Elem, Refusal};
+pub use crate::lab::closest;
+use crate::lab::{Applied, Change, Command, Comparison, Lab, LabView};
 
-/// What a line did, for a face to show.
+/// What a line did, as data: each face shows it in its own way.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// A blank line or a comment.
     Nothing,
-    /// A command was applied.
-    Changed { command: String, applied: Applied },
+    /// A command was applied: the command, and what it did.
+    Changed { command: Command, applied: Applied },
     /// Undo, redo or reset moved along the log.
-    Moved(String),
-    /// Output of a query (show, explain, compare, help, export ...).
-    Text(String),
-    /// An expectation held.
-    Passed(String),
+    Moved(Moved),
+    /// `show`: every field of every replica (or of one).
+    State { view: LabView, only: Option<String> },
+    /// `lookup x`: whether each replica (or one) holds it.
+    Lookup {
+        elem: Elem,
+        answers: Vec<(String, bool)>,
+    },
+    /// `explain x`: the core's sentence, with its numbers, for each replica (or one).
+    Explain {
+        elem: Elem,
+        answers: Vec<(String, String)>,
+    },
+    /// `compare`: the same history on every set type.
+    Compare(Vec<Comparison>),
+    /// `help`: every command, or the one asked about.
+    Help(Vec<Usage>),
+    /// `save`: how many commands went to the file.
+    Saved { path: String, commands: usize },
+    /// `load`: how many commands came back.
+    Loaded { path: String, commands: usize },
+    /// `export`: the text, and the file it was written to, if one was named.
+    Exported {
+        format: Format,
+        text: String,
+        path: Option<String>,
+    },
+    /// An expectation held (for `expect refused`, with the rule that refused).
+    Passed {
+        expectation: Expectation,
+        refusal: Option<Refusal>,
+    },
+}
+
+/// A move along the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    pub motion: Motion,
+    /// The entry undone or redone; `None` when there was nothing to undo or redo.
+    pub command: Option<Command>,
+    /// What the move changed on each replica.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Motion {
+    Undo,
+    Redo,
+    Reset,
 }
 
 /// Why a line did nothing. The lab is unchanged in every case.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Failure {
     /// The line could not be read.
-    Unreadable(String),
+    #[error("{0}")]
+    Unreadable(#[from] ParseError),
+    /// A query named a replica there is not.
+    #[error("{0}")]
+    NoReplica(Refusal),
     /// The command was refused by a rule.
-    Refused { command: String, rule: String },
+    #[error("refused '{command}': {refusal}")]
+    Refused { command: Command, refusal: Refusal },
     /// An expectation did not hold.
+    #[error("expected {}, found {}", .0.expected, .0.found)]
     Expectation(Mismatch),
     /// A file could not be read or written.
+    #[error("{0}")]
     File(String),
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Unreadable(why) => write!(f, "{why}"),
-            Failure::Refused { command, rule } => write!(f, "refused '{command}': {rule}"),
-            Failure::Expectation(m) => write!(f, "expected {}, found {}", m.expected, m.found),
-            Failure::File(why) => write!(f, "{why}"),
-        }
-    }
 }
 
 /// Read one line and do it.
 pub fn execute(lab: &mut Lab, line: &str) -> Result<Reply, Failure> {
-    match parse(line).map_err(Failure::Unreadable)? {
+    match parse(line)? {
         None => Ok(Reply::Nothing),
         Some(action) => act(lab, action),
     }
@@ -66,132 +111,91 @@ pub fn execute(lab: &mut Lab, line: &str) -> Result<Reply, Failure> {
 
 /// Do one parsed action.
 pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
-    let view = |lab: &Lab, r: &Option<String>| check_replica(lab, r.as_deref());
     match action {
-        Action::Change(command) => {
-            let text = command.to_string();
-            match lab.run(command) {
-                Ok(applied) => Ok(Reply::Changed {
-                    command: text,
-                    applied,
-                }),
-                Err(refusal) => Err(Failure::Refused {
-                    command: text,
-                    rule: refusal.rule,
-                }),
-            }
+        Action::Change(command) => match lab.run(command.clone()) {
+            Ok(applied) => Ok(Reply::Changed { command, applied }),
+            Err(refusal) => Err(Failure::Refused { command, refusal }),
+        },
+        Action::Undo => Ok(moved(lab, Motion::Undo)),
+        Action::Redo => Ok(moved(lab, Motion::Redo)),
+        Action::Reset => Ok(moved(lab, Motion::Reset)),
+        Action::Lookup(elem, only) => {
+            let answers = each(lab, only.as_deref(), |r| r.set.contains(&elem))?;
+            Ok(Reply::Lookup { elem, answers })
         }
-        Action::Undo => Ok(moved("undid", lab.undo().map(|e| e.command.to_string()))),
-        Action::Redo => Ok(moved("redid", lab.redo().map(|e| e.command.to_string()))),
-        Action::Reset => {
-            lab.reset();
-            Ok(Reply::Moved(
-                "reset to a fresh lab (redo brings the history back)".into(),
-            ))
+        Action::Explain(elem, only) => {
+            let answers = each(lab, only.as_deref(), |r| r.set.explain(&elem))?;
+            Ok(Reply::Explain { elem, answers })
         }
-        Action::Lookup(elem, r) => {
-            view(lab, &r).map(|_| Reply::Text(render::lookup(lab, &elem, r.as_deref())))
+        Action::Show(only) => {
+            each(lab, only.as_deref(), |_| ())?;
+            Ok(Reply::State {
+                view: lab.view(),
+                only,
+            })
         }
-        Action::Show(r) => {
-            view(lab, &r).map(|_| Reply::Text(render::state_table(&lab.view(), r.as_deref())))
-        }
-        Action::Explain(elem, r) => {
-            view(lab, &r).map(|_| Reply::Text(render::explain(lab, &elem, r.as_deref())))
-        }
-        Action::Compare => Ok(Reply::Text(render::compare_table(&lab.compare()))),
-        Action::Help(command) => render::help(command.as_deref())
-            .map(Reply::Text)
-            .map_err(Failure::Unreadable),
-        Action::Save(path) => {
-            save(lab, &path).map(|n| Reply::Text(format!("saved {n} commands to {path}")))
-        }
+        Action::Compare => Ok(Reply::Compare(lab.compare())),
+        Action::Help(command) => Ok(Reply::Help(grammar::help(command.as_deref())?)),
+        Action::Save(path) => save(lab, &path).map(|commands| Reply::Saved { path, commands }),
         Action::Load(path) => {
             *lab = load(&path)?;
-            Ok(Reply::Text(format!(
-                "loaded {path}: {} commands",
-                lab.position()
-            )))
+            let commands = lab.position();
+            Ok(Reply::Loaded { path, commands })
         }
-        Action::Export(format, path) => file::export(lab, format, path.as_deref()).map(Reply::Text),
+        Action::Export(format, path) => {
+            let text = file::export(lab, format, path.as_deref())?;
+            Ok(Reply::Exported { format, text, path })
+        }
         Action::Expect(expectation) => match expectation.check(lab) {
-            Ok(()) => Ok(Reply::Passed(passed(lab, &expectation))),
+            Ok(()) => {
+                let refusal = match expectation {
+                    Expectation::Refused(_) => lab.history().last().and_then(|e| e.refused.clone()),
+                    _ => None,
+                };
+                Ok(Reply::Passed {
+                    expectation,
+                    refusal,
+                })
+            }
             Err(mismatch) => Err(Failure::Expectation(mismatch)),
         },
     }
 }
 
-fn moved(verb: &str, what: Option<String>) -> Reply {
-    match what {
-        Some(command) => Reply::Moved(format!("{verb} {command}")),
-        None => Reply::Moved(format!(
-            "nothing to {}",
-            verb.trim_end_matches('d').trim_end_matches('i')
-        )),
-    }
-}
-
-fn check_replica(lab: &Lab, replica: Option<&str>) -> Result<(), Failure> {
-    match replica {
-        Some(name) => lab
-            .world()
-            .find(name)
-            .map(|_| ())
-            .map_err(|r| Failure::Unreadable(r.rule)),
-        None => Ok(()),
-    }
-}
-
-/// What a passed expectation says; a refusal also names the rule that refused.
-fn passed(lab: &Lab, e: &Expectation) -> String {
-    let rule = lab
-        .history()
-        .last()
-        .and_then(|entry| entry.refused.as_ref());
-    match (e, rule) {
-        (Expectation::Refused(_), Some(refusal)) => {
-            format!("{}: {refusal}", describe_expectation(e))
+/// Undo, redo or reset, with what the move changed.
+fn moved(lab: &mut Lab, motion: Motion) -> Reply {
+    let from = lab.position();
+    let command = match motion {
+        Motion::Undo => lab.undo().map(|e| e.command.clone()),
+        Motion::Redo => lab.redo().map(|e| e.command.clone()),
+        Motion::Reset => {
+            lab.reset();
+            None
         }
-        _ => describe_expectation(e),
-    }
+    };
+    Reply::Moved(Moved {
+        motion,
+        command,
+        changes: lab.changes_between(from, lab.position()),
+    })
 }
 
-fn describe_expectation(e: &Expectation) -> String {
-    match e {
-        Expectation::Converged(true) => "converged".into(),
-        Expectation::Converged(false) => "diverged".into(),
-        Expectation::Has {
-            replica,
-            elem,
-            present: true,
-        } => format!("{replica} has {elem}"),
-        Expectation::Has {
-            replica,
-            elem,
-            present: false,
-        } => format!("{replica} lacks {elem}"),
-        Expectation::Equals {
-            replica,
-            field: Some(f),
-            value,
-        } => format!("{replica}.{f} = {value}"),
-        Expectation::Equals {
-            replica,
-            field: None,
-            value,
-        } => format!("{replica} = {value}"),
-        Expectation::Refused(command) => format!("'{command}' is refused"),
+/// `f` of each replica, or of the one named (a name there is not is a failure).
+fn each<T>(
+    lab: &Lab,
+    only: Option<&str>,
+    f: impl Fn(&crate::lab::Replica) -> T,
+) -> Result<Vec<(String, T)>, Failure> {
+    let world = lab.world();
+    if let Some(name) = only {
+        let r = world.replica(name).map_err(Failure::NoReplica)?;
+        return Ok(vec![(name.to_string(), f(r))]);
     }
-}
-
-/// The closest of `candidates` to a mistyped `word`, if any is close enough to suggest.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= 2 && *d < c.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    Ok(world
+        .replicas
+        .iter()
+        .map(|r| (r.name.to_string(), f(r)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,9 +1,218 @@
-//! Text renderings shared by the line faces and exports: state tables, compare, help, worked tables.
+//! The one text renderer: replies and failures as text for the line faces (the REPL, `play
+//! --plain`, `run` transcripts and headless lessons), and the text exports. Tables are drawn
+//! here, and only here, with comfy-table.
 
-use super::{Failure, Reply, command_table};
-use crate::crdt::Elem;
-use crate::lab::{Comparison, Lab, LabView, Row};
+use super::{Expectation, Failure, Format, Motion, Moved, Reply, Usage};
+use crate::crdt::Delta;
+use crate::lab::{Applied, Command, Comparison, Lab, LabView, MessageView, WorkedTable};
 use comfy_table::{Table, presets};
+
+/// How much of a change a face prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `run` and experiments in `play --plain`: each replica's elements after a change, notes,
+    /// messages sent and what each delivery changed.
+    Transcript,
+    /// The REPL: the full state table after a change.
+    Repl,
+    /// A lesson's step: notes and deliveries only, since the step's state table follows.
+    Step,
+}
+
+/// A reply as text (empty when there is nothing to say).
+pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
+    let text = match reply {
+        Reply::Nothing => String::new(),
+        Reply::Changed { command, applied } => return changed(lab, command, applied, style),
+        Reply::Moved(moved) => {
+            let said = motion(moved);
+            match style {
+                Style::Repl => format!("{said}\n{}", state_table(&lab.view(), None)),
+                _ => said,
+            }
+        }
+        Reply::State { view, only } => state_table(view, only.as_deref()),
+        Reply::Lookup { answers, .. } => {
+            let each: Vec<String> = answers.iter().map(|(r, b)| format!("{r}: {b}")).collect();
+            each.join("   ")
+        }
+        Reply::Explain { answers, .. } => {
+            let each: Vec<String> = answers
+                .iter()
+                .map(|(r, s)| format!("on {r}, {s}"))
+                .collect();
+            each.join("\n")
+        }
+        Reply::Compare(rows) => compare_table(rows),
+        Reply::Help(usages) => help(usages),
+        Reply::Saved { path, commands } => format!("saved {commands} commands to {path}"),
+        Reply::Loaded { path, commands } => format!("loaded {path}: {commands} commands"),
+        Reply::Exported {
+            format,
+            path: Some(path),
+            ..
+        } => format!("exported {} to {path}", format_name(*format)),
+        Reply::Exported { text, .. } => text.trim_end().to_string(),
+        Reply::Passed {
+            expectation,
+            refusal,
+        } => match refusal {
+            Some(rule) => format!("ok: {}: {rule}", expectation_text(expectation)),
+            None => format!("ok: {}", expectation_text(expectation)),
+        },
+    };
+    match style {
+        Style::Repl => text,
+        _ => indent(&text),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Markdown => "the worked table",
+        Format::Json => "the lab as JSON",
+    }
+}
+
+/// Undo, redo or reset in words.
+pub fn motion(moved: &Moved) -> String {
+    match (moved.motion, &moved.command) {
+        (Motion::Undo, Some(c)) => format!("undid {c}"),
+        (Motion::Redo, Some(c)) => format!("redid {c}"),
+        (Motion::Undo, None) => "nothing to undo".into(),
+        (Motion::Redo, None) => "nothing to redo".into(),
+        (Motion::Reset, _) => "reset to a fresh lab (redo brings the history back)".into(),
+    }
+}
+
+/// An accepted command: the states (or their table), notes, messages sent, deliveries.
+fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> String {
+    let mut lines = vec![];
+    match style {
+        Style::Repl => lines.push(state_table(&lab.view(), None)),
+        Style::Transcript if !applied.changes.is_empty() || command.is_new() => {
+            lines.push(format!("  {}", lab.world().visible_states().join("   ")))
+        }
+        _ => {}
+    }
+    let pad = if style == Style::Repl { "" } else { "  " };
+    lines.extend(applied.notes.iter().map(|n| format!("{pad}note: {n}")));
+    let view = (!applied.sent.is_empty()).then(|| lab.view());
+    for sent in &applied.sent {
+        let m = view
+            .iter()
+            .flat_map(|v| &v.wire)
+            .find(|m| m.number == sent.number);
+        lines.push(match m {
+            Some(m) => format!("{pad}{}", message(m)),
+            None => format!("{pad}sent #{} {} → {}", sent.number, sent.from, sent.to),
+        });
+    }
+    for d in &applied.deliveries {
+        let what = match d.delta.is_empty() {
+            true => format!("nothing new for {}", d.to),
+            false => delta(&d.to, &d.delta),
+        };
+        lines.push(format!(
+            "{pad}delivered #{} {} → {}: {what}",
+            d.number, d.from, d.to
+        ));
+    }
+    lines.join("\n")
+}
+
+/// What changed on one replica, in words: `tombstones gained x: a1; live lost x: a1; x gone from A`.
+pub fn delta(replica: &str, d: &Delta) -> String {
+    let mut parts = vec![];
+    let mut fields: Vec<&str> = d.added.iter().chain(&d.removed).map(|l| l.field).collect();
+    fields.dedup();
+    let mut seen = vec![];
+    for field in fields.into_iter().filter(|f| {
+        let new = !seen.contains(f);
+        seen.push(*f);
+        new
+    }) {
+        let paths = |leaves: &[crate::crdt::Leaf]| -> Vec<String> {
+            let mine = leaves.iter().filter(|l| l.field == field);
+            mine.map(|l| l.path.join(": ")).collect()
+        };
+        let (gained, lost) = (paths(&d.added), paths(&d.removed));
+        if !gained.is_empty() {
+            parts.push(format!("{field} gained {}", gained.join(", ")));
+        }
+        if !lost.is_empty() {
+            parts.push(format!("{field} lost {}", lost.join(", ")));
+        }
+    }
+    if !d.shown.is_empty() {
+        parts.push(format!("{} now on {replica}", d.shown.join(", ")));
+    }
+    if !d.hidden.is_empty() {
+        parts.push(format!("{} gone from {replica}", d.hidden.join(", ")));
+    }
+    parts.join("; ")
+}
+
+/// A message in flight: `#1 A → B carrying {x}: live {x: {a1}}, tombstones {} (54 bytes)`.
+pub fn message(m: &MessageView) -> String {
+    let fields: Vec<String> = m
+        .payload
+        .iter()
+        .map(|f| format!("{} {}", f.name, f.value))
+        .collect();
+    let held = if m.deliverable {
+        ""
+    } else {
+        ", held by the partition"
+    };
+    format!(
+        "in flight #{} {} → {} carrying {}: {} ({} bytes{held})",
+        m.number,
+        m.from,
+        m.to,
+        m.carries,
+        fields.join(", "),
+        m.bytes
+    )
+}
+
+fn expectation_text(e: &Expectation) -> String {
+    match e {
+        Expectation::Converged(true) => "converged".into(),
+        Expectation::Converged(false) => "diverged".into(),
+        Expectation::Has {
+            replica,
+            elem,
+            present,
+        } => format!(
+            "{replica} {} {elem}",
+            if *present { "has" } else { "lacks" }
+        ),
+        Expectation::Equals {
+            replica,
+            field: Some(f),
+            value,
+        } => format!("{replica}.{f} = {value}"),
+        Expectation::Equals {
+            replica,
+            field: None,
+            value,
+        } => format!("{replica} = {value}"),
+        Expectation::Refused(command) => format!("'{command}' is refused"),
+    }
+}
+
+/// A failure as a transcript line.
+pub fn failure(failure: &Failure) -> String {
+    format!("  error: {failure}")
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 fn table(style: &str) -> Table {
     let mut t = Table::new();
@@ -52,41 +261,10 @@ pub fn network_line(view: &LabView) -> String {
         out.push_str(&format!("\npartition: {}", sides.join(" | ")));
     }
     for m in &view.wire {
-        let held = if m.deliverable {
-            ""
-        } else {
-            " (held by the partition)"
-        };
-        out.push_str(&format!(
-            "\nin flight {}: {} → {} carrying {}{held}",
-            m.number, m.from, m.to, m.carries
-        ));
+        out.push('\n');
+        out.push_str(&message(m));
     }
     out
-}
-
-/// `lookup x`: true or false per replica.
-pub fn lookup(lab: &Lab, elem: &Elem, only: Option<&str>) -> String {
-    let answers = each(lab, only, |r| {
-        format!("{}: {}", r.name, r.set.contains(elem))
-    });
-    answers.join("   ")
-}
-
-/// `explain x`: the core's sentence per replica.
-pub fn explain(lab: &Lab, elem: &Elem, only: Option<&str>) -> String {
-    each(lab, only, |r| {
-        format!("on {}, {}", r.name, r.set.explain(elem))
-    })
-    .join("\n")
-}
-
-fn each(lab: &Lab, only: Option<&str>, f: impl Fn(&crate::lab::Replica) -> String) -> Vec<String> {
-    let replicas = lab.world().replicas.iter();
-    replicas
-        .filter(|r| only.is_none_or(|n| &*r.name == n))
-        .map(f)
-        .collect()
 }
 
 /// `compare`: every set type's final elements for the same history.
@@ -116,7 +294,7 @@ pub fn compare_table(rows: &[Comparison]) -> String {
 }
 
 /// Each distinct line once, in first-seen order, with a count when it repeats: `A remove x (×3)`.
-fn counted<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub fn counted<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut seen: Vec<(&str, usize)> = vec![];
     for line in lines {
         match seen.iter_mut().find(|(l, _)| *l == line) {
@@ -135,103 +313,77 @@ fn counted<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
         .collect()
 }
 
-/// `help` lists the commands; `help <command>` explains one.
-pub fn help(command: Option<&str>) -> Result<String, String> {
-    let rows = command_table();
-    let Some(word) = command else {
-        let mut t = table(presets::NOTHING);
-        for (_, usage, about) in &rows {
-            t.add_row(vec![usage.clone(), about.clone()]);
+/// `help`: the table of commands, or the one asked about.
+pub fn help(usages: &[Usage]) -> String {
+    if let [one] = usages {
+        return format!("{}\n  {}", one.usage, one.about);
+    }
+    let mut t = table(presets::NOTHING);
+    for u in usages {
+        t.add_row(vec![u.usage.clone(), u.about.clone()]);
+    }
+    format!("{t}\nA # starts a comment. help <command> says more about one.")
+}
+
+/// The worked tables as Markdown, one per lab: `Step | Replica A (...) | ... | what happened`.
+pub fn markdown(tables: &[WorkedTable]) -> String {
+    let mut out = String::new();
+    for w in tables {
+        let mut t = table(presets::ASCII_MARKDOWN);
+        let mut header = vec!["Step".to_string()];
+        header.extend(
+            w.replicas
+                .iter()
+                .map(|r| format!("Replica {r} ({})", w.labels)),
+        );
+        header.push("what happened".into());
+        t.set_header(header.iter().map(|h| cell(h)));
+        for row in &w.rows {
+            let mut cells = vec![cell(&row.step)];
+            cells.extend(row.cells.iter().map(|c| cell(c)));
+            cells.push(cell(&row.happened));
+            t.add_row(cells);
         }
-        return Ok(format!(
-            "{t}\nA # starts a comment. help <command> says more about one."
+        out.push_str(&format!(
+            "**{}**, replicas {}\n\n{t}\n\n",
+            w.title,
+            w.replicas.join(", ")
         ));
-    };
-    match rows.iter().find(|(name, _, _)| name == word) {
-        Some((_, usage, about)) => Ok(format!("{usage}\n  {about}")),
-        None => {
-            let names = rows.iter().map(|(n, _, _)| n.as_str());
-            let hint = super::closest(word, names)
-                .map(|w| format!("; did you mean {w}?"))
-                .unwrap_or_default();
-            Err(format!("no command '{word}'{hint}"))
-        }
     }
+    out.trim_end().to_string() + "\n"
 }
 
-/// The history as a Markdown worked table: `Step | Replica A | Replica B | what happened`.
-pub fn markdown(lab: &Lab) -> String {
-    let world = lab.world();
-    let labels = world.cell_labels();
-    let mut t = table(presets::ASCII_MARKDOWN);
-    let mut header = vec!["Step".to_string()];
-    header.extend(
-        world
-            .replicas
-            .iter()
-            .map(|r| format!("Replica {} ({labels})", r.name)),
-    );
-    header.push("what happened".into());
-    t.set_header(header);
-    for Row {
-        step,
-        cells,
-        happened,
-    } in lab.table()
-    {
-        let mut row = vec![step];
-        row.extend(cells);
-        row.push(happened);
-        t.add_row(row);
+/// A Markdown table cell: a `|` inside it is escaped, so it does not start another column.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// `crdt-lab lessons`: number, name, title, steps and questions of each lesson.
+pub fn lessons(rows: &[(String, String, usize, usize)]) -> String {
+    let mut t = table(presets::NOTHING);
+    t.set_header(vec!["#", "name", "title", "steps", "questions"]);
+    for (k, (name, title, steps, questions)) in rows.iter().enumerate() {
+        t.add_row(vec![
+            (k + 1).to_string(),
+            name.clone(),
+            title.clone(),
+            steps.to_string(),
+            questions.to_string(),
+        ]);
     }
-    let title = format!(
-        "**{}**, replicas {}\n\n",
-        world.kind.title(),
-        world.names().join(", ")
-    );
-    title + &t.to_string() + "\n"
-}
-
-/// One reply as transcript lines (for `run` and the plain faces).
-pub fn transcript(lab: &Lab, reply: &Reply) -> String {
-    match reply {
-        Reply::Nothing => String::new(),
-        Reply::Changed { applied, .. } => {
-            let states = lab.world().visible_states();
-            let mut lines = vec![];
-            if !applied.changed.is_empty() {
-                lines.push(format!("  {}", states.join("   ")));
-            }
-            lines.extend(applied.note.iter().map(|note| format!("  note: {note}")));
-            lines.join("\n")
-        }
-        Reply::Moved(what) => format!("  {what}"),
-        Reply::Text(text) => indent(text),
-        Reply::Passed(what) => format!("  ok: {what}"),
-    }
-}
-
-/// A failure as a transcript line.
-pub fn failure(failure: &Failure) -> String {
-    format!("  error: {failure}")
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    t.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::execute;
 
     #[test]
     fn compare_counts_a_command_refused_many_times_once() {
         let mut lab = Lab::new();
         for line in ["A add x", "A remove x", "A add x", "A remove x", "B add y"] {
-            crate::script::execute(&mut lab, line).expect("accepted on an OR-Set");
+            execute(&mut lab, line).expect("accepted on an OR-Set");
         }
         let table = compare_table(&lab.compare());
         let gset = table
@@ -240,5 +392,68 @@ mod tests {
             .unwrap_or_default();
         assert!(gset.contains("A remove x (×2)"), "{table}");
         assert_eq!(counted(["a", "b", "a"].into_iter()), ["a (×2)", "b"]);
+    }
+
+    #[test]
+    fn undo_and_redo_with_nothing_to_move_say_so_in_full() {
+        let mut lab = Lab::new();
+        for (line, said) in [("undo", "nothing to undo"), ("redo", "nothing to redo")] {
+            let r = execute(&mut lab, line).expect("always accepted");
+            assert_eq!(reply(&lab, &r, Style::Transcript), format!("  {said}"));
+        }
+    }
+
+    #[test]
+    fn a_delivery_says_what_it_changed_on_the_receiver() {
+        let mut lab = Lab::new();
+        for line in [
+            "new orset A C",
+            "C add milk",
+            "sync",
+            "C remove milk",
+            "send C A",
+        ] {
+            execute(&mut lab, line).expect("accepted");
+        }
+        let sent = lab.view().wire[0].clone();
+        assert!(
+            message(&sent).contains("tombstones {milk: {c1}}"),
+            "the strip shows the tombstone the message carries: {}",
+            message(&sent)
+        );
+        let r = execute(&mut lab, "deliver").expect("accepted");
+        let text = reply(&lab, &r, Style::Transcript);
+        assert!(
+            text.contains("delivered #1 C → A: tombstones gained milk: c1; live lost milk: c1; milk gone from A"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_pipe_in_a_cell_does_not_add_a_column_and_each_lab_gets_its_table() {
+        let mut lab = Lab::new();
+        for line in [
+            "new orset A B C",
+            "A add x",
+            "partition A B | C",
+            "new gset P Q",
+            "P add y",
+        ] {
+            execute(&mut lab, line).expect("accepted");
+        }
+        let md = markdown(&lab.table());
+        let sections: Vec<&str> = md.split("**").collect();
+        assert_eq!(sections[1], "OR-Set", "{md}");
+        assert_eq!(sections[3], "G-Set", "{md}");
+        for (body, replicas) in [(sections[2], 3), (sections[4], 2)] {
+            let rows: Vec<&str> = body.lines().filter(|l| l.starts_with('|')).collect();
+            assert!(rows.len() >= 3, "{body}");
+            for row in rows {
+                let columns = row.replace("\\|", "").matches('|').count() - 1;
+                assert_eq!(columns, replicas + 2, "{row}");
+            }
+        }
+        assert!(md.contains("partition A B \\| C"), "{md}");
+        assert!(md.contains("Replica C (live / tombstones)"), "{md}");
     }
 }

@@ -1,7 +1,8 @@
 //! Script files: `.crdt` lines run one by one through [`execute`], printing a transcript. The
 //! first failed expectation or unexpected refusal stops the run and names file:line.
 
-use super::{Failure, Reply, execute, render};
+use super::render::{self, Style};
+use super::{Failure, Reply, execute};
 use crate::lab::Lab;
 use std::fmt;
 use std::io::Write;
@@ -12,17 +13,20 @@ pub struct RunOptions {
     pub quiet: bool,
 }
 
-/// Where a script stopped, and why.
+/// Where a script stopped, and why. `line` 0 means the file itself (it could not be read).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunError {
     pub file: String,
     pub line: usize,
     pub text: String,
-    pub failure: Failure,
+    pub failure: Box<Failure>,
 }
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}", self.failure);
+        }
         write!(
             f,
             "{}:{}: {}\n  {}",
@@ -34,6 +38,8 @@ impl fmt::Display for RunError {
     }
 }
 
+impl std::error::Error for RunError {}
+
 /// Run a script file on a fresh lab. Returns how many expectations passed.
 pub fn run_script(
     path: &str,
@@ -44,7 +50,7 @@ pub fn run_script(
         file: path.to_string(),
         line: 0,
         text: String::new(),
-        failure: Failure::File(format!("cannot read {path}: {e}")),
+        failure: Box::new(Failure::File(format!("cannot read {path}: {e}"))),
     })?;
     run_text(path, &text, &mut Lab::new(), options, out)
 }
@@ -65,8 +71,8 @@ pub fn run_text(
         }
         match result {
             Ok(reply) => {
-                passed += usize::from(matches!(reply, Reply::Passed(_)));
-                let shown = render::transcript(lab, &reply);
+                passed += usize::from(matches!(reply, Reply::Passed { .. }));
+                let shown = render::reply(lab, &reply, Style::Transcript);
                 if !options.quiet && !shown.is_empty() {
                     let _ = writeln!(out, "{shown}");
                 }
@@ -76,7 +82,7 @@ pub fn run_text(
                     file: file.to_string(),
                     line: k + 1,
                     text: line.to_string(),
-                    failure,
+                    failure: Box::new(failure),
                 });
             }
         }

@@ -137,17 +137,40 @@ fn expectations_report_what_was_expected_and_found() {
 }
 
 #[test]
+fn a_replica_cannot_be_named_like_a_command() {
+    let mut lab = Lab::new();
+    assert_eq!(
+        err(&mut lab, "new orset A sync"),
+        "'sync' is a command word; pick another replica name"
+    );
+    assert_eq!(lab.history().len(), 0, "nothing was run");
+}
+
+#[test]
+fn missing_words_are_named_with_the_usage() {
+    assert_eq!(
+        err(&mut Lab::new(), "remove x"),
+        "'remove x' is missing <elem>; usage: <R> remove <elem> [@<time>]"
+    );
+}
+
+#[test]
 fn help_comes_from_the_command_table() {
-    let Ok(Reply::Text(all)) = execute(&mut Lab::new(), "help") else {
+    let Ok(Reply::Help(all)) = execute(&mut Lab::new(), "help") else {
         panic!("help answers")
     };
-    for word in command_words() {
-        assert!(all.contains(&word), "help lists {word}");
-    }
-    let Ok(Reply::Text(one)) = execute(&mut Lab::new(), "help merge") else {
+    let names: Vec<&str> = all.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(
+        names,
+        command_words(),
+        "help lists every command, in table order"
+    );
+    let Ok(Reply::Help(one)) = execute(&mut Lab::new(), "help merge") else {
         panic!("help merge answers")
     };
-    assert!(one.starts_with("<R> merge <S>"), "{one}");
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].usage, "<R> merge <S>");
+    assert!(render::help(&one).starts_with("<R> merge <S>\n  R absorbs"));
     assert_eq!(
         err(&mut Lab::new(), "help mrge"),
         "no command 'mrge'; did you mean merge?"
@@ -229,9 +252,17 @@ fn a_passed_expect_refused_names_the_rule_that_refused() {
     let mut lab = Lab::new();
     execute(&mut lab, "new gset A B").expect("a fresh lab");
     let reply = execute(&mut lab, "expect refused A remove x").expect("refused, as expected");
-    let Reply::Passed(text) = reply else {
+    let Reply::Passed {
+        refusal: Some(rule),
+        ..
+    } = &reply
+    else {
         panic!("{reply:?}")
     };
-    assert!(text.starts_with("'A remove x' is refused: "), "{text}");
-    assert!(text.len() > "'A remove x' is refused: ".len(), "{text}");
+    assert!(rule.rule.contains("grow-only"), "{rule}");
+    let text = render::reply(&lab, &reply, render::Style::Repl);
+    assert!(
+        text.starts_with("ok: 'A remove x' is refused: a G-Set is grow-only"),
+        "{text}"
+    );
 }

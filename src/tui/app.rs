@@ -3,15 +3,15 @@
 //! to the lab goes through `script::execute` (or the lesson player, which uses it too).
 
 use super::diff::Changes;
-use super::input::{Completion, InputLine, Move, expand_focus, hint};
+use super::input::{InputLine, Move};
 use super::markdown::{self, Block};
 use super::playback::lesson_item;
 use super::theme::Theme;
-use super::timeline::{self, Timeline};
 use super::ui;
-use crate::lab::{Comparison, Lab, LabView};
+use crate::lab::{Comparison, Lab, LabView, Timeline};
 use crate::lesson::{Answered, Player};
-use crate::script::{self, Failure, Reply};
+use crate::script::render::{self, Style};
+use crate::script::{self, Failure, Reply, Usage, assist};
 use ratatui::layout::{Position, Rect};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -106,11 +106,11 @@ pub struct Status {
     pub text: String,
 }
 
-/// What the side panel shows: the narration (or sandbox tips), or the output of a query.
+/// What the side panel shows: the narration (or sandbox tips), or the answer to a query.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Side {
     Narration,
-    Output { title: String, text: String },
+    Output { title: String, reply: Box<Reply> },
 }
 
 /// An entry of the home screen.
@@ -199,20 +199,20 @@ pub struct App {
     pub narration: Vec<Block>,
     pub compare: Vec<Comparison>,
     pub timeline: Timeline,
-    pub table: Vec<(String, String, String)>,
+    pub table: &'static [Usage],
     /// The answer given to the question on screen, once given.
     pub answered: Option<(usize, Answered)>,
     /// The question on screen and its explanation, read from Markdown.
     pub prompt: Vec<Block>,
     pub explanation: Vec<Block>,
-    /// What the queries of the step just entered printed (lookup, explain ...), by line.
-    pub step_output: Vec<(String, String)>,
+    /// What the queries of the step just entered answered (lookup, explain ...), by line.
+    pub step_output: Vec<(String, Reply)>,
     /// Lessons played to their last step (saved between runs by the terminal face).
     pub done: BTreeSet<String>,
 }
 
-/// The longest history the wide screen's timeline follows after every command (it replays
-/// the log); longer ones are drawn when `t` opens the timeline.
+/// The longest history the wide screen's timeline follows after every command; longer ones are
+/// drawn when `t` opens the timeline.
 pub const LIVE_TIMELINE: usize = 2_000;
 
 /// What the sandbox's side panel says before anything is asked.
@@ -247,10 +247,15 @@ impl App {
     /// The home screen: the built-in lessons (marked done from `done`) and the sandbox.
     pub fn home(theme: Theme, done: BTreeSet<String>) -> App {
         let mut app = App::blank(theme, Session::Sandbox(Lab::new()));
-        app.home = crate::lesson::builtin()
-            .iter()
-            .map(|l| lesson_item(l, &done))
-            .collect();
+        match crate::lesson::builtin() {
+            Ok(lessons) => app.home = lessons.iter().map(|l| lesson_item(l, &done)).collect(),
+            Err(e) => {
+                app.status = Some(Status {
+                    tone: Tone::Error,
+                    text: format!("the built-in lessons could not be read: {e}"),
+                })
+            }
+        }
         app.done = done;
         app.home.push(HomeItem {
             title: "Sandbox".into(),
@@ -333,12 +338,9 @@ impl App {
         self.narration = markdown::parse(&self.narration_text());
         let live = self.size.width >= ui::WIDE && self.lab().history().len() <= LIVE_TIMELINE;
         if self.overlay == Some(Overlay::Timeline) || live {
-            self.timeline = timeline::build(self.session.lab());
+            self.timeline = self.session.lab().timeline();
         } else {
             self.timeline = Timeline::default();
-        }
-        if self.overlay == Some(Overlay::Compare) {
-            self.compare = self.session.lab().compare();
         }
         self.explanation = self
             .answered
@@ -364,7 +366,8 @@ impl App {
                     ""
                 };
                 let mut text = format!("## {}. {}{end}\n\n{}", p.step(), p.title(), p.narration());
-                for (line, output) in &self.step_output {
+                for (line, reply) in &self.step_output {
+                    let output = render::reply(p.lab(), reply, Style::Repl);
                     text.push_str(&format!("\n\n**{line}**\n\n```\n{output}\n```"));
                 }
                 text
@@ -388,64 +391,88 @@ impl App {
         // `:` and `/` open the command line; typed again out of habit, they are not part of the command.
         let line = line.trim_start().trim_start_matches([':', '/']);
         let line = match self.focused() {
-            Some(name) => expand_focus(line, name),
+            Some(name) => assist::expand_focus(line, name),
             None => line.to_string(),
         };
-        let word = line.split_whitespace().next().unwrap_or("");
-        if matches!(word, "quit" | "exit" | "q") && line.split_whitespace().count() == 1 {
+        if assist::is_quit(&line) {
             self.quit = true;
             return;
         }
-        let before = self.view.clone();
         let result = self.session.execute(&line);
-        if matches!(result, Ok(Reply::Changed { .. } | Reply::Moved(_))) {
-            self.changes = Changes::between(Some(&before), &self.session.lab().view());
+        let changed = match &result {
+            Ok(Reply::Changed { applied, .. }) => Some(Changes::of(&applied.changes)),
+            Ok(Reply::Moved(moved)) => Some(Changes::of(&moved.changes)),
+            _ => None,
+        };
+        if let Some(changes) = changed {
+            self.changes = changes;
         }
         self.refresh();
-        let changed = matches!(result, Ok(Reply::Changed { .. } | Reply::Moved(_)));
         self.show(&line, result);
-        if changed
-            && self.session.player().is_some()
-            && let Some(status) = self.status.as_mut()
-        {
-            status
-                .text
-                .push_str("  (an experiment: the next step rolls it back)");
-        }
     }
 
     fn show(&mut self, line: &str, result: Result<Reply, Failure>) {
         let status = |tone, text: String| Some(Status { tone, text });
+        let lesson = self.session.player().is_some();
+        let experiment = "  (an experiment: the next step rolls it back)";
         self.status = match result {
             Ok(Reply::Nothing) => None,
-            Ok(Reply::Changed { command, applied }) => match applied.note {
-                Some(note) => status(Tone::Note, format!("✓ {command}: {note}")),
-                None => status(Tone::Ok, format!("✓ {command}")),
-            },
-            Ok(Reply::Moved(what)) => status(Tone::Info, what),
-            Ok(Reply::Passed(what)) => status(Tone::Ok, format!("✓ ok: {what}")),
-            Ok(Reply::Text(text)) => {
-                self.answer_query(line, text);
+            Ok(Reply::Changed { command, applied }) => {
+                let mut said = vec![format!("✓ {command}")];
+                said.extend(applied.notes.iter().cloned());
+                said.extend(applied.deliveries.iter().map(|d| match d.delta.is_empty() {
+                    true => format!("#{} {} → {}: nothing new", d.number, d.from, d.to),
+                    false => format!(
+                        "#{} {} → {}: {}",
+                        d.number,
+                        d.from,
+                        d.to,
+                        render::delta(&d.to, &d.delta)
+                    ),
+                }));
+                said.extend(
+                    applied
+                        .sent
+                        .iter()
+                        .map(|m| format!("#{} {} → {} is in flight", m.number, m.from, m.to)),
+                );
+                let tone = if applied.notes.is_empty() {
+                    Tone::Ok
+                } else {
+                    Tone::Note
+                };
+                let tail = if lesson { experiment } else { "" };
+                status(tone, format!("{}{tail}", said.join(": ")))
+            }
+            Ok(Reply::Moved(moved)) => {
+                let tail = if lesson { experiment } else { "" };
+                status(Tone::Info, format!("{}{tail}", render::motion(&moved)))
+            }
+            Ok(reply @ (Reply::Passed { .. } | Reply::Saved { .. } | Reply::Loaded { .. })) => {
+                status(
+                    Tone::Ok,
+                    format!("✓ {}", render::reply(self.lab(), &reply, Style::Repl)),
+                )
+            }
+            Ok(Reply::Compare(rows)) => {
+                self.compare = rows;
+                self.open_overlay(Overlay::Compare);
+                None
+            }
+            Ok(Reply::Help(usages)) if usages.len() > 1 => {
+                self.open_overlay(Overlay::Help);
+                None
+            }
+            Ok(reply) => {
+                self.side = Side::Output {
+                    title: line.trim().to_string(),
+                    reply: Box::new(reply),
+                };
+                self.side_scroll = 0;
                 None
             }
             Err(failure) => status(Tone::Error, format!("✗ error: {failure}")),
         };
-    }
-
-    /// A query's answer: compare and help open their views; the rest shows in the side panel.
-    fn answer_query(&mut self, line: &str, text: String) {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        match words.as_slice() {
-            ["compare"] => self.open_overlay(Overlay::Compare),
-            ["help"] => self.open_overlay(Overlay::Help),
-            _ => {
-                self.side = Side::Output {
-                    title: line.trim().to_string(),
-                    text,
-                };
-                self.side_scroll = 0;
-            }
-        }
     }
 
     pub fn open_overlay(&mut self, overlay: Overlay) {
@@ -458,6 +485,12 @@ impl App {
         self.refresh();
     }
 
+    /// `c`: the compare view, answered through the one door like a typed `compare`.
+    pub fn compare(&mut self) {
+        let result = self.session.execute("compare");
+        self.show("compare", result);
+    }
+
     fn toggle_overlay(&mut self, overlay: Overlay) {
         if self.overlay == Some(overlay) {
             self.overlay = None;
@@ -466,42 +499,9 @@ impl App {
         }
     }
 
-    /// Words Tab completes: commands, replicas, elements seen, set types and option values.
-    pub fn words(&self) -> Vec<String> {
-        let mut words = script::command_words();
-        words.extend(self.view.replicas.iter().map(|r| r.name.clone()));
-        for entry in self.lab().history() {
-            if let crate::lab::Command::Edit {
-                edit: crate::crdt::Edit::Add(e) | crate::crdt::Edit::Remove(e),
-                ..
-            } = &entry.command
-            {
-                words.push(e.to_string());
-            }
-        }
-        words.extend(crate::crdt::Kind::ALL.iter().map(|k| k.word().to_string()));
-        words.extend(
-            [
-                "all",
-                "tiebreak",
-                "clock",
-                "add-wins",
-                "remove-wins",
-                "lamport",
-                "wall",
-                "converged",
-                "diverged",
-            ]
-            .map(String::from),
-        );
-        words.sort();
-        words.dedup();
-        words
-    }
-
     /// The usage of the command being typed, for the hint after the cursor.
-    pub fn hint(&self) -> Option<String> {
-        hint(self.input.text(), &self.table)
+    pub fn hint(&self) -> Option<&'static str> {
+        assist::hint(self.input.text())
     }
 
     fn quit_or_back(&mut self) {
@@ -530,7 +530,7 @@ impl App {
                 Err(e) => {
                     self.status = Some(Status {
                         tone: Tone::Error,
-                        text: e,
+                        text: e.to_string(),
                     })
                 }
             },
@@ -656,7 +656,7 @@ fn lab(app: &mut App, message: Message) {
             };
             app.focus = (app.focus + by) % n;
         }
-        Message::Compare => app.open_overlay(Overlay::Compare),
+        Message::Compare => app.compare(),
         Message::Timeline => app.open_overlay(Overlay::Timeline),
         Message::Help => app.open_overlay(Overlay::Help),
         Message::Quit => app.quit_or_back(),
@@ -682,7 +682,8 @@ fn overlay(app: &mut App, message: Message) {
     match message {
         Message::Quit => app.overlay = None,
         Message::ScrollOverlay(delta) => app.scroll_overlay(delta),
-        Message::Compare => app.toggle_overlay(Overlay::Compare),
+        Message::Compare if app.overlay == Some(Overlay::Compare) => app.overlay = None,
+        Message::Compare => app.compare(),
         Message::Timeline => app.toggle_overlay(Overlay::Timeline),
         Message::Help => app.toggle_overlay(Overlay::Help),
         _ => {}
@@ -704,8 +705,9 @@ fn typing(app: &mut App, message: Message) {
             app.typing = false;
         }
         Message::Complete => {
-            let words = app.words();
-            if let Completion::Choices(choices) = app.input.complete(&words) {
+            let line = app.input.text().to_string();
+            let found = assist::complete(app.lab(), &line, app.input.cursor_byte());
+            if let Some(choices) = app.input.complete(found) {
                 app.status = Some(Status {
                     tone: Tone::Info,
                     text: choices.join("  "),

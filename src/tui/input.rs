@@ -1,6 +1,8 @@
-//! The command line: the text being typed, its cursor, earlier lines, Tab completion over the
-//! command table, replicas and elements, and the usage hint. It only edits text; running a
-//! line is `script::execute`'s job.
+//! The command line: the text being typed, its cursor and earlier lines. It only edits text:
+//! what Tab offers and the usage hint come from `script::assist`, and running a line is
+//! `script::execute`'s job.
+
+use crate::script::assist::Completion;
 
 /// Where a cursor key moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,17 +27,6 @@ pub struct InputLine {
     draft: String,
 }
 
-/// What Tab did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Completion {
-    /// Nothing starts like that.
-    Nothing,
-    /// The word was completed (or extended as far as the candidates agree).
-    Done,
-    /// Several words fit; these are they.
-    Choices(Vec<String>),
-}
-
 impl InputLine {
     pub fn open(&mut self, prefill: &str) {
         self.text = prefill.to_string();
@@ -49,6 +40,11 @@ impl InputLine {
 
     pub fn cursor(&self) -> usize {
         self.cursor
+    }
+
+    /// The cursor as a byte offset into the text.
+    pub fn cursor_byte(&self) -> usize {
+        self.byte_at(self.cursor)
     }
 
     pub fn history(&self) -> &[String] {
@@ -165,29 +161,25 @@ impl InputLine {
         self.cursor = self.text.chars().count();
     }
 
-    /// Tab: complete the word before the cursor from `words`.
-    pub fn complete(&mut self, words: &[String]) -> Completion {
-        let head: String = self.text.chars().take(self.cursor).collect();
-        let start = head.rfind(' ').map_or(0, |i| i + 1);
-        let prefix = &head[start..];
-        let fits: Vec<&String> = words.iter().filter(|w| w.starts_with(prefix)).collect();
-        let Some(first) = fits.first() else {
-            return Completion::Nothing;
-        };
-        let common = fits
+    /// Tab: put in what the candidates agree on after the word being completed (and a space
+    /// when only one fits). Returns the choices when several fit and none was added.
+    pub fn complete(&mut self, found: Completion) -> Option<Vec<String>> {
+        let cursor = self.cursor_byte();
+        let typed = self.text.get(found.start..cursor).unwrap_or("").to_string();
+        let first = found.candidates.first()?;
+        let common = found
+            .candidates
             .iter()
             .fold(first.as_str(), |acc, w| common_prefix(acc, w));
-        let mut addition = common[prefix.len()..].to_string();
-        if fits.len() == 1 {
+        let mut addition = common.get(typed.len()..).unwrap_or("").to_string();
+        if found.candidates.len() == 1 {
             addition.push(' ');
         }
-        for c in addition.chars() {
-            self.insert(c);
-        }
-        match fits.len() {
-            1 => Completion::Done,
-            _ if !common[prefix.len()..].is_empty() => Completion::Done,
-            _ => Completion::Choices(fits.into_iter().cloned().collect()),
+        let added = !addition.trim().is_empty();
+        addition.chars().for_each(|c| self.insert(c));
+        match (found.candidates.len(), added) {
+            (1, _) | (_, true) => None,
+            _ => Some(found.candidates),
         }
     }
 }
@@ -199,37 +191,6 @@ fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
         .find(|((_, x), y)| x != y)
         .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i);
     &a[..end]
-}
-
-/// The usage of the command being typed, from the command table: `A merge ` hints `<R> merge <S>`.
-pub fn hint(text: &str, table: &[(String, String, String)]) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().take(2).collect();
-    words.iter().find_map(|w| {
-        table
-            .iter()
-            .find(|(name, _, _)| name == w)
-            .map(|(_, usage, _)| usage.clone())
-    })
-}
-
-/// `a x` and `r x` act on the focused replica: they become `<R> add x` and `<R> remove x`.
-pub fn expand_focus(line: &str, replica: &str) -> String {
-    let trimmed = line.trim_start();
-    let verb = match trimmed.split_whitespace().next() {
-        Some("a") => "add",
-        Some("r") => "remove",
-        _ => return line.to_string(),
-    };
-    let rest = trimmed[1..].trim_start();
-    if rest.is_empty()
-        || matches!(
-            rest.split_whitespace().next(),
-            Some("add" | "remove" | "merge" | "skew")
-        )
-    {
-        return line.to_string();
-    }
-    format!("{replica} {verb} {rest}")
 }
 
 #[cfg(test)]
@@ -277,39 +238,26 @@ mod tests {
     }
 
     #[test]
-    fn tab_completes_a_unique_word_and_lists_several() {
-        let words: Vec<String> = ["add", "merge", "partition", "remove", "reset", "redo"]
-            .map(String::from)
-            .into();
+    fn tab_puts_in_what_the_candidates_share_and_lists_several() {
+        let found = |start, words: &[&str]| Completion {
+            start,
+            candidates: words.iter().map(|w| w.to_string()).collect(),
+        };
         let mut line = typed("A me");
-        assert_eq!(line.complete(&words), Completion::Done);
+        assert_eq!(line.complete(found(2, &["merge"])), None);
         assert_eq!(line.text(), "A merge ");
         let mut line = typed("re");
+        let several = ["redo", "remove", "reset"];
         assert_eq!(
-            line.complete(&words),
-            Completion::Choices(vec!["remove".into(), "reset".into(), "redo".into()])
+            line.complete(found(0, &several)),
+            Some(several.map(String::from).to_vec())
         );
+        assert_eq!(line.text(), "re");
+        let mut line = typed("rem");
+        assert_eq!(line.complete(found(0, &["remove"])), None);
+        assert_eq!(line.text(), "remove ");
         let mut line = typed("zz");
-        assert_eq!(line.complete(&words), Completion::Nothing);
-    }
-
-    #[test]
-    fn the_hint_is_the_usage_of_the_verb_being_typed() {
-        let table = crate::script::command_table();
-        assert_eq!(hint("A merge ", &table).as_deref(), Some("<R> merge <S>"));
-        assert_eq!(
-            hint("partition A", &table).as_deref(),
-            Some("partition <R>... | <S>...")
-        );
-        assert_eq!(hint("A", &table), None);
-    }
-
-    #[test]
-    fn a_and_r_act_on_the_focused_replica() {
-        assert_eq!(expand_focus("a x", "B"), "B add x");
-        assert_eq!(expand_focus("r 'two words'", "A"), "A remove 'two words'");
-        assert_eq!(expand_focus("a", "A"), "a");
-        assert_eq!(expand_focus("a add x", "A"), "a add x");
-        assert_eq!(expand_focus("A add x", "B"), "A add x");
+        assert_eq!(line.complete(found(0, &[])), None);
+        assert_eq!(line.text(), "zz");
     }
 }

@@ -8,6 +8,7 @@ mod diff;
 mod input;
 mod keys;
 mod markdown;
+mod output;
 mod overlays;
 mod panels;
 mod playback;
@@ -22,6 +23,7 @@ mod tests;
 pub use app::{App, HomeItem, Message, Mode, Target, update};
 pub use theme::Theme;
 
+use crate::exit::Status;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{
@@ -208,10 +210,9 @@ pub enum Start {
     Sandbox(Option<String>),
 }
 
-/// The theme: `--theme` or the default, without colour when `NO_COLOR` is set.
+/// The theme: `--theme` or the default, without colour when `term::colour` says none.
 pub fn pick_theme(name: Option<&str>) -> Result<Theme, String> {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Theme::load(name.unwrap_or("dark"), no_color)
+    Theme::load(name.unwrap_or("dark"), !crate::term::colour(true))
 }
 
 /// Build the app for a start screen.
@@ -230,29 +231,29 @@ pub fn app_for(start: Start, options: &Options) -> Result<App, String> {
     Ok(app)
 }
 
-/// Run the TUI. Returns the process exit status: 0 after quitting, 2 without a terminal or on a
-/// bad start, 1 on a terminal error, 128+n after signal n.
-pub fn run(start: Start, options: Options) -> i32 {
+/// Run the TUI: Success after quitting, Unusable without a terminal or on a bad start, Failure
+/// on a terminal error, Signal(n) after signal n.
+pub fn run(start: Start, options: Options) -> Status {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         eprintln!(
             "crdt-lab: the TUI needs a terminal. Without one, use `crdt-lab repl` (line mode), \
              `crdt-lab run <file>` (scripts) or `crdt-lab play <lesson> --plain`."
         );
-        return 2;
+        return Status::Unusable;
     }
     let mut app = match app_for(start, &options) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("crdt-lab: {e}");
-            return 2;
+            return Status::Unusable;
         }
     };
     match run_terminal(&mut app) {
-        Ok(Exit::Signal(n)) => 128 + n,
-        Ok(_) => 0,
+        Ok(Exit::Signal(n)) => Status::Signal(n),
+        Ok(_) => Status::Success,
         Err(e) => {
             eprintln!("crdt-lab: terminal error: {e}");
-            1
+            Status::Failure
         }
     }
 }

@@ -188,14 +188,14 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     let usage_w = app
         .table
         .iter()
-        .map(|(_, u, _)| width(u))
+        .map(|u| width(&u.usage))
         .max()
         .unwrap_or(0)
         .min(34);
-    for (_, usage, about) in &app.table {
+    for u in app.table {
         wrap.block(usage_w + 4);
-        wrap.glue(format!("  {usage:<usage_w$}  "), t.code);
-        wrap.words(about, t.text);
+        wrap.glue(format!("  {:<usage_w$}  ", u.usage), t.code);
+        wrap.words(&u.about, t.text);
     }
 }
 

@@ -5,7 +5,7 @@ use super::app::{App, HomeItem, Overlay, Session, Side, Status, Target, Tone};
 use super::diff::Changes;
 use super::markdown;
 use super::theme::Theme;
-use crate::lab::{Lab, LabView};
+use crate::lab::Lab;
 use crate::lesson::{Lesson, PlayError, Player, StepReport};
 use crate::script::{Failure, Reply};
 use std::collections::BTreeSet;
@@ -44,7 +44,6 @@ impl App {
             self.open_overlay(Overlay::Question);
             return;
         }
-        let before = self.view.clone();
         let result = player.next();
         let name = player.lesson().name.clone();
         let at_end = player.at_end();
@@ -66,7 +65,7 @@ impl App {
                 .filter(|i| i.open == Target::Lesson(name.clone()))
                 .for_each(|i| i.done = true);
         }
-        self.after_move(before);
+        self.after_move();
     }
 
     /// ← in a lesson.
@@ -74,7 +73,6 @@ impl App {
         let Session::Lesson(player) = &mut self.session else {
             return;
         };
-        let before = self.view.clone();
         let result = player.back();
         self.step_output.clear();
         self.status = match result {
@@ -84,11 +82,17 @@ impl App {
                 text: e.to_string(),
             }),
         };
-        self.after_move(before);
+        self.after_move();
     }
 
-    pub(super) fn after_move(&mut self, before: LabView) {
-        self.changes = Changes::between(Some(&before), &self.session.lab().view());
+    /// After a move between steps, the panels mark what the step now shown changed.
+    pub(super) fn after_move(&mut self) {
+        let changes = self
+            .session
+            .player()
+            .map(|p| p.changes())
+            .unwrap_or_default();
+        self.changes = Changes::of(&changes);
         self.side = Side::Narration;
         self.side_scroll = 0;
         self.refresh();
@@ -146,13 +150,13 @@ pub(super) fn lesson_item(lesson: &Lesson, done: &BTreeSet<String>) -> HomeItem 
     }
 }
 
-/// The text each query of a step printed.
-pub(super) fn outputs(report: &StepReport) -> Vec<(String, String)> {
-    let text = |(line, result): &(String, Result<Reply, Failure>)| match result {
-        Ok(Reply::Text(text)) => Some((line.clone(), text.clone())),
-        _ => None,
+/// The answers of a step's queries (lookup, explain, compare ...), by line.
+pub(super) fn outputs(report: &StepReport) -> Vec<(String, Reply)> {
+    let query = |(line, result): &(String, Result<Reply, Failure>)| match result {
+        Ok(Reply::Changed { .. } | Reply::Passed { .. } | Reply::Nothing) | Err(_) => None,
+        Ok(reply) => Some((line.clone(), reply.clone())),
     };
-    report.lines.iter().filter_map(text).collect()
+    report.lines.iter().filter_map(query).collect()
 }
 
 pub(super) fn failure_text(line: &str, result: &Result<Reply, Failure>) -> String {
@@ -171,11 +175,16 @@ pub(super) fn step_status(report: &StepReport) -> Status {
             text: failure_text(line, result),
         };
     }
-    let ran: Vec<&str> = report
+    let ran: Vec<String> = report
         .lines
         .iter()
-        .filter(|(line, _)| !line.trim_start().starts_with("expect"))
-        .map(|(line, _)| line.as_str())
+        .filter_map(|(line, result)| match result {
+            Ok(Reply::Passed { .. }) => None,
+            Ok(Reply::Changed { applied, .. }) if !applied.notes.is_empty() => {
+                Some(format!("{line} (note: {})", applied.notes.join("; ")))
+            }
+            _ => Some(line.clone()),
+        })
         .collect();
     let mut text = if ran.is_empty() {
         "this step only explains".to_string()

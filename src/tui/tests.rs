@@ -138,7 +138,7 @@ fn compare_view_shows_every_type_and_what_it_refused() {
         &mut app,
         &["A add x", "sync", "A remove x", "B add x", "sync"],
     );
-    app.open_overlay(Overlay::Compare);
+    app.compare();
     let text = screen(&mut app, 80, 24);
     assert!(
         text.contains("G-Set") && text.contains("refused: A remove x"),

@@ -1,198 +1,10 @@
-//! The timeline: a space-time diagram of the lab's history, replicas as columns and events as
-//! rows, with merges, syncs and deliveries drawn as arrows. It is read off `lab.history()`,
-//! replaying the log on a fresh world only to learn which message each `deliver` handed over.
+//! Drawing the timeline: the lab's space-time model (`lab::Timeline`) as lines, replicas as
+//! columns and events as rows, merges, syncs, sends and deliveries as arrows.
 
 use super::theme::Theme;
-use crate::crdt::Edit;
-use crate::lab::{Command, Lab, Which, World};
+use crate::lab::{Mark, Timeline, TimelineRow as Row};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-
-/// What a row draws across the replica columns.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Mark {
-    /// An add (or a remove) on one replica.
-    Edit { at: usize, remove: bool },
-    /// `into merge from`: an arrow from one column to another.
-    Merge { from: usize, into: usize },
-    /// `sync a b`: arrows both ways.
-    Sync { a: usize, b: usize },
-    /// A bare `sync`: every replica of a partition group meets.
-    Group(Vec<usize>),
-    /// A message leaves `from` for `to`.
-    Send { from: usize, to: usize },
-    /// A message from `from` arrives at `to`.
-    Deliver { from: usize, to: usize },
-    /// A refused command on a replica (or none).
-    Refused(Option<usize>),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Row {
-    /// A numbered entry of the history.
-    Event {
-        number: usize,
-        marks: Vec<Mark>,
-        text: String,
-    },
-    /// A line across every column: a new lab, a partition, a heal, a step of a lesson.
-    Rule {
-        number: usize,
-        text: String,
-        step: bool,
-    },
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Timeline {
-    pub replicas: Vec<String>,
-    pub rows: Vec<Row>,
-}
-
-/// Read the timeline off a lab's history.
-pub fn build(lab: &Lab) -> Timeline {
-    let replicas = lab.world().names();
-    let col = |name: &str| replicas.iter().position(|r| r == name);
-    let mut world = World::default();
-    let mut rows = Vec::new();
-    for (k, entry) in lab.history().iter().enumerate() {
-        let number = k + 1;
-        let text = entry.command.to_string();
-        if let Some(refusal) = &entry.refused {
-            let at = subject(&entry.command).and_then(col);
-            let text = format!("{text}  refused: {refusal}");
-            rows.push(Row::Event {
-                number,
-                marks: vec![Mark::Refused(at)],
-                text,
-            });
-            continue;
-        }
-        let wire: Vec<(String, String, bool)> = world
-            .wire
-            .iter()
-            .map(|m| {
-                (
-                    m.from.to_string(),
-                    m.to.to_string(),
-                    world.reachable(&m.from, &m.to),
-                )
-            })
-            .collect();
-        let groups = world_groups(&world);
-        let _ = world.apply(&entry.command);
-        rows.push(row(number, &entry.command, text, &col, &wire, &groups));
-    }
-    Timeline { replicas, rows }
-}
-
-fn world_groups(world: &World) -> Vec<Vec<String>> {
-    if world.groups.is_empty() {
-        return vec![world.names()];
-    }
-    world
-        .groups
-        .iter()
-        .map(|g| g.iter().map(|n| n.to_string()).collect())
-        .collect()
-}
-
-fn subject(command: &Command) -> Option<&str> {
-    match command {
-        Command::Edit { replica, .. } | Command::Skew { replica, .. } => Some(replica),
-        Command::Merge { into, .. } => Some(into),
-        Command::Send { from, .. } => Some(from),
-        _ => None,
-    }
-}
-
-fn row(
-    number: usize,
-    command: &Command,
-    text: String,
-    col: &dyn Fn(&str) -> Option<usize>,
-    wire: &[(String, String, bool)],
-    groups: &[Vec<String>],
-) -> Row {
-    let rule = |step| Row::Rule {
-        number,
-        text: text.clone(),
-        step,
-    };
-    let marks: Vec<Mark> = match command {
-        Command::New { .. } | Command::Partition(_) | Command::Heal => return rule(false),
-        Command::Step(title) => {
-            return Row::Rule {
-                number,
-                text: title.clone(),
-                step: true,
-            };
-        }
-        Command::Edit { replica, edit, .. } => col(replica)
-            .map(|at| Mark::Edit {
-                at,
-                remove: matches!(edit, Edit::Remove(_)),
-            })
-            .into_iter()
-            .collect(),
-        Command::Merge { into, from } => pair(col(from), col(into))
-            .map(|(from, into)| Mark::Merge { from, into })
-            .into_iter()
-            .collect(),
-        Command::Sync(Some((a, b))) => pair(col(a), col(b))
-            .map(|(a, b)| Mark::Sync { a, b })
-            .into_iter()
-            .collect(),
-        Command::Sync(None) => groups
-            .iter()
-            .map(|g| Mark::Group(g.iter().filter_map(|n| col(n)).collect()))
-            .collect(),
-        Command::Send { from, to } => pair(col(from), col(to))
-            .map(|(from, to)| Mark::Send { from, to })
-            .into_iter()
-            .collect(),
-        Command::Deliver(which) => {
-            let pairs: Vec<(&str, &str)> = delivered(*which, wire).collect();
-            let said: Vec<String> = pairs
-                .iter()
-                .map(|(from, to)| format!("{from} → {to}"))
-                .collect();
-            let marks = pairs
-                .iter()
-                .filter_map(|(from, to)| pair(col(from), col(to)))
-                .map(|(from, to)| Mark::Deliver { from, to });
-            return Row::Event {
-                number,
-                marks: marks.collect(),
-                text: format!("{text}  ({})", said.join(", ")),
-            };
-        }
-        _ => vec![],
-    };
-    Row::Event {
-        number,
-        marks,
-        text,
-    }
-}
-
-fn pair(a: Option<usize>, b: Option<usize>) -> Option<(usize, usize)> {
-    Some((a?, b?))
-}
-
-/// The messages a `deliver` handed over, as (from, to), given the wire just before it.
-fn delivered(which: Which, wire: &[(String, String, bool)]) -> impl Iterator<Item = (&str, &str)> {
-    wire.iter()
-        .enumerate()
-        .filter_map(move |(k, (from, to, reachable))| {
-            let picked = match which {
-                Which::Oldest => k == 0,
-                Which::Number(n) => k + 1 == n,
-                Which::All => *reachable,
-            };
-            picked.then_some((from.as_str(), to.as_str()))
-        })
-}
 
 /// The width of one replica's column for `n` replicas in `width` columns of graph.
 pub fn spacing(n: usize, width: u16) -> usize {
@@ -314,9 +126,13 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
                 .iter()
                 .for_each(|&c| cells[center(c)] = ('◆', theme.arrow));
         }
-        Mark::Send { from, to } => {
+        Mark::Send {
+            from,
+            to,
+            duplicate,
+        } => {
             line(from, to, '┄', theme.arrow);
-            cells[center(from)] = ('○', theme.arrow);
+            cells[center(from)] = (if duplicate { '◎' } else { '○' }, theme.arrow);
         }
         Mark::Deliver { from, to } => {
             line(from, to, '┄', theme.arrow);
@@ -343,6 +159,7 @@ fn head(cells: &mut [Cell], at: usize, from_left: bool, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::Lab;
     use crate::script::execute;
 
     fn lab(lines: &[&str]) -> Lab {
@@ -353,29 +170,14 @@ mod tests {
         lab
     }
 
-    fn graph(line: &Line) -> String {
-        line.to_string()
-    }
-
-    #[test]
-    fn a_delivery_is_drawn_from_its_sender_even_when_sent_long_before() {
-        let t = build(&lab(&["new orset A B C", "send A C", "B add x", "deliver"]));
-        assert_eq!(
-            t.rows[3],
-            Row::Event {
-                number: 4,
-                marks: vec![Mark::Deliver { from: 0, to: 2 }],
-                text: "deliver  (A → C)".into()
-            }
-        );
-    }
-
     #[test]
     fn merges_point_at_the_receiver_and_refusals_are_marked() {
-        let t = build(&lab(&["A add x", "B merge A", "C add y"]));
+        let t = lab(&["A add x", "B merge A", "C add y"]).timeline();
         let theme = Theme::monochrome();
-        let lines = lines(&t, &theme, 60, 0..10);
-        let text: Vec<String> = lines.iter().map(graph).collect();
+        let text: Vec<String> = lines(&t, &theme, 60, 0..10)
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
         assert!(
             text[1].contains('●') && text[1].ends_with("A add x"),
             "{text:?}"
@@ -388,15 +190,5 @@ mod tests {
             text[3].contains("refused") && text[3].contains("no replica C"),
             "{text:?}"
         );
-    }
-
-    #[test]
-    fn a_partition_draws_a_rule_and_a_bare_sync_meets_within_each_side() {
-        let t = build(&lab(&["new orset A B C", "partition A B | C", "sync"]));
-        assert!(matches!(&t.rows[1], Row::Rule { text, .. } if text == "partition A B | C"));
-        let Row::Event { marks, .. } = &t.rows[2] else {
-            panic!("{:?}", t.rows[2])
-        };
-        assert_eq!(marks, &[Mark::Group(vec![0, 1]), Mark::Group(vec![2])]);
     }
 }

@@ -339,18 +339,6 @@ fn side_title(app: &App) -> String {
     }
 }
 
-fn fill_side<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
-    match &app.side {
-        Side::Narration => markdown::lay_out(&app.narration, &app.theme, wrap),
-        Side::Output { text, .. } => {
-            for line in text.lines() {
-                wrap.block(2);
-                wrap.words(line, app.theme.text);
-            }
-        }
-    }
-}
-
 fn side_inner(area: Rect) -> Rect {
     Block::bordered()
         .padding(Padding::horizontal(1))
@@ -362,7 +350,12 @@ pub fn side_scroll_limit(app: &App) -> usize {
         return 0;
     };
     let inner = side_inner(area);
-    let total = count(inner.width, |w| fill_side(app, w));
+    let total = match &app.side {
+        Side::Narration => count(inner.width, |w| {
+            markdown::lay_out(&app.narration, &app.theme, w)
+        }),
+        Side::Output { reply, .. } => super::output::lines(app, reply, inner.width),
+    };
     total.saturating_sub(inner.height.into())
 }
 
@@ -371,10 +364,16 @@ fn render_side(app: &App, area: Rect, buf: &mut Buffer) {
     frame(app, area, title, buf);
     let inner = side_inner(area);
     let offset = app.side_scroll;
-    let mut wrap = Wrap::new(inner.width, offset..offset + usize::from(inner.height));
-    fill_side(app, &mut wrap);
-    let Wrapped { lines, total } = wrap.finish();
-    Paragraph::new(lines).render(inner, buf);
+    let total = match &app.side {
+        Side::Narration => {
+            let mut wrap = Wrap::new(inner.width, offset..offset + usize::from(inner.height));
+            markdown::lay_out(&app.narration, &app.theme, &mut wrap);
+            let Wrapped { lines, total } = wrap.finish();
+            Paragraph::new(lines).render(inner, buf);
+            total
+        }
+        Side::Output { reply, .. } => super::output::render(app, reply, inner, offset, buf),
+    };
     scroll_marks(app, area, offset, inner.height.into(), total, buf);
 }
 
