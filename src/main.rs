@@ -160,7 +160,7 @@ fn run_files(files: &[String], options: RunOptions) -> Status {
         } else {
             run_script(file, options, &mut out)
                 .map(|_| ())
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.into())
         };
         if let Err(e) = result {
             eprintln!("{e}");
@@ -174,9 +174,8 @@ fn run_lesson(
     file: &str,
     options: RunOptions,
     out: &mut impl std::io::Write,
-) -> Result<(), String> {
-    let lesson = crdt_lab::lesson::find(file).map_err(|e| e.to_string())?;
-    crdt_lab::lesson::play_headless(&lesson, options, out)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+) -> Result<(), Box<dyn std::error::Error>> {
+    let lesson = crdt_lab::lesson::find(file)?;
+    crdt_lab::lesson::play_headless(&lesson, options, out)?;
+    Ok(())
 }

@@ -97,8 +97,14 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> Str
     }
     let pad = if style == Style::Repl { "" } else { "  " };
     lines.extend(applied.notes.iter().map(|n| format!("{pad}note: {n}")));
-    let view = (!applied.sent.is_empty()).then(|| lab.view());
-    for sent in &applied.sent {
+    // The REPL's state table already lists the messages in flight.
+    let sent = if style == Style::Repl {
+        &[][..]
+    } else {
+        &applied.sent
+    };
+    let view = (!sent.is_empty()).then(|| lab.view());
+    for sent in sent {
         let m = view
             .iter()
             .flat_map(|v| &v.wire)
