@@ -157,6 +157,21 @@ impl SetCrdt for Lww {
                 At(r),
                 self.tiebreak.word()
             ),
+            (Some(a), Some(r)) if a.time == r.time => {
+                let (winner, loser) = if a > r {
+                    ("add", "remove")
+                } else {
+                    ("remove", "add")
+                };
+                format!(
+                    "its add {} and remove {} tie at time {}, and a Lamport tie is broken by replica name: {} comes after {}, so the {winner} beats the {loser}",
+                    At(a),
+                    At(r),
+                    a.time,
+                    a.by.as_deref().max(r.by.as_deref()).unwrap_or("?"),
+                    a.by.as_deref().min(r.by.as_deref()).unwrap_or("?"),
+                )
+            }
             (Some(a), Some(r)) if a > r => {
                 format!("its add {} is newer than its remove {}", At(a), At(r))
             }
@@ -263,6 +278,18 @@ mod tests {
         assert!(
             !a.contains(&e("x")),
             "B's remove (1@B) is later than A's add (1@A)"
+        );
+    }
+
+    #[test]
+    fn a_lamport_tie_says_the_replica_name_broke_it() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        remove_at(&mut a, "x", Stamp::lamport(2, &"A".into()));
+        add_at(&mut b, "x", Stamp::lamport(2, &"B".into()));
+        sync(&mut a, &mut b);
+        assert_eq!(
+            a.explain(&e("x")),
+            "x is present: its add 2@B and remove 2@A tie at time 2, and a Lamport tie is broken by replica name: B comes after A, so the add beats the remove"
         );
     }
 

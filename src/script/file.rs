@@ -37,7 +37,7 @@ pub fn load(path: &str) -> Result<Lab, Failure> {
     let bad = |why: String| Failure::File(format!("cannot load {path}: {why}"));
     let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
     let session: Session =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not a saved session ({e})")))?;
+        serde_json::from_str(&text).map_err(|e| bad(not_a_session(&text, &e)))?;
     if session.format != FORMAT {
         return Err(bad(format!(
             "its format is '{}', not '{FORMAT}'",
@@ -73,6 +73,20 @@ pub fn load(path: &str) -> Result<Lab, Failure> {
     }
     lab.goto(session.position);
     Ok(lab)
+}
+
+/// Why a file is not a saved session, in words a learner understands.
+fn not_a_session(text: &str, e: &serde_json::Error) -> String {
+    let first = text.trim_start().chars().next();
+    match first {
+        Some('{') => format!("it is JSON, but not a saved session: {e}"),
+        None => "it is empty, so it is not a saved session".to_string(),
+        Some(_) => {
+            "it is not a saved session (those are JSON files written by `save`); if it holds \
+             commands, run it with `crdt-lab run FILE` instead"
+                .to_string()
+        }
+    }
 }
 
 /// Export as Markdown or JSON: the text, also written to a file when one is named.
