@@ -222,7 +222,7 @@ fn a_corrupt_truncated_or_foreign_file_is_refused_and_the_lab_is_untouched() {
             "not a saved session",
         ),
         (
-            "a script",
+            "script",
             "new orset A B\nA add x\n".to_string(),
             "run it with `crdt-lab run FILE` instead",
         ),
