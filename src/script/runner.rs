@@ -72,8 +72,11 @@ pub fn run_text(
         match result {
             Ok(reply) => {
                 passed += usize::from(matches!(reply, Reply::Passed { .. }));
+                if options.quiet {
+                    continue;
+                }
                 let shown = render::reply(lab, &reply, Style::Transcript);
-                if !options.quiet && !shown.is_empty() {
+                if !shown.is_empty() {
                     let _ = writeln!(out, "{shown}");
                 }
             }
