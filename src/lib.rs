@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod crdt;
+pub mod grade;
 pub mod lab;
 pub mod lesson;
 pub mod node;
