@@ -503,8 +503,9 @@ impl<'a> Cluster<'a> {
         match &self.waiting {
             Some((node, id, client)) if *node == k && said.dest == *client => {
                 let id = *id;
-                self.check_reply(&said, bytes, id, at);
-                self.reply = Some((said, at));
+                if self.check_reply(&said, bytes, id, at) {
+                    self.reply = Some((said, at));
+                }
             }
             _ => {
                 let detail = format!(
@@ -518,21 +519,28 @@ impl<'a> Cluster<'a> {
         }
     }
 
-    fn check_reply(&mut self, said: &Said, bytes: &[u8], id: u64, at: usize) {
-        if said.in_reply_to() != Some(&json!(id)) {
-            let got = said
-                .in_reply_to()
-                .map_or("no in_reply_to".to_string(), |v| format!("in_reply_to {v}"));
-            let detail = format!("{}'s reply to msg_id {id} has {got}", said.src);
-            self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
-        }
+    /// Check a reply's `in_reply_to` and (for the course) its bytes. Returns whether it answers
+    /// the request that is waiting (a reply to another one is not taken for it).
+    fn check_reply(&mut self, said: &Said, bytes: &[u8], id: u64, at: usize) -> bool {
+        let answers = match said.in_reply_to() {
+            Some(v) if *v == json!(id) => true,
+            Some(v) => {
+                let detail = format!("{} sent a {} in_reply_to {v}, but the request waiting for its reply is msg_id {id}", said.src, said.kind());
+                self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
+                return false;
+            }
+            None => {
+                let detail = format!("{}'s {} to msg_id {id} has no in_reply_to", said.src, said.kind());
+                self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
+                true
+            }
+        };
         if self.setup.protocol == Protocol::Course
             && let Err(why) = lines::course_bytes(bytes, said)
         {
-            self.fail(
-                Failure::new(Check::Protocol, rule::BYTES, format!("{}: {why}", said.src)).at(at),
-            );
+            self.fail(Failure::new(Check::Protocol, rule::BYTES, format!("{}: {why}", said.src)).at(at));
         }
+        answers
     }
 
     /// A message from node `from` to node `to`: check it is the type's merge message (or a

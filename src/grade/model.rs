@@ -172,13 +172,15 @@ impl Model {
 
     /// Take a step on the model alone. Returns whether it could be taken.
     pub fn apply(&mut self, step: &Step) -> bool {
-        let Some(request) = self.request_for(step) else {
-            return false;
-        };
+        self.take(step).is_some()
+    }
+
+    /// Take a step on the model alone: the replica's answer, or `None` if it cannot be taken.
+    pub fn take(&mut self, step: &Step) -> Option<Value> {
+        let request = self.request_for(step)?;
         let (_, body) = self.number(&request);
         let dest = self.names[request.to].clone();
-        self.feed(request.to, &line(&request.src, &dest, &body));
-        true
+        Some(self.feed(request.to, &line(&request.src, &dest, &body)).unwrap_or_default())
     }
 }
 

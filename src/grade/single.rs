@@ -219,6 +219,7 @@ impl Single<'_> {
                 }
             };
             if let Err(why) = self.numbering.check(&said) {
+                let why = format!("n1: {why}");
                 self.fail(Failure::new(Check::Protocol, rule::MSG_ID, why).at(at))?;
             }
             if said.dest != src {
@@ -228,6 +229,14 @@ impl Single<'_> {
                     said.dest
                 );
                 self.fail(Failure::new(Check::Protocol, rule::UNASKED, why).at(at))?;
+                continue;
+            }
+            if let Some(other) = said.in_reply_to().filter(|v| **v != json!(msg_id)) {
+                let why = format!(
+                    "n1 sent a {} in_reply_to {other}, but the request waiting for its reply is msg_id {msg_id}",
+                    said.kind()
+                );
+                self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, why).at(at))?;
                 continue;
             }
             self.check_envelope(&said, &bytes, msg_id, at)?;
@@ -247,11 +256,8 @@ impl Single<'_> {
             let why = format!("n1's reply says it comes from {:?}", said.src);
             self.fail(Failure::new(Check::Protocol, rule::ADDRESS, why).at(at))?;
         }
-        if said.in_reply_to() != Some(&json!(msg_id)) {
-            let why = match said.in_reply_to() {
-                Some(other) => format!("the reply to msg_id {msg_id} says in_reply_to {other}"),
-                None => format!("the reply to msg_id {msg_id} has no in_reply_to"),
-            };
+        if said.in_reply_to().is_none() {
+            let why = format!("n1's {} to msg_id {msg_id} has no in_reply_to", said.kind());
             self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, why).at(at))?;
         }
         if self.setup.protocol == Protocol::Course
