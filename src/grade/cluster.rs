@@ -9,7 +9,7 @@ use super::model::{Model, elem_to_json, facts, line, verbs};
 use super::report::{Report, Section, Status};
 use super::story::{self, Event};
 use super::verdict::{
-    Check, Failure, Failures, Line, Semantic, rule, semantic_rule, set_text, title,
+    Check, Failure, Failures, Line, Semantic, rule, semantic_rule, set_text, show, title,
 };
 use super::workload::{self, Net, Phase, Rng, Step};
 use crate::crdt::Elem;
@@ -307,8 +307,9 @@ impl<'a> Cluster<'a> {
         let rule = |which| semantic_rule(self.setup.kind, which);
         if add && let Err(earlier) = self.history.fresh_tag(&tags[0]) {
             let detail = format!(
-                "{who} answered the tag {} for an add of {e}, the same as the add answered at line {}",
+                "{who} answered the tag {} for an add of {}, the same as the add answered at line {}",
                 tags[0],
+                show(e),
                 earlier + 1
             );
             self.fail(
@@ -321,7 +322,8 @@ impl<'a> Cluster<'a> {
         if !add && !unknown.is_empty() {
             let detail = format!(
                 "{who}'s remove of {e} took out {}, which no add of {e} minted",
-                unknown.join(", ")
+                unknown.join(", "),
+                e = show(e)
             );
             self.fail(
                 Failure::new(Check::Semantics, rule(Semantic::ObservedTags), detail)
@@ -340,12 +342,12 @@ impl<'a> Cluster<'a> {
         }
         let detail = match got {
             "error" => format!(
-                "{} answered error {} to a {asked} that it should accept; the reply is {want}",
+                "{} answered error {} to the {asked}, which it should accept; the reply is {want}",
                 said.src,
                 said.body.get("code").unwrap_or(&Value::Null)
             ),
             _ => format!(
-                "{} answered {got:?} to a {asked}; the reply to {asked} is {want:?}",
+                "{} answered {got:?} to the {asked}; the reply to {asked} is {want:?}",
                 said.src
             ),
         };
@@ -509,7 +511,7 @@ impl<'a> Cluster<'a> {
             }
             _ => {
                 let detail = format!(
-                    "{} sent a {} to {}, who asked nothing",
+                    "{} sent its {} to {}, who asked nothing",
                     self.names[k],
                     said.kind(),
                     said.dest
@@ -522,23 +524,16 @@ impl<'a> Cluster<'a> {
     /// Check a reply's `in_reply_to` and (for the course) its bytes. Returns whether it answers
     /// the request that is waiting (a reply to another one is not taken for it).
     fn check_reply(&mut self, said: &Said, bytes: &[u8], id: u64, at: usize) -> bool {
-        let answers = match said.in_reply_to() {
-            Some(v) if *v == json!(id) => true,
-            Some(v) => {
-                let detail = format!("{} sent a {} in_reply_to {v}, but the request waiting for its reply is msg_id {id}", said.src, said.kind());
-                self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
-                return false;
-            }
-            None => {
-                let detail = format!("{}'s {} to msg_id {id} has no in_reply_to", said.src, said.kind());
-                self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
-                true
-            }
-        };
+        let (answers, problem) = lines::answers(said, id);
+        if let Some(detail) = problem {
+            self.fail(Failure::new(Check::Protocol, rule::IN_REPLY_TO, detail).at(at));
+        }
         if self.setup.protocol == Protocol::Course
             && let Err(why) = lines::course_bytes(bytes, said)
         {
-            self.fail(Failure::new(Check::Protocol, rule::BYTES, format!("{}: {why}", said.src)).at(at));
+            self.fail(
+                Failure::new(Check::Protocol, rule::BYTES, format!("{}: {why}", said.src)).at(at),
+            );
         }
         answers
     }

@@ -1,7 +1,7 @@
 //! A cluster's client history (every add, remove and read, with the tags the nodes answered) and what it lets a read, and the final state, be under each type's rule.
 
 use super::model::{carried, removing};
-use super::verdict::{Check, Failure, Semantic, rule, semantic_rule, set_text};
+use super::verdict::{Check, Failure, Semantic, rule, semantic_rule, set_text, show};
 use crate::crdt::Elem;
 use crate::node::NodeType;
 use serde_json::Value;
@@ -127,6 +127,33 @@ impl History {
             .find(|op| op.add && op.tags.iter().any(|t| !dead.contains(t)))
     }
 
+    /// An add of `e` sent after every remove of it had been answered: no remove observed it.
+    fn add_after_removes(&self, e: &Elem) -> Option<&Op> {
+        let last_remove = self.ops_on(e).filter(|op| !op.add).map(|op| op.acked).max();
+        self.ops_on(e)
+            .filter(|op| op.add)
+            .find(|op| last_remove.is_none_or(|r| op.sent > r))
+    }
+
+    /// ORSWOT: whether every add of `e` is known to be out. An add replaces the dots its node has
+    /// seen, so an add is out when its dot was removed, or when a later remove, or a later add
+    /// that is itself out, happened on the same node. (A dot replaced on another node leaves no
+    /// trace in the replies, so such an add is not known to be out.)
+    fn every_add_out(&self, e: &Elem) -> bool {
+        let removed = self.tags_removed(e, None);
+        let mut later_out: BTreeSet<usize> = BTreeSet::new();
+        for op in self.ops_on(e).collect::<Vec<_>>().into_iter().rev() {
+            let out = !op.add
+                || later_out.contains(&op.node)
+                || op.tags.iter().all(|t| removed.contains(t));
+            if !out {
+                return false;
+            }
+            later_out.insert(op.node);
+        }
+        true
+    }
+
     /// Check a read by `node` (request on `sent`, reply on `at`) against everything before
     /// it; then remember it.
     pub fn read(
@@ -167,7 +194,8 @@ impl History {
                 at,
                 e,
                 format!(
-                    "{who} read {e} at {}, but its read at {} is {}",
+                    "{who} read {} at {}, but its read at {} is {}",
+                    show(e),
                     line(*before),
                     line(at),
                     set_text(&got)
@@ -187,10 +215,11 @@ impl History {
     /// `node` reads `e`: it must have been added, and not be kept out by a remove the node made
     /// or (in a 2P-Set) a merge it was given.
     fn present(&self, node: usize, e: &Elem, sent: usize, at: usize) -> Option<Failure> {
+        let s = show(e);
         let who = &self.names[node];
         if !self.ops_on(e).any(|op| op.add) {
             let detail = format!(
-                "{who}'s read at {} has {e}, but no client ever added {e}",
+                "{who}'s read at {} has {s}, but no client ever added {s}",
                 line(at)
             );
             return Some(
@@ -203,8 +232,8 @@ impl History {
             && let Some(t) = self.told(node, e, true, sent)
         {
             let detail = format!(
-                "{who} was given {from}'s merge at {} with {e} in its {field}, so {e} is in {who}'s \
-                 remove-set for good; yet its read at {} has {e}",
+                "{who} was given {from}'s merge at {} with {s} in its {field}, so {s} is in {who}'s \
+                 remove-set for good; yet its read at {} has {s}",
                 line(t.line),
                 line(at),
                 from = t.from,
@@ -219,13 +248,13 @@ impl History {
         let removed = line(own_remove.acked);
         let detail = match self.kind {
             NodeType::TwoPSet => format!(
-                "{who} removed {e} ({removed}), so {e} is in its remove-set for good; yet its read at {} has it",
+                "{who} removed {s} ({removed}), so {s} is in its remove-set for good; yet its read at {} has it",
                 line(at)
             ),
             NodeType::Orset | NodeType::Orswot if self.live_add(e, Some(node)).is_none() => {
                 format!(
-                    "{who}'s removes of {e} (the last at {removed}) took out every tag any add of {e} \
-                 minted; yet its read at {} has {e}",
+                    "{who}'s removes of {s} (the last at {removed}) took out every tag any add of {s} \
+                 minted; yet its read at {} has {s}",
                     line(at)
                 )
             }
@@ -235,8 +264,8 @@ impl History {
                     .any(|op| op.add && (op.node != node || op.sent > own_remove.acked)) =>
             {
                 format!(
-                    "{who} removed {e} at {removed}, later than every add of {e} it knew of (its own), \
-                 and no other node added {e}; yet its read at {} has it",
+                    "{who} removed {s} at {removed}, later than every add of {s} it knew of (its own), \
+                 and no other node added {s}; yet its read at {} has it",
                     line(at)
                 )
             }
@@ -248,13 +277,14 @@ impl History {
     /// `node` acknowledged an add of `e` (or, in a G-Set, was given it by a merge) but does not
     /// read it: a remove must explain it.
     fn absent(&self, node: usize, e: &Elem, sent: usize, at: usize) -> Option<Failure> {
+        let s = show(e);
         let who = &self.names[node];
         if self.kind == NodeType::Gset
             && let Some(t) = self.told(node, e, false, sent)
         {
             let detail = format!(
-                "{who} was given {from}'s merge at {} with {e} in its {field}, and a G-Set only \
-                 grows; yet its read at {} lacks {e}",
+                "{who} was given {from}'s merge at {} with {s} in its {field}, and a G-Set only \
+                 grows; yet its read at {} lacks {s}",
                 line(t.line),
                 line(at),
                 from = t.from,
@@ -273,7 +303,7 @@ impl History {
         let added = line(own_add.acked);
         let lost = || {
             let detail = format!(
-                "{who} acknowledged the add of {e} ({added}) and no client removed {e}; yet its read at {} lacks it",
+                "{who} acknowledged the add of {s} ({added}) and no client removed {s}; yet its read at {} lacks it",
                 line(at)
             );
             Some(
@@ -285,17 +315,24 @@ impl History {
         let removes = self.ops_on(e).filter(|op| !op.add).count();
         match self.kind {
             _ if removes == 0 => lost(),
-            NodeType::Orset | NodeType::Orswot if own_add.tags.iter().all(|t| !self.tags_removed(e, None).contains(t)) => {
+            NodeType::Orswot if self.ops_on(e).all(|op| op.add || op.acked < own_add.sent) => {
                 Some(self.semantic(Semantic::AddWins, at, e, format!(
-                    "{who}'s add of {e} ({added}) minted {}, which no remove took out (their \
-                     tags_removed do not have it), so {e} stays; yet {who}'s read at {} lacks it",
+                    "{who}'s add of {s} ({added}) came after every remove of {s} had been \
+                     answered, so no remove observed it and {s} stays; yet {who}'s read at {} lacks it",
+                    line(at)
+                )))
+            }
+            NodeType::Orset if own_add.tags.iter().all(|t| !self.tags_removed(e, None).contains(t)) => {
+                Some(self.semantic(Semantic::AddWins, at, e, format!(
+                    "{who}'s add of {s} ({added}) minted {}, which no remove took out (their \
+                     tags_removed do not have it), so {s} stays; yet {who}'s read at {} lacks it",
                     own_add.tags.join(", "),
                     line(at)
                 )))
             }
             NodeType::Lww if !self.ops_on(e).any(|op| !op.add && (op.node != node || op.sent > own_add.acked)) => {
                 Some(self.semantic(Semantic::AddWins, at, e, format!(
-                    "{who} added {e} ({added}) after every remove of {e} it knew of, and no other \
+                    "{who} added {s} ({added}) after every remove of {s} it knew of, and no other \
                      node removed it; yet its read at {} lacks it",
                     line(at)
                 )))
@@ -316,18 +353,15 @@ impl History {
     }
 
     fn final_elem(&self, e: &Elem, has: bool, at: usize) -> Option<Failure> {
+        let s = show(e);
         let adds: Vec<&Op> = self.ops_on(e).filter(|op| op.add).collect();
         let removes: Vec<&Op> = self.ops_on(e).filter(|op| !op.add).collect();
-        let end = format!(
-            "after the heal every node reads {}",
-            if has {
-                format!("{e}")
-            } else {
-                format!("no {e}")
-            }
-        );
+        let end = match has {
+            true => format!("after the heal every node reads {s}"),
+            false => format!("after the heal no node reads {s}"),
+        };
         if has && adds.is_empty() {
-            let detail = format!("{end}, but no client ever added {e}");
+            let detail = format!("{end}, but no client ever added {s}");
             return Some(
                 Failure::new(Check::SetFull, rule::NEVER_ADDED, detail)
                     .at(at)
@@ -337,7 +371,12 @@ impl History {
         let should = match self.kind {
             NodeType::Gset => !adds.is_empty(),
             NodeType::TwoPSet => !adds.is_empty() && removes.is_empty(),
-            NodeType::Orset | NodeType::Orswot => self.live_add(e, None).is_some(),
+            NodeType::Orset => self.live_add(e, None).is_some(),
+            NodeType::Orswot => match (self.add_after_removes(e), self.every_add_out(e)) {
+                (Some(_), _) => true,
+                (None, true) => false,
+                (None, false) => has,
+            },
             NodeType::Lww => {
                 let last_ops = self.last_op_per_node(e);
                 match (
@@ -354,7 +393,7 @@ impl History {
         }
         if !has && removes.is_empty() {
             let detail = format!(
-                "{end}, yet {e} was added (line {}) and never removed",
+                "{end}, yet {s} was added (line {}) and never removed",
                 adds[0].acked + 1
             );
             return Some(
@@ -365,17 +404,26 @@ impl History {
         }
         let detail = match (self.kind, has) {
             (NodeType::TwoPSet, _) => format!(
-                "{end}, but {e} was removed (line {}) and a removed element never returns",
+                "{end}, but {s} was removed (line {}) and a removed element never returns",
                 removes[0].acked + 1
             ),
             (NodeType::Lww, true) => format!(
-                "{end}, but every node's last operation on {e} was a remove, so the latest timestamp is a remove's"
+                "{end}, but every node's last operation on {s} was a remove, so the latest timestamp is a remove's"
             ),
             (NodeType::Lww, false) => format!(
-                "{end}, but every node's last operation on {e} was an add, so the latest timestamp is an add's"
+                "{end}, but every node's last operation on {s} was an add, so the latest timestamp is an add's"
             ),
             (_, true) => {
-                format!("{end}, but the removes of {e} took out every tag its adds minted")
+                format!("{end}, but the removes of {s} took out every tag its adds minted")
+            }
+            (NodeType::Orswot, false) => {
+                let late = self.add_after_removes(e).map_or(String::new(), |op| {
+                    format!("{}'s add (line {})", self.names[op.node], op.acked + 1)
+                });
+                format!(
+                    "{end}, but {late} came after every remove of {s} had been answered, so no \
+                     remove observed it: an add wins over a concurrent remove"
+                )
             }
             (_, false) => {
                 let live = self.live_add(e, None).map_or(String::new(), |op| {
@@ -519,6 +567,42 @@ mod tests {
         assert_eq!(found[0].rule, "G-Set: only grows");
         let found = h.read(1, set(&[x(), Elem::Int(7)]), 6, 7);
         assert_eq!(found[0].rule, rule::NEVER_ADDED);
+    }
+
+    #[test]
+    fn an_orswot_add_replaced_by_a_later_add_on_its_node_is_out_with_it() {
+        let mut h = History::new(NodeType::Orswot, &names());
+        h.ops.push(op(1, true, 0, &["n2:1"]));
+        h.ops.push(op(1, true, 2, &["n2:2"]));
+        h.ops.push(op(1, false, 4, &["n2:2"]));
+        assert!(
+            h.final_state(&set(&[]), 9).is_empty(),
+            "n2:1 was replaced by n2:2, then removed"
+        );
+        assert_eq!(h.final_state(&set(&[x()]), 9)[0].check, Check::Semantics);
+        h.ops.push(op(0, true, 6, &["n1:1"]));
+        let found = h.final_state(&set(&[]), 9);
+        assert_eq!(
+            found[0].rule,
+            "ORSWOT: an add wins over a concurrent remove"
+        );
+        assert!(
+            found[0]
+                .detail
+                .contains("n1's add (line 8) came after every remove"),
+            "{}",
+            found[0].detail
+        );
+    }
+
+    #[test]
+    fn an_orswot_dot_replaced_on_another_node_may_be_out_either_way() {
+        let mut h = History::new(NodeType::Orswot, &names());
+        h.ops.push(op(0, true, 0, &["n1:1"]));
+        h.ops.push(op(1, true, 2, &["n2:1"]));
+        h.ops.push(op(1, false, 4, &["n2:1"]));
+        assert!(h.final_state(&set(&[]), 9).is_empty());
+        assert!(h.final_state(&set(&[x()]), 9).is_empty());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Comparing a reply of the node under test with the model's reply to the same line, and naming the rule a difference breaks, with what the node was told about each element.
 
 use super::lines::Said;
-use super::model::{Tags, carried, elem_from_json, facts, read_key, removing, verbs};
-use super::verdict::{Check, Failure, Semantic, rule, semantic_rule, set_text};
+use super::model::{Tags, carried, elem_from_json, elem_to_json, facts, read_key, removing, verbs};
+use super::verdict::{Check, Failure, Semantic, rule, semantic_rule, set_text, show};
 use crate::crdt::Elem;
 use crate::node::{NodeType, Protocol};
 use serde_json::Value;
@@ -125,7 +125,7 @@ impl Judge<'_> {
                 Check::Protocol,
                 rule::REPLY_TYPE,
                 format!(
-                    "n1 answered error {code} to a {asked} that it should accept; the reply is {want}"
+                    "n1 answered error {code} to the {asked}, which it should accept; the reply is {want}"
                 ),
             );
         }
@@ -133,7 +133,7 @@ impl Judge<'_> {
             return fail(
                 Check::Protocol,
                 rule::REPLY_TYPE,
-                format!("n1 answered {kind:?} to a {asked}; the reply to {asked} is {want:?}"),
+                format!("n1 answered {kind:?} to the {asked}; the reply to {asked} is {want:?}"),
             );
         }
         match want {
@@ -176,13 +176,20 @@ impl Judge<'_> {
 
     fn read(&mut self, expected: &Value, got: &Said) -> Vec<Failure> {
         let (set, problems) = read_elements(self.protocol, got);
+        let Some(set) = set else {
+            let failures = problems.into_iter();
+            return failures
+                .map(|(rule, detail)| Failure::new(Check::Protocol, rule, detail).at(self.at))
+                .collect();
+        };
+        // An unsorted read is about its elements: the shrinker keeps the steps that add them.
         let mut failures: Vec<Failure> = problems
             .into_iter()
-            .map(|(rule, detail)| Failure::new(Check::Protocol, rule, detail).at(self.at))
+            .map(|(rule, detail)| {
+                let failure = Failure::new(Check::Protocol, rule, detail).at(self.at);
+                set.iter().fold(failure, Failure::about)
+            })
             .collect();
-        let Some(set) = set else {
-            return failures;
-        };
         let want: BTreeSet<Elem> = expected[read_key(self.protocol)]
             .as_array()
             .into_iter()
@@ -210,28 +217,29 @@ impl Judge<'_> {
 
     /// The node reads `e`, which the model does not.
     fn extra(&self, e: &Elem, read: &str) -> Vec<Failure> {
+        let s = show(e);
         let Some(added) = self.memory.first_add(e) else {
             return self.fail(
                 Check::SetFull,
                 rule::NEVER_ADDED,
                 format!(
-                    "nothing ever gave n1 {e}: no add of it and no merge that carried it. {read}"
+                    "nothing ever gave n1 {s}: no add of it and no merge that carried it. {read}"
                 ),
             );
         };
         let removed = self.memory.last_remove(e);
         let detail = match (self.kind, removed) {
-            (NodeType::Lww, _) => format!("{e} is out: {}. {read}", self.stamps(e)),
+            (NodeType::Lww, _) => format!("{s} is out: {}. {read}", self.stamps(e)),
             (NodeType::TwoPSet, Some(r)) => format!(
-                "{e} has been in n1's remove-set since {}, so it never comes back. {read}",
+                "{s} has been in n1's remove-set since {}, so it never comes back. {read}",
                 told_text(r)
             ),
             (_, Some(r)) => format!(
-                "every tag of {e} that n1 had seen was removed, last at {}, and no add of {e} came after. {read}",
+                "every tag of {s} that n1 had seen was removed, last at {}, and no add of {s} came after. {read}",
                 told_text(r)
             ),
             (_, None) => format!(
-                "{e} was given to n1 at {} and later removed. {read}",
+                "{s} was given to n1 at {} and later removed. {read}",
                 told_text(added)
             ),
         };
@@ -240,32 +248,33 @@ impl Judge<'_> {
 
     /// The node lacks `e`, which the model reads.
     fn missing(&self, e: &Elem, read: &str) -> Vec<Failure> {
+        let s = show(e);
         let added = self.memory.first_add(e).map(told_text).unwrap_or_default();
         let removed = self.memory.last_remove(e);
         match (self.kind, removed) {
             (NodeType::Gset, _) if self.memory.last_read.contains_key(e) => self.semantic(
                 Semantic::OnlyGrows,
                 format!(
-                    "n1 read {e} at line {}, and a G-Set never loses an element. {read}",
+                    "n1 read {s} at line {}, and a G-Set never loses an element. {read}",
                     self.memory.last_read[e] + 1
                 ),
             ),
             (NodeType::Lww, Some(_)) => self.semantic(
                 Semantic::AddWins,
-                format!("{e} is in: {}. {read}", self.stamps(e)),
+                format!("{s} is in: {}. {read}", self.stamps(e)),
             ),
             (NodeType::Orset | NodeType::Orswot, Some(r)) => self.semantic(
                 Semantic::AddWins,
                 format!(
-                    "the remove at {} took out only the tags it had observed, and {e} still has a \
-                     tag that no remove observed (given at {added}), so {e} stays. {read}",
+                    "the remove at {} took out only the tags it had observed, and {s} still has a \
+                     tag that no remove observed (given at {added}), so {s} stays. {read}",
                     told_text(r)
                 ),
             ),
             _ => self.fail(
                 Check::SetFull,
                 rule::LOST_ADD,
-                format!("n1 was given {e} at {added} and nothing removed it. {read}"),
+                format!("n1 was given {s} at {added} and nothing removed it. {read}"),
             ),
         }
     }
@@ -371,7 +380,7 @@ impl Judge<'_> {
             return Vec::new();
         }
         let e = request.get("element").and_then(elem_from_json);
-        let name = e.as_ref().map_or("the element".into(), Elem::to_string);
+        let name = e.as_ref().map_or("the element".into(), show);
         let failures = self.semantic(Semantic::ObservedTags, format!(
             "n1 had observed {} live tag(s) of {name} (the model's {}), so its remove takes out \
              exactly those; it answered tags_removed {}",
@@ -428,15 +437,14 @@ pub fn read_elements(
         let detail = format!("a read lists each element once, but the {key} is {shown}");
         return (None, vec![(rule::PAYLOAD, detail)]);
     }
-    let sorted: Vec<&Elem> = set.iter().collect();
     let mut problems = Vec::new();
-    if protocol == Protocol::Course && elems.iter().collect::<Vec<_>>() != sorted {
+    if protocol == Protocol::Course && !elems.iter().is_sorted() {
+        let sorted = Value::Array(set.iter().map(elem_to_json).collect());
         problems.push((
             rule::BYTES,
             format!(
-                "the course compares bytes, so a read's elements come sorted (numbers first, then \
-             strings): {} rather than {shown}",
-                list_text(&sorted)
+                "the course compares bytes, so a read's elements come sorted (numbers first, \
+                 then strings): {sorted} rather than {shown}"
             ),
         ));
     }

@@ -86,7 +86,10 @@ impl Numbering {
             (None, _) => Ok(()),
             (Some(id), Protocol::Course) if id != self.next => Err(match self.next {
                 0 => format!("its first message (the {kind}) has msg_id {id}; it should be 0"),
-                next => format!("after msg_id {} comes {next}, but its {kind} has msg_id {id}", next - 1),
+                next => format!(
+                    "after msg_id {} comes {next}, but its {kind} has msg_id {id}",
+                    next - 1
+                ),
             }),
             (Some(id), Protocol::Maelstrom) if id < self.next => Err(format!(
                 "its {kind} has msg_id {id}, after {}: each msg_id must be larger than the last",
@@ -97,6 +100,34 @@ impl Numbering {
                 Ok(())
             }
         }
+    }
+}
+
+/// Whether a message to the waiting requester answers the request `msg_id`, and what is wrong
+/// with its `in_reply_to` if anything. An answer to an earlier request (late, or a second one) is
+/// not taken for this one's; one with no or a garbled `in_reply_to` is, with the failure named.
+pub fn answers(said: &Said, msg_id: u64) -> (bool, Option<String>) {
+    let (who, kind) = (&said.src, said.kind());
+    match said.in_reply_to() {
+        Some(v) if v.as_u64() == Some(msg_id) => (true, None),
+        Some(v) if v.as_u64().is_some_and(|n| n < msg_id) => (
+            false,
+            Some(format!(
+                "{who}'s {kind} is in_reply_to {v}, an earlier request, while the grader waits for the reply to msg_id {msg_id}"
+            )),
+        ),
+        Some(v) => (
+            true,
+            Some(format!(
+                "{who}'s {kind} to msg_id {msg_id} says in_reply_to {v}; it is the request's msg_id, {msg_id}"
+            )),
+        ),
+        None => (
+            true,
+            Some(format!(
+                "{who}'s {kind} to msg_id {msg_id} has no in_reply_to"
+            )),
+        ),
     }
 }
 
@@ -239,8 +270,17 @@ mod tests {
         assert!(maelstrom.check(&said(9)).is_ok());
         assert!(maelstrom.check(&said(9)).is_err());
         let gossip = read(br#"{"src":"n1","dest":"n2","body":{"type":"merge"}}"#).unwrap();
-        assert!(Numbering::new(Protocol::Course).check(&gossip).is_ok(), "gossip needs no msg_id");
-        let reply = read(br#"{"src":"n1","dest":"c1","body":{"type":"add_ok","in_reply_to":3}}"#).unwrap();
-        assert!(Numbering::new(Protocol::Course).check(&reply).unwrap_err().contains("no msg_id"));
+        assert!(
+            Numbering::new(Protocol::Course).check(&gossip).is_ok(),
+            "gossip needs no msg_id"
+        );
+        let reply =
+            read(br#"{"src":"n1","dest":"c1","body":{"type":"add_ok","in_reply_to":3}}"#).unwrap();
+        assert!(
+            Numbering::new(Protocol::Course)
+                .check(&reply)
+                .unwrap_err()
+                .contains("no msg_id")
+        );
     }
 }

@@ -180,7 +180,10 @@ impl Model {
         let request = self.request_for(step)?;
         let (_, body) = self.number(&request);
         let dest = self.names[request.to].clone();
-        Some(self.feed(request.to, &line(&request.src, &dest, &body)).unwrap_or_default())
+        Some(
+            self.feed(request.to, &line(&request.src, &dest, &body))
+                .unwrap_or_default(),
+        )
     }
 }
 

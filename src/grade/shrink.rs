@@ -50,7 +50,9 @@ struct Search<'a> {
 
 /// The lines of a run up to the one that shows `failure`.
 fn upto(lines: &[Line], failure: &Failure) -> Vec<Line> {
-    let end = failure.line.map_or(lines.len(), |l| (l + 1).min(lines.len()));
+    let end = failure
+        .line
+        .map_or(lines.len(), |l| (l + 1).min(lines.len()));
     lines[..end].to_vec()
 }
 

@@ -197,6 +197,15 @@ impl Failures {
 
 /// A set as the lab writes it: `{1, apple, x}`.
 pub fn set_text<'a>(elems: impl IntoIterator<Item = &'a Elem>) -> String {
-    let words: Vec<String> = elems.into_iter().map(Elem::to_string).collect();
+    let words: Vec<String> = elems.into_iter().map(show).collect();
     format!("{{{}}}", words.join(", "))
+}
+
+/// An element as the lab writes it (`x`, `5`), but quoted when it is a string that would read
+/// as a number (`"5"`), so that `5` and `"5"` never look the same.
+pub fn show(elem: &Elem) -> String {
+    match elem {
+        Elem::Str(s) if Elem::parse(s) != *elem => format!("{s:?}"),
+        _ => elem.to_string(),
+    }
 }

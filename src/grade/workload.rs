@@ -36,13 +36,20 @@ impl Rng {
 }
 
 /// The elements a workload uses: strings and integers, one of them not ASCII (the course's
-/// byte format writes it as `\u00e9`). Few, so that adds and removes meet.
-pub fn universe() -> Vec<Elem> {
-    ["x", "y", "z", "apple", "café"]
-        .iter()
-        .map(|s| Elem::Str((*s).into()))
-        .chain([Elem::Int(1), Elem::Int(2)])
-        .collect()
+/// byte format writes it as `\u00e9`). Half the picks are from a few fixed ones, so that adds and
+/// removes meet; half from a window that moves on as the workload goes, so that a long run keeps
+/// meeting new elements (a 2P-Set whose few elements were all removed would read `{}` for ever).
+pub fn pick(rng: &mut Rng, at: usize) -> Elem {
+    const FIXED: [&str; 5] = ["x", "y", "z", "apple", "café"];
+    let base = at / 25;
+    match rng.below(4) {
+        0 | 1 => match rng.below(FIXED.len() + 2) {
+            k if k < FIXED.len() => Elem::Str(FIXED[k].into()),
+            k => Elem::Int((k - FIXED.len() + 1) as i64),
+        },
+        2 => Elem::Str(format!("k{}", base + rng.below(4)).into()),
+        _ => Elem::Int(10 + (base + rng.below(4)) as i64),
+    }
 }
 
 /// One step of a story, on replicas by index: `n1` is 0.
@@ -86,14 +93,13 @@ pub fn single(kind: NodeType, protocol: Protocol, seed: u64, ops: usize) -> Vec<
     let names = single_names();
     let mut model = Model::new(kind, protocol, &names);
     let mut rng = Rng::new(seed);
-    let elems = universe();
     let mut steps = Vec::new();
     let mut sent = 0;
     while sent < ops {
         let candidates = if rng.chance(30) {
-            story(&mut rng, &elems, kind)
+            story(&mut rng, sent, kind)
         } else {
-            vec![random_step(&mut rng, &elems, &mut model, kind)]
+            vec![random_step(&mut rng, sent, &mut model, kind)]
         };
         for step in candidates {
             if sent < ops && model.apply(&step) {
@@ -112,8 +118,8 @@ pub fn single(kind: NodeType, protocol: Protocol, seed: u64, ops: usize) -> Vec<
 /// A short story on one element, between the node and one peer, that each type answers its
 /// own way: a concurrent add and remove, a remote remove, a stale merge after a local remove, or
 /// a re-add.
-fn story(rng: &mut Rng, elems: &[Elem], kind: NodeType) -> Vec<Step> {
-    let e = elems[rng.below(elems.len())].clone();
+fn story(rng: &mut Rng, at: usize, kind: NodeType) -> Vec<Step> {
+    let e = pick(rng, at);
     let p = 1 + rng.below(2);
     let merge = |into, from| Step::Merge { into, from };
     let (add, remove) = (|r| Step::Add(r, e.clone()), |r| Step::Remove(r, e.clone()));
@@ -147,16 +153,16 @@ fn story(rng: &mut Rng, elems: &[Elem], kind: NodeType) -> Vec<Step> {
     }
 }
 
-fn random_step(rng: &mut Rng, elems: &[Elem], model: &mut Model, kind: NodeType) -> Step {
+fn random_step(rng: &mut Rng, at: usize, model: &mut Model, kind: NodeType) -> Step {
     let p = 1 + rng.below(2);
-    let any = |rng: &mut Rng| elems[rng.below(elems.len())].clone();
+    let any = |rng: &mut Rng| pick(rng, at);
     match rng.below(100) {
         0..22 => Step::Add(0, any(rng)),
         22..36 if kind == NodeType::Gset && !rng.chance(25) => Step::Read(0),
-        22..36 => Step::Remove(0, removable(rng, elems, model, 0)),
+        22..36 => Step::Remove(0, removable(rng, at, model, 0)),
         36..56 => Step::Read(0),
         56..68 => Step::Add(p, any(rng)),
-        68..76 => Step::Remove(p, removable(rng, elems, model, p)),
+        68..76 => Step::Remove(p, removable(rng, at, model, p)),
         76..88 => Step::Merge { into: 0, from: p },
         88..95 => Step::Merge { into: p, from: 0 },
         _ => Step::Merge {
@@ -167,10 +173,10 @@ fn random_step(rng: &mut Rng, elems: &[Elem], model: &mut Model, kind: NodeType)
 }
 
 /// Mostly an element the replica has, so that removes matter; sometimes any element.
-fn removable(rng: &mut Rng, elems: &[Elem], model: &mut Model, r: usize) -> Elem {
+fn removable(rng: &mut Rng, at: usize, model: &mut Model, r: usize) -> Elem {
     let has = model.read(r);
     if has.is_empty() || rng.chance(20) {
-        elems[rng.below(elems.len())].clone()
+        pick(rng, at)
     } else {
         has[rng.below(has.len())].clone()
     }
@@ -207,7 +213,6 @@ pub struct Phase {
 /// duplicates), another partition with delays. After it the grader heals and waits.
 pub fn cluster(kind: NodeType, seed: u64, ops: usize, nodes: usize) -> Vec<Phase> {
     let mut rng = Rng::new(seed);
-    let elems = universe();
     let nets = [
         Net::default(),
         Net {
@@ -231,10 +236,11 @@ pub fn cluster(kind: NodeType, seed: u64, ops: usize, nodes: usize) -> Vec<Phase
         .map(|net| {
             let count = per_phase.min(left);
             left -= count;
-            let steps = (0..count)
-                .map(|_| {
+            let done = ops - left - count;
+            let steps = (done..done + count)
+                .map(|at| {
                     let node = rng.below(nodes);
-                    let e = elems[rng.below(elems.len())].clone();
+                    let e = pick(&mut rng, at);
                     match rng.below(100) {
                         0..40 => Step::Add(node, e),
                         40..45 => Step::Remove(node, e),
