@@ -161,6 +161,27 @@ impl Proc {
         tail.iter().cloned().collect()
     }
 
+    /// How a node whose output ended went: "exited (exit status: 1)", or "closed its output"
+    /// when it is still running a moment later.
+    pub fn ending(&self) -> String {
+        match self.exit_status(Duration::from_secs(2)) {
+            Some(status) => format!("exited ({status})"),
+            None => "closed its output".into(),
+        }
+    }
+
+    /// `detail`, then the last lines the node wrote on stderr (or that it wrote none).
+    pub fn with_stderr(&self, detail: String) -> String {
+        let tail = self.stderr_tail();
+        if tail.is_empty() {
+            return format!("{detail}; it wrote nothing on stderr");
+        }
+        format!(
+            "{detail}; the end of its stderr:\n      {}",
+            tail.join("\n      ")
+        )
+    }
+
     /// How the process ended, if it ends within `wait`; `None` if it is still running.
     pub fn exit_status(&self, wait: Duration) -> Option<ExitStatus> {
         let until = Instant::now() + wait;

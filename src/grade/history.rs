@@ -44,6 +44,12 @@ fn line(k: usize) -> String {
     format!("line {}", k + 1)
 }
 
+/// Whether `b` may have come after `a` as far as the grader can tell: it ran on another node
+/// (which may or may not have heard of `a`), or on the same node after `a` was answered.
+fn maybe_after(b: &Op, a: &Op) -> bool {
+    b.node != a.node || b.sent > a.acked
+}
+
 impl History {
     pub fn new(kind: NodeType, names: &[String]) -> History {
         History {
@@ -246,27 +252,26 @@ impl History {
             .filter(|op| op.node == node && !op.add)
             .last()?;
         let removed = line(own_remove.acked);
+        let read = line(at);
         let detail = match self.kind {
             NodeType::TwoPSet => format!(
-                "{who} removed {s} ({removed}), so {s} is in its remove-set for good; yet its read at {} has it",
-                line(at)
+                "{who} removed {s} ({removed}), so {s} is in its remove-set for good; \
+                 yet its read at {read} has it"
             ),
             NodeType::Orset | NodeType::Orswot if self.live_add(e, Some(node)).is_none() => {
                 format!(
-                    "{who}'s removes of {s} (the last at {removed}) took out every tag any add of {s} \
-                 minted; yet its read at {} has {s}",
-                    line(at)
+                    "{who}'s removes of {s} (the last at {removed}) took out every tag any add \
+                     of {s} minted; yet its read at {read} has {s}"
                 )
             }
             NodeType::Lww
                 if !self
                     .ops_on(e)
-                    .any(|op| op.add && (op.node != node || op.sent > own_remove.acked)) =>
+                    .any(|op| op.add && maybe_after(op, own_remove)) =>
             {
                 format!(
-                    "{who} removed {s} at {removed}, later than every add of {s} it knew of (its own), \
-                 and no other node added {s}; yet its read at {} has it",
-                    line(at)
+                    "{who} removed {s} at {removed}, later than every add of {s} it knew of (its \
+                     own), and no other node added {s}; yet its read at {read} has it"
                 )
             }
             _ => return None,
@@ -300,45 +305,37 @@ impl History {
             .ops_on(e)
             .filter(|op| op.node == node && op.add)
             .last()?;
-        let added = line(own_add.acked);
-        let lost = || {
-            let detail = format!(
-                "{who} acknowledged the add of {s} ({added}) and no client removed {s}; yet its read at {} lacks it",
-                line(at)
-            );
-            Some(
-                Failure::new(Check::SetFull, rule::LOST_ADD, detail)
-                    .at(at)
-                    .about(e),
-            )
+        let (added, read) = (line(own_add.acked), line(at));
+        let removes = || self.ops_on(e).filter(|op| !op.add);
+        let removed_tags = self.tags_removed(e, None);
+        let detail = match self.kind {
+            _ if self.ops_on(e).all(|op| op.add) => {
+                let detail = format!(
+                    "{who} acknowledged the add of {s} ({added}) and no client removed {s}; \
+                     yet its read at {read} lacks it"
+                );
+                return Some(
+                    Failure::new(Check::SetFull, rule::LOST_ADD, detail)
+                        .at(at)
+                        .about(e),
+                );
+            }
+            NodeType::Orswot if removes().all(|r| r.acked < own_add.sent) => format!(
+                "{who}'s add of {s} ({added}) came after every remove of {s} had been answered, \
+                 so no remove observed it and {s} stays; yet {who}'s read at {read} lacks it"
+            ),
+            NodeType::Orset if own_add.tags.iter().all(|t| !removed_tags.contains(t)) => format!(
+                "{who}'s add of {s} ({added}) minted {}, which no remove took out (their \
+                 tags_removed do not have it), so {s} stays; yet {who}'s read at {read} lacks it",
+                own_add.tags.join(", ")
+            ),
+            NodeType::Lww if !removes().any(|r| maybe_after(r, own_add)) => format!(
+                "{who} added {s} ({added}) after every remove of {s} it knew of, and no other \
+                 node removed it; yet its read at {read} lacks it"
+            ),
+            _ => return None,
         };
-        let removes = self.ops_on(e).filter(|op| !op.add).count();
-        match self.kind {
-            _ if removes == 0 => lost(),
-            NodeType::Orswot if self.ops_on(e).all(|op| op.add || op.acked < own_add.sent) => {
-                Some(self.semantic(Semantic::AddWins, at, e, format!(
-                    "{who}'s add of {s} ({added}) came after every remove of {s} had been \
-                     answered, so no remove observed it and {s} stays; yet {who}'s read at {} lacks it",
-                    line(at)
-                )))
-            }
-            NodeType::Orset if own_add.tags.iter().all(|t| !self.tags_removed(e, None).contains(t)) => {
-                Some(self.semantic(Semantic::AddWins, at, e, format!(
-                    "{who}'s add of {s} ({added}) minted {}, which no remove took out (their \
-                     tags_removed do not have it), so {s} stays; yet {who}'s read at {} lacks it",
-                    own_add.tags.join(", "),
-                    line(at)
-                )))
-            }
-            NodeType::Lww if !self.ops_on(e).any(|op| !op.add && (op.node != node || op.sent > own_add.acked)) => {
-                Some(self.semantic(Semantic::AddWins, at, e, format!(
-                    "{who} added {s} ({added}) after every remove of {s} it knew of, and no other \
-                     node removed it; yet its read at {} lacks it",
-                    line(at)
-                )))
-            }
-            _ => None,
-        }
+        Some(self.semantic(Semantic::AddWins, at, e, detail))
     }
 
     /// Check the set every node agreed on at the end.
@@ -408,10 +405,12 @@ impl History {
                 removes[0].acked + 1
             ),
             (NodeType::Lww, true) => format!(
-                "{end}, but every node's last operation on {s} was a remove, so the latest timestamp is a remove's"
+                "{end}, but every node's last operation on {s} was a remove, so the latest \
+                 timestamp is a remove's"
             ),
             (NodeType::Lww, false) => format!(
-                "{end}, but every node's last operation on {s} was an add, so the latest timestamp is an add's"
+                "{end}, but every node's last operation on {s} was an add, so the latest \
+                 timestamp is an add's"
             ),
             (_, true) => {
                 format!("{end}, but the removes of {s} took out every tag its adds minted")
@@ -435,7 +434,8 @@ impl History {
                     )
                 });
                 format!(
-                    "{end}, but {live}, and no remove took it out: an add wins over a concurrent remove"
+                    "{end}, but {live}, and no remove took it out: an add wins over a concurrent \
+                     remove"
                 )
             }
         };

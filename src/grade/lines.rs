@@ -252,9 +252,9 @@ mod tests {
         };
         let mut course = Numbering::new(Protocol::Course);
         let err = course.check(&said(1)).unwrap_err();
-        assert!(
-            err.contains("its first message, but its add_ok has msg_id 1"),
-            "{err}"
+        assert_eq!(
+            err,
+            "its first message (the add_ok) has msg_id 1; it should be 0"
         );
         let mut course = Numbering::new(Protocol::Course);
         assert!(course.check(&said(0)).is_ok());

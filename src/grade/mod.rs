@@ -63,7 +63,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         let who = if self.nodes == 1 {
             "1 node (n1; the grader plays n2 and n3)".to_string()
         } else {
@@ -128,22 +128,31 @@ pub fn run(args: &GradeArgs) -> i32 {
     report.saved = args
         .save
         .as_ref()
-        .map(|path| save(path, story.as_deref(), report.passed()));
+        .map(|path| save(path, story.as_deref(), &report));
     print!("{}", report.render());
     if report.passed() { 0 } else { 1 }
 }
 
 /// Write the story to `path`, and say what happened.
-fn save(path: &std::path::Path, story: Option<&str>, passed: bool) -> String {
+fn save(path: &std::path::Path, story: Option<&str>, report: &Report) -> String {
     let shown = path.display();
+    let failed: Vec<&str> = report
+        .sections
+        .iter()
+        .map(|s| s.failure.check.name())
+        .collect();
     match story {
-        None if passed => format!("Every check passed: there is no failure to save in {shown}."),
+        None if failed.is_empty() => {
+            format!("Every check passed: there is no failure to save in {shown}.")
+        }
         None => format!(
-            "Nothing saved in {shown}: a protocol failure has no story in the lab (it is about the bytes, not the set)."
+            "Nothing saved in {shown}: what failed ({}) is about the messages, not the set, so it \
+             has no story in the lab.",
+            failed.join(", ")
         ),
         Some(text) => match std::fs::write(path, text) {
             Ok(()) => format!(
-                "The story of the first failure is saved: step through it with `crdt-lab run {shown}`."
+                "The story of the failure is saved: step through it with `crdt-lab run {shown}`."
             ),
             Err(e) => format!("Could not save the story in {shown}: {e}"),
         },
@@ -168,9 +177,14 @@ fn grade_single(setup: &Setup) -> Result<(Report, Option<String>), String> {
         let source = if shrunk.runs == 0 {
             format!("the whole run had {}", shrunk.of)
         } else {
+            let runs = if shrunk.runs == 1 {
+                "1 run".to_string()
+            } else {
+                format!("{} runs", shrunk.runs)
+            };
             format!(
-                "the whole run had {}; shrunk in {} runs of a fresh node",
-                shrunk.of, shrunk.runs
+                "the whole run had {}; shrunk in {runs} of a fresh node",
+                shrunk.of
             )
         };
         if story.is_none() && failure.check != Check::Protocol {

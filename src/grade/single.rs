@@ -273,31 +273,22 @@ impl Single<'_> {
             sent_at + 1,
             self.setup.time_limit.as_secs_f64()
         );
-        Failure::new(Check::Liveness, rule::NO_ANSWER, self.with_stderr(detail)).at(sent_at)
+        Failure::new(
+            Check::Liveness,
+            rule::NO_ANSWER,
+            self.proc.with_stderr(detail),
+        )
+        .at(sent_at)
     }
 
     fn exited(&self, sent_at: usize, request: &Value) -> Failure {
-        let status = match self.proc.exit_status(std::time::Duration::from_secs(2)) {
-            Some(status) => format!("exited ({status})"),
-            None => "closed its output".to_string(),
-        };
+        let status = self.proc.ending();
         let detail = format!(
             "n1 {status} while handling the {} (line {})",
             Self::what(request),
             sent_at + 1
         );
-        Failure::new(Check::Liveness, rule::EXITED, self.with_stderr(detail)).at(sent_at)
-    }
-
-    fn with_stderr(&self, detail: String) -> String {
-        let tail = self.proc.stderr_tail();
-        if tail.is_empty() {
-            return format!("{detail}; it wrote nothing on stderr");
-        }
-        format!(
-            "{detail}; the end of its stderr:\n      {}",
-            tail.join("\n      ")
-        )
+        Failure::new(Check::Liveness, rule::EXITED, self.proc.with_stderr(detail)).at(sent_at)
     }
 
     /// Keep a failure; stop if it is the one being looked for.

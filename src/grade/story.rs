@@ -130,7 +130,7 @@ pub fn header(title: &str, failure: &Failure, who: &str) -> Vec<String> {
         format!("{}: {}", failure.check.name(), failure.rule),
         who.to_string(),
         "Each expect is what the lab, and so a correct node, reads at that point.".to_string(),
-        "Step through it: crdt-lab run this-file.crdt, or load it in crdt-lab repl.".to_string(),
+        "Line numbers in the comments are those of the grade's report.".to_string(),
     ]
 }
 
