@@ -14,7 +14,7 @@ mod verdict;
 mod workload;
 
 use crate::node::{NodeType, Protocol};
-use report::{Report, Section, Status};
+use report::{Report, Section, Status, statuses};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use verdict::{Check, title};
@@ -168,50 +168,21 @@ fn grade_single(setup: &Setup) -> Result<(Report, Option<String>), String> {
     let mut sections = Vec::new();
     let mut story = None;
     for failure in &outcome.failures {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let budget = shrink::Budget {
-            runs: 60,
-            time: left,
-        };
+        let time = deadline.saturating_duration_since(Instant::now());
+        let budget = shrink::Budget { runs: 60, time };
         let shrunk = shrink::shrink(setup, &steps, &outcome, failure, budget);
-        let source = if shrunk.runs == 0 {
-            format!("the whole run had {}", shrunk.of)
-        } else {
-            let runs = if shrunk.runs == 1 {
-                "1 run".to_string()
-            } else {
-                format!("{} runs", shrunk.runs)
-            };
-            format!(
-                "the whole run had {}; shrunk in {runs} of a fresh node",
-                shrunk.of
-            )
-        };
         if story.is_none() && failure.check != Check::Protocol {
             story = Some(story::single(setup.kind, &shrunk, &title));
         }
-        sections.push(Section {
-            history: shrunk.history.iter().cloned().enumerate().collect(),
-            failure: shrunk.failure,
-            source,
-        });
+        sections.push(section(shrunk));
     }
     sections.sort_by_key(|s| s.failure.check);
-    let checks = Check::ALL
-        .iter()
-        .map(|&check| {
-            let status = if sections.iter().any(|s| s.failure.check == check) {
-                Status::Fail
-            } else if check == Check::Convergence {
-                Status::NotApplicable(
-                    "a cluster check: grade with --nodes 3 once this passes".into(),
-                )
-            } else {
-                Status::Pass
-            };
-            (check, status)
-        })
-        .collect();
+    let checks = statuses(&sections, |check| match check {
+        Check::Convergence => {
+            Status::NotApplicable("a cluster check: grade with --nodes 3 once this passes".into())
+        }
+        _ => Status::Pass,
+    });
     let mut report = Report {
         title,
         command: setup.command.join(" "),
@@ -220,11 +191,32 @@ fn grade_single(setup: &Setup) -> Result<(Report, Option<String>), String> {
         ..Report::default()
     };
     if let Some(stop) = outcome.failures.iter().find(|f| f.check == Check::Liveness) {
-        let line = stop.line.map_or(0, |l| l + 1);
         report.notes.push(format!(
-            "The run stopped at line {line} of {} (the node could not go on), so the checks that pass passed up to there.",
+            "The run stopped at line {} of {} (the node could not go on); the checks that pass \
+             passed up to there.",
+            stop.line.map_or(0, |l| l + 1),
             outcome.transcript.len()
         ));
     }
     Ok((report, story))
+}
+
+/// A shrunk failure as a section of the report.
+fn section(shrunk: shrink::Shrunk) -> Section {
+    let source = match shrunk.runs {
+        0 => format!("the whole run had {}", shrunk.of),
+        1 => format!(
+            "the whole run had {}; shrunk in 1 run of a fresh node",
+            shrunk.of
+        ),
+        n => format!(
+            "the whole run had {}; shrunk in {n} runs of a fresh node",
+            shrunk.of
+        ),
+    };
+    Section {
+        history: shrunk.history.into_iter().enumerate().collect(),
+        failure: shrunk.failure,
+        source,
+    }
 }

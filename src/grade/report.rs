@@ -36,6 +36,22 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
+/// Each check's status: `Fail` when a section is about it, else what `otherwise` says.
+pub fn statuses(sections: &[Section], otherwise: impl Fn(Check) -> Status) -> Vec<(Check, Status)> {
+    let failed = |check| sections.iter().any(|s| s.failure.check == check);
+    let status = |check| {
+        if failed(check) {
+            Status::Fail
+        } else {
+            otherwise(check)
+        }
+    };
+    Check::ALL
+        .iter()
+        .map(|&check| (check, status(check)))
+        .collect()
+}
+
 impl Report {
     pub fn passed(&self) -> bool {
         self.checks

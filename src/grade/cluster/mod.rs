@@ -6,7 +6,7 @@ use super::history::{History, Op};
 use super::judge::{code_name, read_elements};
 use super::lines::{Numbering, Said};
 use super::model::{Model, elem_to_json, verbs};
-use super::report::{Report, Section, Status};
+use super::report::{Report, Section, Status, statuses};
 use super::story::{self, Event};
 use super::verdict::{
     Check, Failure, Failures, Line, Semantic, rule, semantic_rule, set_text, show,
@@ -465,19 +465,12 @@ impl<'a> Cluster<'a> {
                     &title,
                 )
             });
-        let checks = Check::ALL
-            .iter()
-            .map(|&check| {
-                let status = if self.failures.has(check) {
-                    Status::Fail
-                } else if !finished && matches!(check, Check::Convergence) {
-                    Status::NotMade("the run stopped before the heal".into())
-                } else {
-                    Status::Pass
-                };
-                (check, status)
-            })
-            .collect();
+        let checks = statuses(&sections, |check| match check {
+            Check::Convergence if !finished => {
+                Status::NotMade("the run stopped before the heal".into())
+            }
+            _ => Status::Pass,
+        });
         let Traffic {
             sent,
             lost,
