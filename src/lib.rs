@@ -4,6 +4,7 @@
 
 pub mod crdt;
 pub mod exit;
+pub mod grade;
 pub mod lab;
 pub mod lesson;
 pub mod node;

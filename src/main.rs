@@ -58,6 +58,8 @@ enum Face {
     Lessons,
     /// A Maelstrom-protocol node: JSON messages on stdin and stdout, logs on stderr
     Node(crdt_lab::node::NodeArgs),
+    /// Grade your own node (any language): crdt-lab grade --type 2pset -- python3 my_node.py
+    Grade(crdt_lab::grade::GradeArgs),
     /// Play a lesson, by name, number or path to a .md file
     Play {
         lesson: String,
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
             auto,
         }) => play(&lesson, plain, cli.tui.options(), auto),
         Some(Face::Node(args)) => node(&args),
+        Some(Face::Grade(args)) => crdt_lab::grade::run(&args),
     };
     status.into()
 }

@@ -41,6 +41,19 @@ impl Node {
         }
     }
 
+    /// The body of this node's own merge message, as its gossip sends it (without a `msg_id`);
+    /// `None` before `init`.
+    pub fn merge_body(&self) -> Option<serde_json::Value> {
+        let Reply { kind, fields } = self.joined.as_ref()?.replica.gossip();
+        let body = Body {
+            kind,
+            fields,
+            in_reply_to: None,
+            msg_id: None,
+        };
+        serde_json::to_value(&body).ok()
+    }
+
     pub fn next_gossip(&self) -> Option<Instant> {
         self.joined.as_ref().and_then(|j| j.next_gossip)
     }
