@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 /// What a node knows once `init` has named it.
+#[derive(Clone)]
 struct Joined {
     me: Name,
     peers: Vec<String>,
@@ -17,6 +18,8 @@ struct Joined {
     next_gossip: Option<Instant>,
 }
 
+/// A node: its options, and its replica once `init` has named it. Cloning one copies its state.
+#[derive(Clone)]
 pub struct Node {
     kind: NodeType,
     read_key: &'static str,

@@ -17,7 +17,7 @@ mod payload;
 mod replica;
 mod wire;
 
-use self::handle::Node;
+pub use self::handle::Node;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::Instant;
