@@ -211,7 +211,6 @@ fn write_input(path: &Path, work: &dyn Workload, whole: bool) -> (u64, u64) {
         work.requests(&mut r).expect("the input is written");
     }
     let requests = r.next_id - before;
-    drop(r);
     file.flush().expect("the input is written");
     (before, requests)
 }

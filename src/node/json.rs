@@ -4,7 +4,9 @@
 use crate::crdt::Elem;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::ser::Formatter;
+use serde_json::value::RawValue;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The formatting of Python's `json.dumps` with its default arguments.
 #[derive(Clone, Copy, Debug, Default)]
@@ -52,6 +54,34 @@ pub fn write_line<W: Write>(w: &mut W, message: &impl Serialize) -> io::Result<(
     w.write_all(b"\n")
 }
 
+/// JSON text written once and sent as it is, as often as needed (a read's elements, or an
+/// echoed `msg_id`). Cloning it shares the text.
+#[derive(Clone, Debug)]
+pub struct RawJson(Arc<RawValue>);
+
+impl RawJson {
+    /// `json` if it is one JSON value.
+    pub fn new(json: String) -> Option<RawJson> {
+        RawValue::from_string(json)
+            .ok()
+            .map(|raw| RawJson(raw.into()))
+    }
+
+    /// A list, written as `json.dumps` writes it.
+    pub fn list<'a, T: Serialize + 'a>(items: impl Iterator<Item = &'a T>) -> Option<RawJson> {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+        ser.collect_seq(items).ok()?;
+        RawJson::new(String::from_utf8(out).ok()?)
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
 /// A payload value in a body we send.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Field {
@@ -60,6 +90,7 @@ pub enum Field {
     Text(String),
     Texts(Vec<String>),
     Json(serde_json::Value),
+    Raw(RawJson),
 }
 
 impl Serialize for Field {
@@ -70,6 +101,7 @@ impl Serialize for Field {
             Field::Text(text) => s.serialize_str(text),
             Field::Texts(texts) => list(s, texts),
             Field::Json(value) => value.serialize(s),
+            Field::Raw(raw) => raw.0.serialize(s),
         }
     }
 }
@@ -87,7 +119,7 @@ fn list<S: Serializer, T: Serialize>(s: S, items: &[T]) -> Result<S::Ok, S::Erro
 pub struct Body {
     pub kind: &'static str,
     pub fields: Vec<(&'static str, Field)>,
-    pub in_reply_to: Option<serde_json::Value>,
+    pub in_reply_to: Option<Field>,
     pub msg_id: Option<u64>,
 }
 
@@ -131,7 +163,7 @@ mod tests {
         let body = Body {
             kind: "read_ok",
             fields: vec![("elements", Field::Elems(vec![Elem::Str("x".into())]))],
-            in_reply_to: Some(3.into()),
+            in_reply_to: Some(Field::Count(3)),
             msg_id: Some(2),
         };
         let msg = Message {
