@@ -5,14 +5,62 @@
 //! Each face is one criterion group over [`sizes`]; to add one (the lab, the TUI), write its
 //! function beside `node` and name it in `criterion_group!` at the bottom.
 //!
-//! - `node`: one request through [`Node::handle_line`] (parse, serve, write the reply into a
-//!   64 KiB buffer), for each node type: `add` of a new element, `merge` of 3 new elements, `read`
-//!   of the whole state, and `add+read` (a read right after a change, per pair).
+//! - `node`: one request through [`Node::handle_line`] (parse, serve, and copy the reply out), for
+//!   each node type: `add` of a new element, `merge` of 3 new elements, `read` of the whole state,
+//!   and `add+read` (a read right after a change, per pair).
+//!
+//! Times are this thread's time on a CPU (from `/proc/thread-self/schedstat`, where Linux has it):
+//! on a shared machine, the time spent waiting for a CPU says nothing about the code.
 
 use crdt_lab::node::{Node, NodeArgs, NodeType, Protocol};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::io::{BufWriter, Sink, sink};
+use std::io::{Sink, Write, sink};
 use std::time::{Duration, Instant};
+
+/// A clock for the timed part: this thread's CPU time where Linux reports it, else the wall clock.
+enum Clock {
+    Cpu(Duration),
+    Wall(Instant),
+}
+
+impl Clock {
+    fn start() -> Clock {
+        match cpu_time() {
+            Some(t) => Clock::Cpu(t),
+            None => Clock::Wall(Instant::now()),
+        }
+    }
+    fn elapsed(&self) -> Duration {
+        match self {
+            Clock::Cpu(t) => cpu_time().map_or(Duration::ZERO, |now| now.saturating_sub(*t)),
+            Clock::Wall(t) => t.elapsed(),
+        }
+    }
+}
+
+/// The first field of `/proc/thread-self/schedstat`: nanoseconds this thread has run.
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    (ns > 0).then(|| Duration::from_nanos(ns))
+}
+
+/// Where replies go: every byte is copied once, as into a pipe, into a buffer that is emptied
+/// when full.
+struct Out(Vec<u8>);
+
+impl Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + bytes.len() > 1 << 20 {
+            self.0.clear();
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The state sizes; under `cargo test` (each benchmark once, unoptimized) smaller ones.
 fn sizes() -> Vec<usize> {
@@ -82,8 +130,6 @@ impl Messages {
     }
 }
 
-type Out = BufWriter<Sink>;
-
 /// A node of `kind` holding the even elements `e0`..`e(2n-2)`, merged in from one peer.
 fn node_with(kind: NodeType, n: usize) -> Node {
     let args = NodeArgs {
@@ -95,7 +141,7 @@ fn node_with(kind: NodeType, n: usize) -> Node {
     let init = br#"{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}"#;
     let state: Vec<usize> = (0..n).map(|i| 2 * i).collect();
     let merge = Messages { kind }.merge(&state, "n2");
-    let (mut out, mut log) = (BufWriter::new(sink()), sink());
+    let (mut out, mut log) = (sink(), sink());
     for line in [&init[..], &merge] {
         node.handle_line(line, &mut out, &mut log)
             .expect("the setup is served");
@@ -106,13 +152,13 @@ fn node_with(kind: NodeType, n: usize) -> Node {
 /// Time `iters` requests of `lines` (cycled), starting over from a copy of `base` whenever
 /// `fresh` of them have run, so the state stays near its size; the copies are not timed.
 fn timed(base: &Node, lines: &[Vec<u8>], fresh: usize, iters: u64) -> Duration {
-    let (mut out, mut log): (Out, _) = (BufWriter::with_capacity(1 << 16, sink()), sink());
+    let (mut out, mut log): (Out, Sink) = (Out(Vec::with_capacity(1 << 20)), sink());
     let mut node = base.clone();
     let mut took = Duration::ZERO;
     let mut done = 0;
     while done < iters {
         let n = (iters - done).min(fresh as u64) as usize;
-        let started = Instant::now();
+        let started = Clock::start();
         for line in lines.iter().cycle().take(n) {
             node.handle_line(line, &mut out, &mut log)
                 .expect("writing to a sink");

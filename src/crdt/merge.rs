@@ -17,9 +17,7 @@ fn few(theirs: usize, mine: usize) -> bool {
 pub(crate) fn union_into<T: Ord + Clone>(mine: &mut BTreeSet<T>, theirs: &BTreeSet<T>) {
     if few(theirs.len(), mine.len()) {
         for y in theirs {
-            if !mine.contains(y) {
-                mine.insert(y.clone());
-            }
+            mine.insert(y.clone());
         }
         return;
     }
