@@ -102,14 +102,14 @@ impl Node {
             Ok(message) => return self.handle(&message, out, log),
             Err(e) => e,
         };
+        // An answer to an unreadable answer (`*_ok`, `error`) could bounce between two nodes.
+        let answer = |kind: &Option<String>| {
+            !kind
+                .as_deref()
+                .is_some_and(|k| k.ends_with("_ok") || k == "error")
+        };
         match wire::salvage(line) {
-            // An answer to an unreadable answer could bounce between two nodes forever.
-            Some(s)
-                if !s
-                    .kind
-                    .as_deref()
-                    .is_some_and(|k| k.ends_with("_ok") || k == "error") =>
-            {
+            Some(s) if answer(&s.kind) => {
                 let failure = Failure::malformed(format!(
                     "this line is not a well-formed message ({e}), so nothing was done"
                 ));
