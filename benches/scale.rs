@@ -9,40 +9,36 @@
 //!   each node type: `add` of a new element, `merge` of 3 new elements, `read` of the whole state,
 //!   and `add+read` (a read right after a change, per pair).
 //!
-//! Times are this thread's time on a CPU (from `/proc/thread-self/schedstat`, where Linux has it):
-//! on a shared machine, the time spent waiting for a CPU says nothing about the code.
+//! Times are this thread's time on a CPU: on a shared machine, the time spent waiting for a CPU
+//! says nothing about the code.
 
+use cpu_time::ThreadTime;
 use crdt_lab::node::{Node, NodeArgs, NodeType, Protocol};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::io::{Sink, Write, sink};
 use std::time::{Duration, Instant};
 
-/// A clock for the timed part: this thread's CPU time where Linux reports it, else the wall clock.
+/// The timed part's clock: this thread's CPU time (the `cpu-time` crate; on a shared machine,
+/// time spent waiting for a CPU says nothing about the code), or the wall clock where the system
+/// does not report it.
 enum Clock {
-    Cpu(Duration),
+    Cpu(ThreadTime),
     Wall(Instant),
 }
 
 impl Clock {
     fn start() -> Clock {
-        match cpu_time() {
-            Some(t) => Clock::Cpu(t),
-            None => Clock::Wall(Instant::now()),
+        match ThreadTime::try_now() {
+            Ok(t) => Clock::Cpu(t),
+            Err(_) => Clock::Wall(Instant::now()),
         }
     }
     fn elapsed(&self) -> Duration {
         match self {
-            Clock::Cpu(t) => cpu_time().map_or(Duration::ZERO, |now| now.saturating_sub(*t)),
+            Clock::Cpu(t) => t.try_elapsed().unwrap_or_default(),
             Clock::Wall(t) => t.elapsed(),
         }
     }
-}
-
-/// The first field of `/proc/thread-self/schedstat`: nanoseconds this thread has run.
-fn cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    (ns > 0).then(|| Duration::from_nanos(ns))
 }
 
 /// Where replies go: every byte is copied once, as into a pipe, into a buffer that is emptied

@@ -28,6 +28,15 @@ impl Lww {
             ..Lww::default()
         }
     }
+
+    /// Whether an element with this add (and this remove, if any) is present.
+    fn add_wins(&self, add: &Stamp, remove: Option<&Stamp>) -> bool {
+        match remove {
+            None => true,
+            Some(rem) if add == rem => self.tiebreak == TieBreak::AddWins,
+            Some(rem) => add > rem,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -134,16 +143,18 @@ impl SetCrdt for Lww {
     }
 
     fn contains(&self, elem: &Elem) -> bool {
-        match (self.adds.get(elem), self.removes.get(elem)) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(add), Some(rem)) if add == rem => self.tiebreak == TieBreak::AddWins,
-            (Some(add), Some(rem)) => add > rem,
-        }
+        let add = self.adds.get(elem);
+        add.is_some_and(|add| self.add_wins(add, self.removes.get(elem)))
     }
 
+    /// One walk over the adds, beside the removes.
     fn iter(&self) -> impl Iterator<Item = &Elem> {
-        self.adds.keys().filter(|e| self.contains(e))
+        let mut removes = self.removes.iter().peekable();
+        self.adds.iter().filter_map(move |(e, add)| {
+            while removes.next_if(|(r, _)| *r < e).is_some() {}
+            let remove = removes.next_if(|(r, _)| *r == e).map(|(_, t)| t);
+            self.add_wins(add, remove).then_some(e)
+        })
     }
 
     fn describe(&self) -> Vec<Field> {
