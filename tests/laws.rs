@@ -2,7 +2,7 @@
 //! a join (commutative, associative, idempotent), every step only moves a replica up, and
 //! replicas converge after a full sync in any order. The naive set breaks inflation: its zombie.
 
-use crdt_lab::crdt::{AnySet, Edit, Elem, Kind, Name, Rules, Stamp, TieBreak};
+use crdt_lab::crdt::{AnySet, Edit, Elem, Kind, Name, RemoveUnseen, Rules, Stamp, TieBreak};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRng, TestRunner};
@@ -39,6 +39,8 @@ enum Step {
 struct History {
     replicas: usize,
     remove_wins: bool,
+    /// The 2P-Set's remove rule: accept a remove of an element not in the add-set.
+    accept_unseen: bool,
     steps: Vec<Step>,
 }
 
@@ -58,10 +60,12 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn history(replicas: RangeInclusive<usize>, max_steps: usize) -> impl Strategy<Value = History> {
-    (replicas, any::<bool>(), vec(step(), 0..max_steps)).prop_map(
-        |(replicas, remove_wins, steps)| History {
+    let rules = (any::<bool>(), any::<bool>());
+    (replicas, rules, vec(step(), 0..max_steps)).prop_map(
+        |(replicas, (remove_wins, accept_unseen), steps)| History {
             replicas,
             remove_wins,
+            accept_unseen,
             steps,
         },
     )
@@ -84,6 +88,10 @@ impl Lab {
             true => TieBreak::RemoveWins,
             false => TieBreak::AddWins,
         };
+        let remove_unseen = match history.accept_unseen {
+            true => RemoveUnseen::Accept,
+            false => RemoveUnseen::Refuse,
+        };
         let names: Vec<Name> = NAMES[..history.replicas]
             .iter()
             .map(|&n| n.into())
@@ -92,7 +100,10 @@ impl Lab {
             .iter()
             .map(|name| {
                 let mut set = AnySet::new(kind, name);
-                set.configure(&Rules { tiebreak });
+                set.configure(&Rules {
+                    tiebreak,
+                    remove_unseen,
+                });
                 set
             })
             .collect();

@@ -7,7 +7,18 @@ use std::fmt;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GSet {
-    pub elements: BTreeSet<Elem>,
+    elements: BTreeSet<Elem>,
+}
+
+impl GSet {
+    /// Its state: the elements.
+    pub fn fields(&self) -> &BTreeSet<Elem> {
+        &self.elements
+    }
+    /// A replica holding `elements` (e.g. a peer's state received over the wire, to merge).
+    pub fn from_fields(elements: BTreeSet<Elem>) -> GSet {
+        GSet { elements }
+    }
 }
 
 /// The only op a G-Set has.
@@ -52,8 +63,8 @@ impl SetCrdt for GSet {
         self.elements.contains(elem)
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.elements.iter().cloned().collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.elements.iter()
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -89,6 +100,17 @@ mod tests {
         sync(&mut a, &mut b);
         assert_eq!(a.describe()[0].value.to_string(), "{apple, banana}");
         assert_eq!(b.elements(), a.elements());
+    }
+
+    #[test]
+    fn a_replica_rebuilt_from_its_fields_merges_like_the_original() {
+        let (mut a, mut b) = (set::<GSet>("A"), set::<GSet>("B"));
+        add(&mut a, "x");
+        add(&mut b, "y");
+        let copy = GSet::from_fields(b.fields().clone());
+        assert_eq!(copy, b);
+        a.merge(&copy);
+        assert_eq!(a.elements(), vec![e("x"), e("y")]);
     }
 
     #[test]

@@ -9,9 +9,34 @@ use std::fmt;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lww {
-    pub adds: BTreeMap<Elem, Stamp>,
-    pub removes: BTreeMap<Elem, Stamp>,
-    pub tiebreak: TieBreak,
+    adds: BTreeMap<Elem, Stamp>,
+    removes: BTreeMap<Elem, Stamp>,
+    tiebreak: TieBreak,
+}
+
+impl Lww {
+    /// Its state: the latest add and the latest remove stamp of each element.
+    pub fn fields(&self) -> (&BTreeMap<Elem, Stamp>, &BTreeMap<Elem, Stamp>) {
+        (&self.adds, &self.removes)
+    }
+    /// A replica holding these stamps (e.g. a peer's state received over the wire, to merge),
+    /// with the default tie-break.
+    pub fn from_fields(adds: BTreeMap<Elem, Stamp>, removes: BTreeMap<Elem, Stamp>) -> Lww {
+        Lww {
+            adds,
+            removes,
+            ..Lww::default()
+        }
+    }
+
+    /// Whether an element with this add (and this remove, if any) is present.
+    fn add_wins(&self, add: &Stamp, remove: Option<&Stamp>) -> bool {
+        match remove {
+            None => true,
+            Some(rem) if add == rem => self.tiebreak == TieBreak::AddWins,
+            Some(rem) => add > rem,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,8 +84,8 @@ fn max_into(mine: &mut BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) {
         mine,
         theirs,
         |_, mine, theirs| {
-            if let Some(t) = theirs.filter(|t| later(t, mine)) {
-                *mine = t.clone();
+            if later(theirs, mine) {
+                *mine = theirs.clone();
             }
             true
         },
@@ -118,20 +143,18 @@ impl SetCrdt for Lww {
     }
 
     fn contains(&self, elem: &Elem) -> bool {
-        match (self.adds.get(elem), self.removes.get(elem)) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(add), Some(rem)) if add == rem => self.tiebreak == TieBreak::AddWins,
-            (Some(add), Some(rem)) => add > rem,
-        }
+        let add = self.adds.get(elem);
+        add.is_some_and(|add| self.add_wins(add, self.removes.get(elem)))
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.adds
-            .keys()
-            .filter(|e| self.contains(e))
-            .cloned()
-            .collect()
+    /// One walk over the adds, beside the removes.
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        let mut removes = self.removes.iter().peekable();
+        self.adds.iter().filter_map(move |(e, add)| {
+            while removes.next_if(|(r, _)| *r < e).is_some() {}
+            let remove = removes.next_if(|(r, _)| *r == e).map(|(_, t)| t);
+            self.add_wins(add, remove).then_some(e)
+        })
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -241,6 +264,22 @@ mod tests {
     }
 
     #[test]
+    fn a_replica_rebuilt_from_its_fields_merges_like_the_original() {
+        let (mut a, mut b) = (set::<Lww>("A"), set::<Lww>("B"));
+        add_at(&mut a, "x", Stamp::at(1));
+        add_at(&mut b, "y", Stamp::at(2));
+        remove_at(&mut b, "x", Stamp::at(3));
+        let (adds, removes) = b.fields();
+        let copy = Lww::from_fields(adds.clone(), removes.clone());
+        assert_eq!(copy, b);
+        let mut via_copy = a.clone();
+        via_copy.merge(&copy);
+        a.merge(&b);
+        assert_eq!(via_copy, a);
+        assert_eq!(a.elements(), vec![e("y")]);
+    }
+
+    #[test]
     fn a_tie_goes_to_the_tie_break() {
         let mut a = set::<Lww>("A");
         add_at(&mut a, "x", Stamp::at(5));
@@ -248,6 +287,7 @@ mod tests {
         assert!(a.contains(&e("x")), "add-wins is the default");
         a.configure(&Rules {
             tiebreak: TieBreak::RemoveWins,
+            ..Rules::default()
         });
         assert!(!a.contains(&e("x")));
         assert!(

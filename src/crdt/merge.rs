@@ -1,26 +1,35 @@
 //! The merge helpers every type's `merge` is built on: unions and joins of sorted collections,
-//! done in place with one walk, so nothing is rebuilt when little is new.
+//! done in place. Each call chooses its path: when the other side is small next to mine, each of
+//! its entries is looked up in mine (about `theirs × log mine` steps); otherwise both sides are
+//! walked once, side by side (`mine + theirs` steps). Nothing is rebuilt when little is new.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Union of two sorted sets in place: `mine ∪ theirs`.
-///
-/// One linear walk finds what `other` adds, then those are inserted (or appended in bulk when
-/// they are many). Nothing is rebuilt when nothing is new.
-pub(crate) fn union_into<T: Ord + Clone>(mine: &mut BTreeSet<T>, other: &BTreeSet<T>) {
-    let mut theirs = other.iter().peekable();
-    let mut new: Vec<T> = vec![];
-    for x in mine.iter() {
-        while let Some(y) = theirs.next_if(|y| *y < x) {
-            new.push(y.clone());
-        }
-        theirs.next_if(|y| *y == x);
-    }
-    new.extend(theirs.cloned());
-    add_all(mine, new);
+/// Whether looking up each of `theirs` entries in `mine` costs less than walking both.
+fn few(theirs: usize, mine: usize) -> bool {
+    let depth = (usize::BITS - mine.leading_zeros()) as usize;
+    theirs.saturating_mul(depth) < mine
 }
 
-fn add_all<T: Ord>(mine: &mut BTreeSet<T>, new: Vec<T>) {
+/// Union of two sorted sets in place.
+///
+/// Textbook: `mine := mine ∪ theirs`.
+pub(crate) fn union_into<T: Ord + Clone>(mine: &mut BTreeSet<T>, theirs: &BTreeSet<T>) {
+    if few(theirs.len(), mine.len()) {
+        for y in theirs {
+            mine.insert(y.clone());
+        }
+        return;
+    }
+    let mut walk = theirs.iter().peekable();
+    let mut new: Vec<T> = vec![];
+    for x in mine.iter() {
+        while let Some(y) = walk.next_if(|y| *y < x) {
+            new.push(y.clone());
+        }
+        walk.next_if(|y| *y == x);
+    }
+    new.extend(walk.cloned());
     if new.len() > mine.len() / 8 {
         mine.append(&mut new.into_iter().collect());
     } else {
@@ -28,34 +37,53 @@ fn add_all<T: Ord>(mine: &mut BTreeSet<T>, new: Vec<T>) {
     }
 }
 
-/// The join of two maps, key by key: for a key in both, `both` updates my value (given theirs,
-/// if any) and says whether to keep it; for a key only they have, `fresh` turns their value into
-/// one of mine, or `None` to skip it.
+/// The join of two maps, over the keys `theirs` holds: for a key both hold, `both` updates my
+/// value from theirs and says whether to keep it; for a key only they hold, `fresh` turns their
+/// value into one of mine, or `None` to skip it. Keys only I hold are left as they are.
 ///
-/// Done in place with one linear walk over both sorted maps; new keys are inserted after the walk.
+/// Textbook: for every `k` in `theirs`,
+/// `mine[k] := if k ∈ mine { join(mine[k], theirs[k]) } else { fresh(theirs[k]) }`.
 pub(crate) fn merge_map<K: Ord + Clone, V>(
     mine: &mut BTreeMap<K, V>,
     theirs: &BTreeMap<K, V>,
-    mut both: impl FnMut(&K, &mut V, Option<&V>) -> bool,
+    mut both: impl FnMut(&K, &mut V, &V) -> bool,
     mut fresh: impl FnMut(&K, &V) -> Option<V>,
 ) {
+    if few(theirs.len(), mine.len()) {
+        for (k, tv) in theirs {
+            let keep = match mine.get_mut(k) {
+                Some(v) => both(k, v, tv),
+                None => {
+                    if let Some(v) = fresh(k, tv) {
+                        mine.insert(k.clone(), v);
+                    }
+                    true
+                }
+            };
+            if !keep {
+                mine.remove(k);
+            }
+        }
+        return;
+    }
     let mut walk = theirs.iter().peekable();
     let (mut new, mut dead): (Vec<(K, V)>, Vec<K>) = (vec![], vec![]);
     for (k, v) in mine.iter_mut() {
         while let Some((tk, tv)) = walk.next_if(|(tk, _)| *tk < k) {
             new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
         }
-        let w = walk.next_if(|(tk, _)| *tk == k).map(|(_, w)| w);
-        if !both(k, v, w) {
+        if let Some((_, tv)) = walk.next_if(|(tk, _)| *tk == k)
+            && !both(k, v, tv)
+        {
             dead.push(k.clone());
         }
     }
     for (tk, tv) in walk {
         new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
     }
-    dead.iter().for_each(|k| {
+    for k in &dead {
         mine.remove(k);
-    });
+    }
     if new.len() > mine.len() / 8 {
         mine.append(&mut new.into_iter().collect());
     } else {
@@ -63,34 +91,84 @@ pub(crate) fn merge_map<K: Ord + Clone, V>(
     }
 }
 
+/// For every key only `mine` holds, `keep` may change its value and says whether to keep it.
+/// One walk over both maps (visiting `mine` is the point, so there is no shorter path).
+pub(crate) fn retain_unshared<K: Ord, V, W>(
+    mine: &mut BTreeMap<K, V>,
+    theirs: &BTreeMap<K, W>,
+    mut keep: impl FnMut(&K, &mut V) -> bool,
+) {
+    let mut walk = theirs.keys().peekable();
+    mine.retain(|k, v| {
+        while walk.next_if(|t| *t < k).is_some() {}
+        walk.peek() == Some(&k) || keep(k, v)
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn merge_map_updates_drops_and_adds_in_one_walk() {
-        let mut mine: BTreeMap<u32, u32> = [(1, 10), (3, 30), (5, 50)].into();
-        let theirs: BTreeMap<u32, u32> = [(0, 1), (3, 33), (4, 4), (9, 0)].into();
+    /// A join that takes the max of a value and drops a key whose value becomes 5.
+    fn join(mine: &mut BTreeMap<u32, u32>, theirs: &BTreeMap<u32, u32>) {
         merge_map(
-            &mut mine,
-            &theirs,
-            |k, v, w| {
-                *v = (*v).max(w.copied().unwrap_or(0));
-                *k != 5
+            mine,
+            theirs,
+            |_, v, w| {
+                *v = (*v).max(*w);
+                *v != 5
             },
             |_, w| (*w > 0).then_some(*w),
         );
-        assert_eq!(mine, [(0, 1), (1, 10), (3, 33), (4, 4)].into());
     }
 
     #[test]
-    fn union_into_matches_btreeset_union_at_every_size() {
-        for (n, m) in [(0, 3), (3, 0), (5, 100), (100, 5), (1000, 1000)] {
+    fn merge_map_updates_drops_and_adds_only_their_keys() {
+        let mut mine: BTreeMap<u32, u32> = [(1, 10), (3, 30), (5, 1), (7, 5)].into();
+        let theirs: BTreeMap<u32, u32> = [(0, 1), (3, 33), (4, 4), (5, 5), (9, 0)].into();
+        join(&mut mine, &theirs);
+        assert_eq!(mine, [(0, 1), (1, 10), (3, 33), (4, 4), (7, 5)].into());
+    }
+
+    /// Both paths (a few entries looked up, or both sides walked) give the textbook result.
+    #[test]
+    fn both_paths_of_every_helper_match_the_textbook_at_every_size() {
+        for (n, m) in [(0, 3), (3, 0), (5, 100), (100, 5), (1000, 3), (1000, 1000)] {
             let mut a: BTreeSet<u32> = (0..n).map(|i| i * 3).collect();
             let b: BTreeSet<u32> = (0..m).map(|i| i * 2).collect();
             let want: BTreeSet<u32> = a.union(&b).copied().collect();
             union_into(&mut a, &b);
-            assert_eq!(a, want);
+            assert_eq!(a, want, "union of {n} and {m}");
+
+            let mut mine: BTreeMap<u32, u32> = (0..n).map(|i| (i * 3, i % 7)).collect();
+            let theirs: BTreeMap<u32, u32> = (0..m).map(|i| (i * 2, i % 6)).collect();
+            let mut want = mine.clone();
+            for (k, w) in &theirs {
+                let joined = match want.get(k) {
+                    Some(v) => Some(*v.max(w)).filter(|v| *v != 5),
+                    None => Some(*w).filter(|w| *w > 0),
+                };
+                match joined {
+                    Some(v) => want.insert(*k, v),
+                    None => want.remove(k),
+                };
+            }
+            join(&mut mine, &theirs);
+            assert_eq!(mine, want, "join of {n} and {m}");
         }
+    }
+
+    #[test]
+    fn retain_unshared_visits_only_the_keys_they_lack() {
+        let mut mine: BTreeMap<u32, u32> = [(1, 1), (2, 2), (3, 3), (4, 4)].into();
+        let theirs: BTreeMap<u32, ()> = [(2, ()), (4, ()), (5, ())].into();
+        let mut seen = vec![];
+        retain_unshared(&mut mine, &theirs, |k, v| {
+            seen.push(*k);
+            *v *= 10;
+            *k != 1
+        });
+        assert_eq!(seen, [1, 3]);
+        assert_eq!(mine, [(2, 2), (3, 30), (4, 4)].into());
     }
 }

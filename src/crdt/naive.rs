@@ -6,7 +6,18 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Naive {
-    pub elements: BTreeSet<Elem>,
+    elements: BTreeSet<Elem>,
+}
+
+impl Naive {
+    /// Its state: the elements.
+    pub fn fields(&self) -> &BTreeSet<Elem> {
+        &self.elements
+    }
+    /// A replica holding `elements` (e.g. a peer's state received over the wire, to merge).
+    pub fn from_fields(elements: BTreeSet<Elem>) -> Naive {
+        Naive { elements }
+    }
 }
 
 /// Its ops carry just the element.
@@ -47,8 +58,8 @@ impl SetCrdt for Naive {
         self.elements.contains(elem)
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.elements.iter().cloned().collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.elements.iter()
     }
 
     fn describe(&self) -> Vec<Field> {

@@ -12,9 +12,12 @@ pub struct OrSet {
     me: Name,
     /// The last counter this replica used for a tag.
     counter: u64,
-    pub live: BTreeMap<Elem, BTreeSet<Tag>>,
-    pub tombstones: BTreeMap<Elem, BTreeSet<Tag>>,
+    live: TagMap,
+    tombstones: TagMap,
 }
+
+/// Element → tags, the shape of both of an OR-Set's fields.
+pub type TagMap = BTreeMap<Elem, BTreeSet<Tag>>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
@@ -32,16 +35,16 @@ impl fmt::Display for Op {
 }
 
 impl OrSet {
+    /// Its state: the live tags and the tombstoned tags of each element.
+    pub fn fields(&self) -> (&TagMap, &TagMap) {
+        (&self.live, &self.tombstones)
+    }
+
     /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
     /// Empty tag sets are dropped, and the counter resumes after `replica`'s highest tag.
-    pub fn from_fields(
-        replica: &Name,
-        live: BTreeMap<Elem, BTreeSet<Tag>>,
-        tombstones: BTreeMap<Elem, BTreeSet<Tag>>,
-    ) -> OrSet {
-        let keep = |m: BTreeMap<Elem, BTreeSet<Tag>>| -> BTreeMap<Elem, BTreeSet<Tag>> {
-            m.into_iter().filter(|(_, tags)| !tags.is_empty()).collect()
-        };
+    pub fn from_fields(replica: &Name, live: TagMap, tombstones: TagMap) -> OrSet {
+        let keep =
+            |m: TagMap| -> TagMap { m.into_iter().filter(|(_, tags)| !tags.is_empty()).collect() };
         let (live, tombstones) = (keep(live), keep(tombstones));
         let all = live.values().chain(tombstones.values()).flatten();
         let counter = all.filter(|t| t.replica == *replica).map(|t| t.n).max();
@@ -54,15 +57,13 @@ impl OrSet {
     }
 }
 
-fn tags_of<'a>(map: &'a BTreeMap<Elem, BTreeSet<Tag>>, e: &Elem) -> impl Iterator<Item = &'a Tag> {
+fn tags_of<'a>(map: &'a TagMap, e: &Elem) -> impl Iterator<Item = &'a Tag> {
     map.get(e).into_iter().flatten()
 }
 
 /// Add their tags to mine (for `merge_map`); always keeps the entry.
-fn union_tags(_: &Elem, mine: &mut BTreeSet<Tag>, theirs: Option<&BTreeSet<Tag>>) -> bool {
-    if let Some(theirs) = theirs {
-        super::union_into(mine, theirs);
-    }
+fn union_tags(_: &Elem, mine: &mut BTreeSet<Tag>, theirs: &BTreeSet<Tag>) -> bool {
+    super::union_into(mine, theirs);
     true
 }
 
@@ -120,13 +121,11 @@ impl SetCrdt for OrSet {
         }
     }
 
+    /// Tombstones unite; live tags unite, less every tombstoned tag. Only the elements they
+    /// hold can change: those of their live tags, and those their tombstones name.
     fn merge(&mut self, other: &Self) {
-        super::merge_map(
-            &mut self.tombstones,
-            &other.tombstones,
-            union_tags,
-            |_, t| Some(t.clone()),
-        );
+        let clone = |_: &Elem, tags: &BTreeSet<Tag>| Some(tags.clone());
+        super::merge_map(&mut self.tombstones, &other.tombstones, union_tags, clone);
         let dead = &self.tombstones;
         let alive = |e: &Elem, tags: &mut BTreeSet<Tag>| {
             if let Some(dead) = dead.get(e) {
@@ -143,14 +142,20 @@ impl SetCrdt for OrSet {
                 alive(e, &mut tags).then_some(tags)
             },
         );
+        super::merge_map(
+            &mut self.live,
+            &other.tombstones,
+            |e, mine, _| alive(e, mine),
+            |_, _| None,
+        );
     }
 
     fn contains(&self, elem: &Elem) -> bool {
         self.live.contains_key(elem)
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.live.keys().cloned().collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.live.keys()
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -178,8 +183,7 @@ impl SetCrdt for OrSet {
     }
 
     fn meta_size(&self) -> usize {
-        let count =
-            |m: &BTreeMap<Elem, BTreeSet<Tag>>| m.values().map(BTreeSet::len).sum::<usize>();
+        let count = |m: &TagMap| m.values().map(BTreeSet::len).sum::<usize>();
         count(&self.live) + count(&self.tombstones)
     }
 }
@@ -232,7 +236,8 @@ mod tests {
         sync(&mut a, &mut b);
         add(&mut b, "y");
         remove(&mut b, "x");
-        let copy = OrSet::from_fields(&"B".into(), b.live.clone(), b.tombstones.clone());
+        let (live, tombstones) = b.fields();
+        let copy = OrSet::from_fields(&"B".into(), live.clone(), tombstones.clone());
         assert_eq!(copy, b, "the counter resumes at b1");
         let mut via_copy = a.clone();
         via_copy.merge(&copy);

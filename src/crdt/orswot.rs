@@ -17,9 +17,12 @@ pub type Dots = Vec<Dot>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Orswot {
     me: Name,
-    pub clock: BTreeMap<Name, u64>,
-    pub entries: BTreeMap<Elem, Dots>,
+    clock: Clock,
+    entries: BTreeMap<Elem, Dots>,
 }
+
+/// A version vector: the highest counter seen from each replica.
+pub type Clock = BTreeMap<Name, u64>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
@@ -43,12 +46,17 @@ impl fmt::Display for Op {
 }
 
 impl Orswot {
+    /// Its state: each element's live dots, and the clock.
+    pub fn fields(&self) -> (&BTreeMap<Elem, Dots>, &Clock) {
+        (&self.entries, &self.clock)
+    }
+
     /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
     /// Empty dot sets are dropped, and the clock is raised to cover every dot in `entries`.
     pub fn from_fields(
         replica: &Name,
-        clock: BTreeMap<Name, u64>,
         entries: BTreeMap<Elem, impl IntoIterator<Item = Dot>>,
+        clock: Clock,
     ) -> Orswot {
         let sorted = |dots: Dots| {
             let mut dots = dots;
@@ -71,7 +79,7 @@ impl Orswot {
         set
     }
 
-    fn seen(clock: &BTreeMap<Name, u64>, dot: &Dot) -> bool {
+    fn seen(clock: &Clock, dot: &Dot) -> bool {
         clock.get(&dot.replica).is_some_and(|n| *n >= dot.n)
     }
     fn observe(&mut self, dot: &Dot) {
@@ -148,23 +156,25 @@ impl SetCrdt for Orswot {
         }
     }
 
+    /// Per element: keep my dots they also hold or never saw, and add theirs I never saw. An
+    /// element only I hold loses the dots their clock covers (they saw the add, and dropped it),
+    /// so it is visited only when their clock names a replica whose dots I may hold.
     fn merge(&mut self, other: &Self) {
+        let may_cover_mine = other
+            .clock
+            .iter()
+            .any(|(r, n)| *n > 0 && self.clock.get(r).is_some_and(|m| *m > 0));
         let Orswot { clock, entries, .. } = self;
-        let unseen = |theirs: &Dots, clock: &BTreeMap<Name, u64>| -> Dots {
-            theirs
-                .iter()
-                .filter(|d| !Self::seen(clock, d))
-                .cloned()
-                .collect()
+        let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
+            let new = theirs.iter().filter(|d| !Self::seen(clock, d));
+            new.cloned().collect()
         };
         super::merge_map(
             entries,
             &other.entries,
             |_, dots, theirs| {
-                // Mine stay unless they saw the dot and dropped it; theirs join unless I saw and dropped it.
-                let kept_by = |d: &Dot| theirs.is_some_and(|t| t.binary_search(d).is_ok());
-                dots.retain(|d| kept_by(d) || !Self::seen(&other.clock, d));
-                let new = theirs.map(|t| unseen(t, clock)).unwrap_or_default();
+                dots.retain(|d| theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d));
+                let new = unseen(theirs, clock);
                 if !new.is_empty() {
                     dots.extend(new);
                     dots.sort();
@@ -174,11 +184,17 @@ impl SetCrdt for Orswot {
             },
             |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
         );
+        if may_cover_mine {
+            super::retain_unshared(entries, &other.entries, |_, dots| {
+                dots.retain(|d| !Self::seen(&other.clock, d));
+                !dots.is_empty()
+            });
+        }
         super::merge_map(
             clock,
             &other.clock,
             |_, n, m| {
-                *n = (*n).max(m.copied().unwrap_or(0));
+                *n = (*n).max(*m);
                 true
             },
             |_, m| Some(*m),
@@ -189,8 +205,8 @@ impl SetCrdt for Orswot {
         self.entries.contains_key(elem)
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.entries.keys().cloned().collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.entries.keys()
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -254,7 +270,8 @@ mod tests {
         sync(&mut a, &mut b);
         add(&mut b, "y");
         remove(&mut b, "x");
-        let copy = Orswot::from_fields(&"B".into(), b.clock.clone(), b.entries.clone());
+        let (entries, clock) = b.fields();
+        let copy = Orswot::from_fields(&"B".into(), entries.clone(), clock.clone());
         assert_eq!(copy, b);
         let mut via_copy = a.clone();
         via_copy.merge(&copy);
@@ -267,9 +284,33 @@ mod tests {
     fn a_received_dot_beyond_the_received_clock_raises_the_clock() {
         let dots = BTreeSet::from([Tag::new(&"B".into(), 3)]);
         let entries = BTreeMap::from([(e("x"), dots), (e("y"), BTreeSet::new())]);
-        let s = Orswot::from_fields(&"B".into(), BTreeMap::new(), entries);
+        let s = Orswot::from_fields(&"B".into(), entries, Clock::new());
         assert_eq!(field(&s, "clock"), "{B: 3}");
         assert_eq!(s.elements(), vec![e("x")]);
+    }
+
+    /// A small state merged into a large one: the few elements it names are looked up, but an
+    /// element it does not name still loses the dots its clock covers, and keeps the others.
+    #[test]
+    fn a_small_peer_state_drops_every_dot_its_clock_covers() {
+        let mut a = set::<Orswot>("A");
+        for i in 0..1000 {
+            add(&mut a, &format!("e{i}"));
+        }
+        add(&mut a, "late");
+        // B saw A's first 1000 adds and kept only e7; A's 1001st add (late) is news to B.
+        let dots = BTreeMap::from([(e("e7"), vec![Tag::new(&"A".into(), 8)])]);
+        let clock = Clock::from([("A".into(), 1000)]);
+        a.merge(&Orswot::from_fields(&"B".into(), dots, clock));
+        assert_eq!(a.elements(), vec![e("e7"), e("late")]);
+        assert_eq!(field(&a, "entries"), "{e7: {a8}, late: {a1001}}");
+
+        // A peer whose clock covers none of A's dots removes nothing.
+        let dots = BTreeMap::from([(e("c"), vec![Tag::new(&"C".into(), 1)])]);
+        let clock = Clock::from([("C".into(), 1)]);
+        a.merge(&Orswot::from_fields(&"C".into(), dots, clock));
+        assert_eq!(a.elements(), vec![e("c"), e("e7"), e("late")]);
+        assert_eq!(field(&a, "clock"), "{A: 1001, C: 1}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub struct Counts {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PnSet {
     me: Name,
-    pub counts: BTreeMap<Elem, BTreeMap<Name, Counts>>,
+    counts: BTreeMap<Elem, BTreeMap<Name, Counts>>,
 }
 
 /// An op sets one replica's count for one element to a new value (so applying it twice is harmless).
@@ -38,6 +38,19 @@ impl fmt::Display for Op {
 }
 
 impl PnSet {
+    /// Its state: each element's add and remove counts, per replica.
+    pub fn fields(&self) -> &BTreeMap<Elem, BTreeMap<Name, Counts>> {
+        &self.counts
+    }
+
+    /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
+    pub fn from_fields(replica: &Name, counts: BTreeMap<Elem, BTreeMap<Name, Counts>>) -> PnSet {
+        PnSet {
+            me: replica.clone(),
+            counts,
+        }
+    }
+
     /// Adds minus removes, over all replicas.
     pub fn total(&self, elem: &Elem) -> i64 {
         let per = self.counts.get(elem).into_iter().flat_map(BTreeMap::values);
@@ -119,8 +132,7 @@ impl SetCrdt for PnSet {
     }
 
     fn merge(&mut self, other: &Self) {
-        let max_counts = |_: &Name, mine: &mut Counts, theirs: Option<&Counts>| {
-            let theirs = theirs.copied().unwrap_or_default();
+        let max_counts = |_: &Name, mine: &mut Counts, theirs: &Counts| {
             mine.adds = mine.adds.max(theirs.adds);
             mine.removes = mine.removes.max(theirs.removes);
             true
@@ -129,8 +141,7 @@ impl SetCrdt for PnSet {
             &mut self.counts,
             &other.counts,
             |_, mine, theirs| {
-                let empty = BTreeMap::new();
-                super::merge_map(mine, theirs.unwrap_or(&empty), max_counts, |_, c| Some(*c));
+                super::merge_map(mine, theirs, max_counts, |_, c| Some(*c));
                 true
             },
             |_, theirs| Some(theirs.clone()),
@@ -141,12 +152,8 @@ impl SetCrdt for PnSet {
         self.total(elem) > 0
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.counts
-            .keys()
-            .filter(|e| self.contains(e))
-            .cloned()
-            .collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.counts.keys().filter(|e| self.contains(e))
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -214,6 +221,20 @@ mod tests {
         assert_eq!(
             a.explain(&e("x")),
             "x is absent: its count is 0 (A +2 -1, B +0 -1), not above 0"
+        );
+    }
+
+    #[test]
+    fn a_replica_rebuilt_from_its_fields_equals_the_original() {
+        let mut a = set::<PnSet>("A");
+        add(&mut a, "x");
+        remove(&mut a, "x");
+        add(&mut a, "y");
+        let copy = PnSet::from_fields(&"A".into(), a.fields().clone());
+        assert_eq!(copy, a);
+        assert_eq!(
+            field(&copy, "per_replica"),
+            "{x: {A: +1 -1}, y: {A: +1 -0}}"
         );
     }
 

@@ -67,10 +67,33 @@ impl TieBreak {
     }
 }
 
+/// What a 2P-Set does with a remove of an element that is not in this replica's add-set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RemoveUnseen {
+    /// Refuse it: a replica removes only what it has seen added (the lab's lessons, seed 002).
+    #[default]
+    Refuse,
+    /// Put it into the remove-set, with a note: the add was seen elsewhere, and may arrive later
+    /// (the course's node, seed 000).
+    Accept,
+}
+
+impl RemoveUnseen {
+    pub fn word(self) -> &'static str {
+        match self {
+            RemoveUnseen::Refuse => "refuse",
+            RemoveUnseen::Accept => "accept",
+        }
+    }
+}
+
 /// Settings every replica of a lab must share.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Rules {
+    /// LWW: who wins a tie between an add and a remove.
     pub tiebreak: TieBreak,
+    /// 2P-Set: whether a remove of an element not in the add-set is refused or accepted.
+    pub remove_unseen: RemoveUnseen,
 }
 
 /// The one trait every set type implements.
@@ -86,14 +109,18 @@ pub trait SetCrdt: Clone + fmt::Debug {
     /// Absorb another replica's whole state.
     fn merge(&mut self, other: &Self);
     fn contains(&self, elem: &Elem) -> bool;
+    /// The visible elements, sorted, borrowed from the state.
+    fn iter(&self) -> impl Iterator<Item = &Elem>;
     /// The visible elements, sorted.
-    fn elements(&self) -> Vec<Elem>;
+    fn elements(&self) -> Vec<Elem> {
+        self.iter().cloned().collect()
+    }
     /// The replicated state as labelled fields, under their canonical names.
     fn describe(&self) -> Vec<Field>;
     /// One sentence, with the actual numbers, on why `elem` is present or absent.
     fn explain(&self, elem: &Elem) -> String;
     /// How many pieces of metadata the state stores (elements, tombstones, stamps, tags, counters).
     fn meta_size(&self) -> usize;
-    /// Take the lab's shared rules (only LWW has any).
+    /// Take the lab's shared rules (the LWW's tie-break, the 2P-Set's remove rule).
     fn configure(&mut self, _rules: &Rules) {}
 }

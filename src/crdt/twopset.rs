@@ -1,13 +1,35 @@
 //! 2P-Set. Rule: an add-set and a tombstone set, both grow-only; an element is present iff it
 //! is in `added` and not in `removed`. Remove wins, forever: a removed element never comes back.
+//! A remove of an element not in this replica's add-set is refused, or (`RemoveUnseen::Accept`)
+//! tombstoned anyway, since the add may have been seen elsewhere.
 
-use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value, set_of};
+use super::{
+    Edit, Elem, Field, Name, Prepared, Refusal, RemoveUnseen, Role, Rules, SetCrdt, Stamp, Value,
+    set_of,
+};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TwoPSet {
-    pub added: BTreeSet<Elem>,
-    pub removed: BTreeSet<Elem>,
+    added: BTreeSet<Elem>,
+    removed: BTreeSet<Elem>,
+    remove_unseen: RemoveUnseen,
+}
+
+impl TwoPSet {
+    /// Its state: the add-set and the remove-set (tombstones).
+    pub fn fields(&self) -> (&BTreeSet<Elem>, &BTreeSet<Elem>) {
+        (&self.added, &self.removed)
+    }
+    /// A replica holding these sets (e.g. a peer's state received over the wire, to merge),
+    /// with the default rules.
+    pub fn from_fields(added: BTreeSet<Elem>, removed: BTreeSet<Elem>) -> TwoPSet {
+        TwoPSet {
+            added,
+            removed,
+            ..TwoPSet::default()
+        }
+    }
 }
 
 /// Its ops carry just the element.
@@ -33,12 +55,22 @@ impl SetCrdt for TwoPSet {
                 format!("{e} is already in the add-set, so this add changes nothing"),
             )),
             Edit::Add(e) => Ok(Prepared::op(Op::Add(e.clone()))),
-            Edit::Remove(e) if !self.added.contains(e) => Err(Refusal::new(format!(
-                "a 2P-Set can only remove what this replica has added, and {e} is not in its add-set"
-            ))),
+            Edit::Remove(e)
+                if !self.added.contains(e) && self.remove_unseen == RemoveUnseen::Refuse =>
+            {
+                Err(Refusal::new(format!(
+                    "a 2P-Set can only remove what this replica has added, and {e} is not in its add-set"
+                )))
+            }
             Edit::Remove(e) if self.removed.contains(e) => Ok(Prepared::noted(
                 Op::Remove(e.clone()),
                 format!("{e} is already in the tombstone set"),
+            )),
+            Edit::Remove(e) if !self.added.contains(e) => Ok(Prepared::noted(
+                Op::Remove(e.clone()),
+                format!(
+                    "{e} is not in this replica's add-set; it is tombstoned anyway (remove-unseen accept), so an add of {e} arriving later has no effect"
+                ),
             )),
             Edit::Remove(e) => Ok(Prepared::op(Op::Remove(e.clone()))),
         }
@@ -61,8 +93,8 @@ impl SetCrdt for TwoPSet {
         self.added.contains(elem) && !self.removed.contains(elem)
     }
 
-    fn elements(&self) -> Vec<Elem> {
-        self.added.difference(&self.removed).cloned().collect()
+    fn iter(&self) -> impl Iterator<Item = &Elem> {
+        self.added.difference(&self.removed)
     }
 
     fn describe(&self) -> Vec<Field> {
@@ -96,6 +128,10 @@ impl SetCrdt for TwoPSet {
 
     fn meta_size(&self) -> usize {
         self.added.len() + self.removed.len()
+    }
+
+    fn configure(&mut self, rules: &Rules) {
+        self.remove_unseen = rules.remove_unseen;
     }
 }
 
@@ -184,5 +220,46 @@ mod tests {
             err.rule
                 .contains("can only remove what this replica has added")
         );
+        assert_eq!(s.fields(), (&BTreeSet::new(), &BTreeSet::new()));
+    }
+
+    /// The course's node (seed 000): a remove may arrive before its add; it is tombstoned, with a
+    /// note, and the add that arrives later has no effect.
+    #[test]
+    fn with_remove_unseen_accept_a_remove_before_its_add_is_tombstoned_with_a_note() {
+        let mut s = set::<TwoPSet>("A");
+        s.configure(&Rules {
+            remove_unseen: RemoveUnseen::Accept,
+            ..Rules::default()
+        });
+        let p = s.prepare(&Edit::Remove(e("z")), &Stamp::default()).unwrap();
+        assert!(p.note.unwrap().contains("not in this replica's add-set"));
+        s.apply(p.op);
+        assert_eq!(field(&s, "removed"), "{z}");
+        let again = s.prepare(&Edit::Remove(e("z")), &Stamp::default()).unwrap();
+        assert!(again.note.unwrap().contains("already in the tombstone set"));
+        add(&mut s, "z");
+        add(&mut s, "w");
+        assert_eq!(field(&s, "map"), "{w: false, z: true}");
+        assert_eq!(s.elements(), vec![e("w")]);
+    }
+
+    #[test]
+    fn the_remove_rule_has_a_word_and_refuse_is_the_default() {
+        assert_eq!(Rules::default().remove_unseen, RemoveUnseen::Refuse);
+        assert_eq!(RemoveUnseen::Refuse.word(), "refuse");
+        assert_eq!(RemoveUnseen::Accept.word(), "accept");
+    }
+
+    #[test]
+    fn a_replica_rebuilt_from_its_fields_equals_the_original() {
+        let mut a = set::<TwoPSet>("A");
+        add(&mut a, "x");
+        add(&mut a, "y");
+        remove(&mut a, "x");
+        let (added, removed) = a.fields();
+        let copy = TwoPSet::from_fields(added.clone(), removed.clone());
+        assert_eq!(copy, a);
+        assert_eq!(copy.elements(), vec![e("y")]);
     }
 }

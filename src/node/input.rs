@@ -47,7 +47,7 @@ impl Lines {
         mut chunk: &[u8],
         mut each: impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        while let Some(end) = chunk.iter().position(|&b| b == b'\n') {
+        while let Some(end) = memchr::memchr(b'\n', chunk) {
             if self.partial.is_empty() {
                 each(&chunk[..end])?;
             } else {

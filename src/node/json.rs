@@ -2,9 +2,11 @@
 //! only ASCII (anything else becomes a `\uXXXX` escape), with keys in a fixed order.
 
 use crate::crdt::Elem;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, Serializer};
 use serde_json::ser::Formatter;
+use serde_json::value::RawValue;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The formatting of Python's `json.dumps` with its default arguments.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,11 +47,42 @@ impl Formatter for PythonFormatter {
     }
 }
 
-/// Write one message and a newline.
-pub fn write_line<W: Write>(w: &mut W, message: &impl Serialize) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *w, PythonFormatter);
-    message.serialize(&mut ser)?;
-    w.write_all(b"\n")
+/// Write one message and a newline: `src`, `dest`, then the body.
+pub fn write_line<W: Write>(w: &mut W, message: &Message) -> io::Result<()> {
+    w.write_all(b"{\"src\": ")?;
+    python(w, message.src)?;
+    w.write_all(b", \"dest\": ")?;
+    python(w, message.dest)?;
+    w.write_all(b", \"body\": ")?;
+    message.body.write(w)?;
+    w.write_all(b"}\n")
+}
+
+/// Write one value as `json.dumps` does.
+fn python<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, PythonFormatter);
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// JSON text, written once and sent as it is, as often as needed: a read's elements, or a
+/// `msg_id` echoed as the client wrote it. Cloning it shares the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawJson(Arc<str>);
+
+impl RawJson {
+    /// A list, written as `json.dumps` writes it.
+    pub fn list<'a, T: Serialize + 'a>(items: impl Iterator<Item = &'a T>) -> RawJson {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+        // Writing strings and integers into a Vec cannot fail, and writes only ASCII.
+        let _ = ser.collect_seq(items);
+        RawJson(String::from_utf8_lossy(&out).into())
+    }
+
+    /// A value received, exactly as it was sent.
+    pub fn received(value: &RawValue) -> RawJson {
+        RawJson(value.get().into())
+    }
 }
 
 /// A payload value in a body we send.
@@ -60,26 +93,20 @@ pub enum Field {
     Text(String),
     Texts(Vec<String>),
     Json(serde_json::Value),
+    Raw(RawJson),
 }
 
-impl Serialize for Field {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Field {
+    fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
         match self {
-            Field::Elems(elems) => list(s, elems),
-            Field::Count(n) => s.serialize_u64(*n),
-            Field::Text(text) => s.serialize_str(text),
-            Field::Texts(texts) => list(s, texts),
-            Field::Json(value) => value.serialize(s),
+            Field::Elems(elems) => python(w, elems),
+            Field::Count(n) => python(w, n),
+            Field::Text(text) => python(w, text),
+            Field::Texts(texts) => python(w, texts),
+            Field::Json(value) => python(w, value),
+            Field::Raw(raw) => w.write_all(raw.0.as_bytes()),
         }
     }
-}
-
-fn list<S: Serializer, T: Serialize>(s: S, items: &[T]) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(items.len()))?;
-    items
-        .iter()
-        .try_for_each(|item| seq.serialize_element(item))?;
-    seq.end()
 }
 
 /// A body we send: `type`, then the payload fields in order, then `in_reply_to`, then `msg_id`.
@@ -87,29 +114,41 @@ fn list<S: Serializer, T: Serialize>(s: S, items: &[T]) -> Result<S::Ok, S::Erro
 pub struct Body {
     pub kind: &'static str,
     pub fields: Vec<(&'static str, Field)>,
-    pub in_reply_to: Option<serde_json::Value>,
+    pub in_reply_to: Option<Field>,
     pub msg_id: Option<u64>,
 }
 
+impl Body {
+    /// Write the body as `json.dumps` does, keys in their order.
+    pub fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"{\"type\": ")?;
+        python(w, self.kind)?;
+        let msg_id = self.msg_id.map(Field::Count);
+        let tail = [("in_reply_to", &self.in_reply_to), ("msg_id", &msg_id)];
+        let tail = tail.into_iter().filter_map(|(k, v)| Some((k, v.as_ref()?)));
+        for (key, value) in self.fields.iter().map(|(k, v)| (*k, v)).chain(tail) {
+            w.write_all(b", ")?;
+            python(w, key)?;
+            w.write_all(b": ")?;
+            value.write(w)?;
+        }
+        w.write_all(b"}")
+    }
+}
+
+/// For any other serializer (the node itself writes with [`Body::write`]): the same JSON, read
+/// back as a value.
 impl Serialize for Body {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("type", self.kind)?;
-        for (key, value) in &self.fields {
-            map.serialize_entry(key, value)?;
-        }
-        if let Some(id) = &self.in_reply_to {
-            map.serialize_entry("in_reply_to", id)?;
-        }
-        if let Some(id) = self.msg_id {
-            map.serialize_entry("msg_id", &id)?;
-        }
-        map.end()
+        let mut out = Vec::new();
+        self.write(&mut out).map_err(serde::ser::Error::custom)?;
+        let value: &RawValue = serde_json::from_slice(&out).map_err(serde::ser::Error::custom)?;
+        value.serialize(s)
     }
 }
 
 /// A whole message: `src`, `dest`, `body`, in that order.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug)]
 pub struct Message<'a> {
     pub src: &'a str,
     pub dest: &'a str,
@@ -131,7 +170,7 @@ mod tests {
         let body = Body {
             kind: "read_ok",
             fields: vec![("elements", Field::Elems(vec![Elem::Str("x".into())]))],
-            in_reply_to: Some(3.into()),
+            in_reply_to: Some(Field::Count(3)),
             msg_id: Some(2),
         };
         let msg = Message {

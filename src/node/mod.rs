@@ -18,6 +18,7 @@ mod replica;
 mod wire;
 
 pub use self::handle::Node;
+use crate::crdt::Kind;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::Instant;
@@ -41,14 +42,20 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub fn word(self) -> &'static str {
+    /// The core's set type this node runs.
+    pub fn kind(self) -> Kind {
         match self {
-            NodeType::TwoPSet => "2pset",
-            NodeType::Gset => "gset",
-            NodeType::Lww => "lww",
-            NodeType::Orset => "orset",
-            NodeType::Orswot => "orswot",
+            NodeType::TwoPSet => Kind::TwoPSet,
+            NodeType::Gset => Kind::GSet,
+            NodeType::Lww => Kind::Lww,
+            NodeType::Orset => Kind::OrSet,
+            NodeType::Orswot => Kind::Orswot,
         }
+    }
+
+    /// Its type word, the core's.
+    pub fn word(self) -> &'static str {
+        self.kind().word()
     }
 }
 
@@ -126,5 +133,24 @@ fn wait<T>(
     match deadline {
         None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
         Some(at) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn every_node_type_is_named_by_the_core_type_it_runs() {
+        let mut names = vec![];
+        for t in NodeType::value_variants() {
+            let value = t
+                .to_possible_value()
+                .expect("every node type has a value name");
+            assert_eq!(value.get_name(), t.kind().word(), "{t:?}");
+            names.push(value.get_name().to_string());
+        }
+        assert_eq!(names, ["2pset", "gset", "lww", "orset", "orswot"]);
     }
 }

@@ -5,11 +5,9 @@
 //! element stays an integer (JSON object keys are always strings).
 
 use super::wire::{Failure, kind_of, value_to_elem};
-use crate::crdt::{Elem, Name, Stamp, Tag};
+use crate::crdt::{Clock, Elem, Name, Stamp, Tag, TagMap};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
-
-pub type TagMap = BTreeMap<Elem, BTreeSet<Tag>>;
+use std::collections::BTreeMap;
 
 /// A tag as it travels: `n1:3`.
 pub fn tag_to_wire(tag: &Tag) -> String {
@@ -69,17 +67,14 @@ pub fn tag_map_from_json(
 }
 
 /// A version vector as an object: `{"n1": 2, "n2": 1}`.
-pub fn clock_to_json(clock: &BTreeMap<Name, u64>) -> Value {
+pub fn clock_to_json(clock: &Clock) -> Value {
     let pairs = clock
         .iter()
         .map(|(node, n)| (node.to_string(), Value::from(*n)));
     Value::Object(pairs.collect())
 }
 
-pub fn clock_from_json(
-    value: Option<&Value>,
-    request: &str,
-) -> Result<BTreeMap<Name, u64>, Failure> {
+pub fn clock_from_json(value: Option<&Value>, request: &str) -> Result<Clock, Failure> {
     let bad = |what: String| {
         Failure::malformed(format!(
             "{request} needs clock: an object of node ids to counters, like {{\"n1\": 2}} ({what})"
@@ -159,6 +154,7 @@ fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn tag(replica: &str, n: u64) -> Tag {
         Tag::new(&replica.into(), n)

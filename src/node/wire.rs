@@ -1,9 +1,14 @@
 //! Reading messages: a lenient envelope and body, so that an ill-typed field still leaves us the
 //! `msg_id` and `src` to answer with an error, and the checks that turn fields into elements.
+//! A line that is not a well-formed message (a duplicate key, a lone surrogate, a number out of
+//! range) is salvaged for its `src` and `msg_id`, so it can be answered with an error too.
 
+use super::json::{Field, RawJson};
 use crate::crdt::Elem;
+use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -23,15 +28,49 @@ pub enum LooseList<'a> {
     Other(&'static str),
 }
 
-/// A message as received. A body that is not an object makes the line unreadable.
+/// A message as received. A line or a body that is not an object makes the line unreadable.
 #[derive(Debug, serde::Deserialize)]
 pub struct Incoming<'a> {
     #[serde(borrow)]
     pub src: Option<Loose<'a>>,
     #[serde(borrow)]
     pub dest: Option<Loose<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "object")]
     pub body: Body<'a>,
+}
+
+impl<'a> Incoming<'a> {
+    /// Read one line as a message: a JSON object, with nothing after it. A line of valid UTF-8
+    /// (checked once, not string by string) is read as text, which is faster; any other line
+    /// is read as bytes, which fails with the place of the first bad byte.
+    pub fn parse(line: &'a [u8]) -> serde_json::Result<Incoming<'a>> {
+        fn whole<'a, R: serde_json::de::Read<'a>>(
+            mut de: serde_json::Deserializer<R>,
+        ) -> serde_json::Result<Incoming<'a>> {
+            let message = object(&mut de)?;
+            de.end()?;
+            Ok(message)
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => whole(serde_json::Deserializer::from_str(text)),
+            Err(_) => whole(serde_json::Deserializer::from_slice(line)),
+        }
+    }
+}
+
+/// Read a struct from a JSON object only: serde's derive would also take a list of its fields.
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    struct ObjectOnly<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(ObjectOnly(PhantomData))
 }
 
 /// Every body field any node type reads; each is optional, and checked only where it is used.
@@ -40,7 +79,8 @@ pub struct Incoming<'a> {
 pub struct Body<'a> {
     #[serde(rename = "type", borrow)]
     pub kind: Option<Loose<'a>>,
-    pub msg_id: Option<MsgId>,
+    #[serde(borrow)]
+    pub msg_id: Option<MsgId<'a>>,
     #[serde(borrow)]
     pub element: Option<Loose<'a>>,
     #[serde(borrow)]
@@ -63,29 +103,107 @@ pub struct Body<'a> {
     pub text: Option<Box<Value>>,
 }
 
-/// A `msg_id` as received: a proper one, or whatever else was sent (echoed in the error).
-#[derive(Clone, Debug, PartialEq)]
-pub enum MsgId {
+/// A `msg_id` as received: a proper one, or the JSON text of whatever else was sent (echoed, as
+/// sent, in the error).
+#[derive(Clone, Debug)]
+pub enum MsgId<'a> {
     Id(u64),
-    Other(Box<Value>),
+    Other(&'a RawValue),
 }
 
-impl MsgId {
-    /// The value to echo as `in_reply_to`.
-    pub fn to_json(&self) -> Value {
-        match self {
-            MsgId::Id(n) => Value::from(*n),
-            MsgId::Other(value) => (**value).clone(),
+impl PartialEq for MsgId<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (MsgId::Id(a), MsgId::Id(b)) => a == b,
+            (MsgId::Other(a), MsgId::Other(b)) => a.get() == b.get(),
+            _ => false,
         }
     }
 }
 
-impl<'de> Deserialize<'de> for MsgId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Number(n) if n.is_u64() => Ok(MsgId::Id(n.as_u64().unwrap_or_default())),
-            other => Ok(MsgId::Other(Box::new(other))),
+impl<'a> MsgId<'a> {
+    fn read(raw: &'a RawValue) -> MsgId<'a> {
+        match raw.get().parse() {
+            Ok(n) => MsgId::Id(n),
+            Err(_) => MsgId::Other(raw),
         }
+    }
+
+    /// The value to echo as `in_reply_to`: a number exactly as the client wrote it (even one too
+    /// large for 64 bits), anything else as `json.dumps` writes it (or, when serde_json cannot
+    /// read it, such as a lone surrogate, as sent if that is ASCII, else `null`).
+    pub fn echo(&self) -> Field {
+        let raw = match self {
+            MsgId::Id(n) => return Field::Count(*n),
+            MsgId::Other(raw) => raw,
+        };
+        let text = raw.get();
+        if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            return Field::Raw(RawJson::received(raw));
+        }
+        match serde_json::from_str(text) {
+            Ok(value) => Field::Json(value),
+            Err(_) if text.is_ascii() => Field::Raw(RawJson::received(raw)),
+            Err(_) => Field::Json(Value::Null),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MsgId<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&RawValue>::deserialize(d).map(MsgId::read)
+    }
+}
+
+/// What a line that is not a well-formed message still says: who sent it, to whom, its type and
+/// the `msg_id` to answer. Duplicate keys (the last one counts, as in Python), lone surrogates and
+/// numbers out of range are read past, as long as they are not in these fields themselves.
+#[derive(Debug, PartialEq)]
+pub struct Salvaged<'a> {
+    pub src: String,
+    pub dest: Option<String>,
+    pub kind: Option<String>,
+    pub msg_id: MsgId<'a>,
+}
+
+pub fn salvage(line: &[u8]) -> Option<Salvaged<'_>> {
+    let top: Entries = serde_json::from_slice(line).ok()?;
+    let body: Entries = serde_json::from_str(top.last("body")?.get()).ok()?;
+    let text = |raw: &RawValue| serde_json::from_str::<String>(raw.get()).ok();
+    Some(Salvaged {
+        src: text(top.last("src")?)?,
+        dest: top.last("dest").and_then(text),
+        kind: body.last("type").and_then(text),
+        msg_id: MsgId::read(body.last("msg_id")?),
+    })
+}
+
+/// The keys of a JSON object and their values as JSON text, duplicates included.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'a> Entries<'a> {
+    fn last(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Each<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Each<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'a>, A::Error> {
+                let mut all = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'a RawValue>()? {
+                    all.push(entry);
+                }
+                Ok(Entries(all))
+            }
+        }
+        d.deserialize_map(Each(PhantomData))
     }
 }
 
@@ -100,6 +218,8 @@ impl Failure {
     pub const NOT_SUPPORTED: u64 = 10;
     pub const TEMPORARILY_UNAVAILABLE: u64 = 11;
     pub const MALFORMED_REQUEST: u64 = 12;
+    /// Maelstrom's `abort`: the request could not be done and definitely was not.
+    pub const ABORT: u64 = 14;
 
     pub fn malformed(text: impl Into<String>) -> Failure {
         Failure {
@@ -110,6 +230,12 @@ impl Failure {
     pub fn unsupported(text: impl Into<String>) -> Failure {
         Failure {
             code: Self::NOT_SUPPORTED,
+            text: text.into(),
+        }
+    }
+    pub fn abort(text: impl Into<String>) -> Failure {
+        Failure {
+            code: Self::ABORT,
             text: text.into(),
         }
     }
@@ -300,7 +426,7 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> Incoming<'_> {
-        serde_json::from_str(line).expect("a readable message")
+        Incoming::parse(line.as_bytes()).expect("a readable message")
     }
 
     #[test]
