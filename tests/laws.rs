@@ -92,7 +92,10 @@ impl Lab {
             .iter()
             .map(|name| {
                 let mut set = AnySet::new(kind, name);
-                set.configure(&Rules { tiebreak });
+                set.configure(&Rules {
+                    tiebreak,
+                    ..Rules::default()
+                });
                 set
             })
             .collect();

@@ -37,7 +37,7 @@ pub use orset::OrSet;
 pub use orswot::Op as OrswotOp;
 pub use orswot::Orswot;
 pub use pnset::PnSet;
-pub use set::{Prepared, Refusal, Rules, SetCrdt, TieBreak};
+pub use set::{Arrival, Mistake, Prepared, Refusal, RemoveUnseen, Rules, SetCrdt, TieBreak};
 pub use twopset::Op as TwoPSetOp;
 pub use twopset::TwoPSet;
 pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};

@@ -202,6 +202,7 @@ fn two_p_set(set: &mut TwoPSet, req: &Request) -> Option<Result<Reply, Failure>>
             let theirs = TwoPSet {
                 added: added.into_iter().collect(),
                 removed: removed.into_iter().collect(),
+                ..TwoPSet::default()
             };
             set.merge(&theirs);
             Ok(ok("merge_ok"))
