@@ -9,9 +9,11 @@
 //! - `merge.rs`: the in-place union and map join every merge is built on;
 //! - `view.rs`: the labelled fields a type describes itself with;
 //! - `any.rs`: the registry of types;
+//! - `facts.rs`: the seed's comparison table, a row of facts per type;
 //! - one file per type, opening with its rule.
 
 mod any;
+mod facts;
 mod gset;
 mod lww;
 mod merge;
@@ -28,6 +30,7 @@ mod view;
 pub(crate) mod testing;
 
 pub use any::{AnyOp, AnySet, Kind};
+pub use facts::{PROPERTIES, SEED_TYPES};
 pub use gset::GSet;
 pub use gset::Op as GSetOp;
 pub use lww::Lww;

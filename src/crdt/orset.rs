@@ -105,7 +105,7 @@ impl SetCrdt for OrSet {
                 (Op::Add(e, tag), Some(live)) if !live.contains(&tag) => Prepared::noted(
                     Op::Add(e.clone(), tag.clone()),
                     format!(
-                        "{e} is already present (live {{{}}}), yet the OR-Set mints {tag} as well; seed 003 would have the application not offer an add of what the set already holds, which spares the extra tag",
+                        "{e} is already present (live {{{}}}); the OR-Set mints {tag} anyway, where seed 003 would not offer this add",
                         tag_list(live)
                     ),
                 ),

@@ -58,12 +58,21 @@ impl SetCrdt for TwoPSet {
         }
     }
 
-    /// A remove delivered from elsewhere goes into the tombstones even unseen here: the remover saw the add.
+    /// A remove delivered before its add goes into the tombstones all the same. Under
+    /// remove-unseen refuse it brings the element into the add-set too: a remove is only ever
+    /// made where the add-set holds the element, so the remover's state had it there.
     fn apply(&mut self, op: Op) {
         match op {
-            Op::Add(e) => self.added.insert(e),
-            Op::Remove(e) => self.removed.insert(e),
-        };
+            Op::Add(e) => {
+                self.added.insert(e);
+            }
+            Op::Remove(e) => {
+                if self.remove_unseen == RemoveUnseen::Refuse && !self.added.contains(&e) {
+                    self.added.insert(e.clone());
+                }
+                self.removed.insert(e);
+            }
+        }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -132,8 +141,8 @@ impl SetCrdt for TwoPSet {
     fn arrival(&self, op: &Op) -> Arrival {
         match (op, self.remove_unseen) {
             (Op::Remove(e), _) if self.added.contains(e) => Arrival::Ready,
-            (Op::Remove(e), RemoveUnseen::Refuse) => Arrival::Wait(format!(
-                "{e} is not in this add-set yet, and here every tombstone must be in the add-set (remove-unseen refuse), so the remove waits for an add of {e}"
+            (Op::Remove(e), RemoveUnseen::Refuse) => Arrival::Early(format!(
+                "a remove is only made where the add-set holds {e}, so it brings {e} into this add-set along with the tombstone, and the add that comes later changes nothing"
             )),
             (Op::Remove(e), RemoveUnseen::Accept) => Arrival::Early(format!(
                 "under remove-unseen accept a tombstone needs no add, so it is kept now and the add of {e} that comes later has no effect"
@@ -173,7 +182,12 @@ impl SetCrdt for TwoPSet {
             )),
             (Some(false), true) => Ok(Prepared::op(Op::Remove(elem.clone()))),
             (None, false) => Ok(Prepared::op(Op::Add(elem.clone()))),
-            (None, _) => self.prepare(&Edit::Remove(elem.clone()), &Stamp::default()),
+            (None, _) => Ok(Prepared::noted(
+                Op::Remove(elem.clone()),
+                format!(
+                    "{elem} enters the map at true: a map takes any new key, though a tombstone for something never added is pointless (harmless, says seed 004); the 2P-Set's own remove checks the add-set first, the map does not"
+                ),
+            )),
         }
     }
 
@@ -323,10 +337,15 @@ mod tests {
                 .unwrap()
                 .contains("already maps to true")
         );
-        assert!(
-            write(&s, "9", true).is_err(),
-            "a new key straight to true is a remove of what was never added"
+        let straight = write(&s, "9", true).unwrap();
+        assert!(straight.note.unwrap().contains("enters the map at true"));
+        s.apply(straight.op);
+        assert_eq!(
+            field(&s, "map"),
+            "{1: true, 9: true}",
+            "true means: in the add-set and in the tombstones"
         );
+        assert_eq!(field(&s, "added"), "{1, 9}");
     }
 
     /// Seed 004's second table: with the optimisation, a delete also leaves A, so A is {2, 3}.
@@ -350,23 +369,32 @@ mod tests {
         assert!(alice.layout("nonsense").is_none());
     }
 
+    /// The core defect: a remove delivered before its add. It brings the element into the
+    /// add-set with it, so the tombstones stay inside the add-set on every replica.
     #[test]
-    fn a_remove_that_arrives_before_its_add_waits_or_is_kept_by_the_rule() {
+    fn a_remove_that_arrives_before_its_add_keeps_the_tombstones_inside_the_add_set() {
         let mut a = set::<TwoPSet>("A");
         add(&mut a, "x");
         remove(&mut a, "x");
         let mut b = set::<TwoPSet>("B");
         let early = Op::Remove(e("x"));
         assert!(
-            matches!(b.arrival(&early), Arrival::Wait(why) if why.contains("waits for an add of x"))
+            matches!(b.arrival(&early), Arrival::Early(why) if why.contains("brings x into this add-set"))
         );
-        b.configure(&Rules {
+        b.apply(early.clone());
+        assert_eq!(field(&b, "added"), "{x}", "R stays inside A");
+        b.apply(Op::Add(e("x")));
+        assert_eq!(b, a);
+        let mut c = set::<TwoPSet>("C");
+        c.configure(&Rules {
             remove_unseen: RemoveUnseen::Accept,
             ..Rules::default()
         });
-        assert!(matches!(b.arrival(&early), Arrival::Early(_)));
-        b.apply(early);
-        b.apply(Op::Add(e("x")));
-        assert_eq!((&b.added, &b.removed), (&a.added, &a.removed));
+        assert!(matches!(c.arrival(&early), Arrival::Early(why) if why.contains("needs no add")));
+        c.apply(early);
+        assert_eq!(
+            (field(&c, "added"), field(&c, "removed")),
+            ("{}".into(), "{x}".into())
+        );
     }
 }
