@@ -8,19 +8,24 @@ use std::process::Command;
 
 const CURRICULUM: &[&str] = &[
     "gset-apple-banana",
+    "partitions-in-flight",
     "naive-zombie",
     "2pset-remove-wins",
     "2pset-bob-never-returns",
     "2pset-lattice",
+    "2pset-monotonic-map",
     "lww-clock-decides",
     "lww-tiebreak",
     "lww-clock-skew",
+    "pnset-negative",
     "orset-add-wins",
     "orset-readd",
-    "one-story-four-answers",
+    "orset-practice",
     "orswot-no-tombstones",
-    "pnset-negative",
-    "partitions-in-flight",
+    "one-story-four-answers",
+    "ops-relay",
+    "mistakes",
+    "choosing-a-set",
 ];
 
 fn builtin() -> Vec<Lesson> {
@@ -42,7 +47,7 @@ fn transcript(lesson: &Lesson) -> String {
 }
 
 #[test]
-fn the_curriculum_ships_fourteen_lessons_in_order() {
+fn the_curriculum_ships_nineteen_lessons_in_order() {
     let names: Vec<String> = builtin().into_iter().map(|l| l.name).collect();
     assert_eq!(names, CURRICULUM);
     let mut on_disk: Vec<String> = std::fs::read_dir("lessons")
@@ -99,7 +104,7 @@ fn run_plays_every_lesson_file_and_passes() {
 }
 
 #[test]
-fn the_lessons_command_lists_all_fourteen() {
+fn the_lessons_command_lists_all_nineteen() {
     let out = bin().arg("lessons").output().expect("the binary runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());

@@ -215,8 +215,10 @@ impl World {
                 ),
             });
         }
-        Ok(super::world::unchanged(applied, || {
-            "every replica that can reach another already agreed with it".to_string()
-        }))
+        let why = match self.converged() {
+            true => "every replica that can reach another already agreed with it",
+            false => "no replica received anything new, yet they still differ",
+        };
+        Ok(super::world::unchanged(applied, || why.to_string()))
     }
 }

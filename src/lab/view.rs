@@ -31,8 +31,8 @@ pub struct MessageView {
     pub to: String,
     /// For a snapshot, the elements it would show; for a message of ops, the ops.
     pub carries: Value,
-    /// What it carries, in the type's own fields (tags, tombstones, clock, stamps); for a
-    /// message of ops, each op's fields one after the other.
+    /// What it carries, in the type's own fields (tags, tombstones, clock, stamps; not the
+    /// derived views, which are not shipped); for a message of ops, each op's fields in turn.
     pub payload: Vec<Field>,
     /// Each op it carries, with its size (empty for a snapshot).
     pub ops: Vec<OpView>,
@@ -132,9 +132,12 @@ impl World {
         }
     }
 
-    fn message_view(&self, m: &super::Message) -> MessageView {
+    pub(super) fn message_view(&self, m: &super::Message) -> MessageView {
         let (carries, payload, ops) = match &m.payload {
-            Payload::State(state) => (state.visible(), state.describe(), vec![]),
+            Payload::State(state) => {
+                let fields = table_fields(&state.describe()).cloned().collect();
+                (state.visible(), fields, vec![])
+            }
             Payload::Ops(ops) => {
                 let texts = ops.iter().map(|s| s.op.to_string()).collect();
                 let fields = ops.iter().flat_map(|s| s.op.carries()).collect();

@@ -73,6 +73,10 @@ pub struct Sent {
     pub number: usize,
     pub from: String,
     pub to: String,
+    /// What it carried when sent, as the strip showed it (so it can be told after delivery).
+    pub carries: crate::crdt::Value,
+    pub ops: Vec<super::OpView>,
+    pub bytes: usize,
 }
 
 /// What an accepted command did, as data: what changed on each replica (only those that did
@@ -461,11 +465,6 @@ impl World {
             }
         };
         let (from, to) = (self.replicas[i].name.clone(), self.replicas[j].name.clone());
-        let sent = Sent {
-            number,
-            from: from.to_string(),
-            to: to.to_string(),
-        };
         self.wire.push(Message {
             number,
             from,
@@ -475,10 +474,32 @@ impl World {
         });
         self.next_message += 1;
         Ok(Applied {
-            sent: vec![sent],
+            sent: self.sent_last(),
             notes: note.into_iter().collect(),
             ..Applied::default()
         })
+    }
+
+    /// The message just put on the wire, as a record of what was sent (when recording).
+    fn sent_last(&self) -> Vec<Sent> {
+        let Some(m) = self.wire.last() else {
+            return vec![];
+        };
+        let (carries, ops, bytes) = match self.record {
+            true => {
+                let v = self.message_view(m);
+                (v.carries, v.ops, v.bytes)
+            }
+            false => (crate::crdt::Value::Set(vec![]), vec![], 0),
+        };
+        vec![Sent {
+            number: m.number,
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            carries,
+            ops,
+            bytes,
+        }]
     }
 
     /// Where message number `n` is on the wire, or a refusal listing the numbers there are.
@@ -564,14 +585,9 @@ impl World {
             "message #{n} is now on the wire twice (the copy is #{})",
             copy.number
         );
-        let sent = Sent {
-            number: copy.number,
-            from: copy.from.to_string(),
-            to: copy.to.to_string(),
-        };
         self.wire.push(copy);
         Ok(Applied {
-            sent: vec![sent],
+            sent: self.sent_last(),
             notes: vec![note],
             ..Applied::default()
         })
@@ -714,9 +730,13 @@ impl World {
         }
     }
 
-    /// Do all replicas hold the same replicated state?
+    /// Do all replicas hold the same replicated state, and show the same elements? (Replicas
+    /// that read one state by different rules have not converged.)
     pub fn converged(&self) -> bool {
-        let mut states = self.replicas.iter().map(|r| r.set.describe());
+        let mut states = self
+            .replicas
+            .iter()
+            .map(|r| (r.set.describe(), r.set.visible()));
         let first = states.next();
         states.all(|s| Some(&s) == first.as_ref())
     }

@@ -112,9 +112,10 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> Str
             .iter()
             .flat_map(|v| v.wire.iter().map(move |m| (v, m)))
             .find(|(_, m)| m.number == sent.number);
+        let ops_mode = lab.world().sync == crate::lab::SyncMode::Ops;
         lines.push(match m {
             Some((v, m)) => format!("{pad}{}", message(v, m)),
-            None => format!("{pad}sent #{} {} → {}", sent.number, sent.from, sent.to),
+            None => format!("{pad}{}", sent_line(sent, ops_mode)),
         });
     }
     for d in &applied.deliveries {
@@ -122,6 +123,32 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> Str
         lines.extend(d.ops.iter().map(|o| format!("{pad}  {}", op_report(o))));
     }
     lines.join("\n")
+}
+
+/// A message sent and already delivered: `sent #1 A → B carrying {x} (104 bytes)`, or for ops
+/// `sent #1 A → B carrying 1 op: add x a1 [54 bytes] (54 bytes)`.
+fn sent_line(sent: &crate::lab::Sent, ops_mode: bool) -> String {
+    let what = match ops_mode || !sent.ops.is_empty() {
+        true => ops_text(&sent.ops),
+        false => sent.carries.to_string(),
+    };
+    format!(
+        "sent #{} {} → {} carrying {what} ({} bytes)",
+        sent.number, sent.from, sent.to, sent.bytes
+    )
+}
+
+/// `1 op: add x a1 [54 bytes]`, `2 ops: ...`, `no ops`.
+fn ops_text(ops: &[crate::lab::OpView]) -> String {
+    let each: Vec<String> = ops
+        .iter()
+        .map(|o| format!("{} [{} bytes]", o.op, o.bytes))
+        .collect();
+    match each.len() {
+        0 => "no ops".to_string(),
+        1 => format!("1 op: {}", each.join(", ")),
+        n => format!("{n} ops: {}", each.join(", ")),
+    }
 }
 
 /// A delivery: `delivered #1 C → A: tombstones gained milk: c1; milk gone from A`.
@@ -190,19 +217,9 @@ pub fn message(view: &LabView, m: &MessageView) -> String {
     };
     let head = format!("in flight #{} {} → {}", m.number, m.from, m.to);
     if view.sync == "ops" || !m.ops.is_empty() {
-        let ops: Vec<String> = m
-            .ops
-            .iter()
-            .map(|o| format!("{} [{} bytes]", o.op, o.bytes))
-            .collect();
-        let count = match ops.len() {
-            0 => "no ops".to_string(),
-            1 => "1 op: ".to_string(),
-            n => format!("{n} ops: "),
-        };
         return format!(
-            "{head} carrying {count}{} ({} bytes{held})",
-            ops.join(", "),
+            "{head} carrying {} ({} bytes{held})",
+            ops_text(&m.ops),
             m.bytes
         );
     }
@@ -350,7 +367,8 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         t.add_row(row);
     }
     format!(
-        "{t}\nmetadata: every piece the replicas store at the end, summed over the replicas\n\n{}",
+        "{t}\nmetadata: every piece the replicas store at the end, summed over the {} replicas\n\n{}",
+        rows.first().map_or(0, |c| c.finals.len()),
         properties(rows)
     )
 }
@@ -418,10 +436,14 @@ fn here(p: usize, c: &Comparison) -> Option<String> {
         }
         "needs synchronized clocks?" => seen.stamps.clone(),
         "metadata cost" if seen.elements > 0 => Some(format!(
-            "{} for {} element{}",
-            metadata(c),
+            "{} for {} element{}{}",
+            c.meta_size,
             seen.elements,
-            if seen.elements == 1 { "" } else { "s" }
+            if seen.elements == 1 { "" } else { "s" },
+            match metadata(c).split_once(" = ") {
+                Some((_, parts)) => format!(" ({parts})"),
+                None => String::new(),
+            }
         )),
         _ => None,
     }
