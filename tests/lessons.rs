@@ -72,6 +72,43 @@ fn the_curriculum_ships_nineteen_lessons_in_order() {
     }
 }
 
+/// The lessons about the network, ops and mistakes; every other lesson is about set types.
+const NOT_ON_A_TYPE: &[&str] = &["partitions-in-flight", "ops-relay", "mistakes"];
+
+/// What a choosing question asks about: a feature a set could hold.
+const FEATURES: &[&str] = &[
+    "cart", "friend", "ban", "flag", "tag", "label", "ids", "status", "revoked", "block", "list",
+];
+
+#[test]
+fn every_step_has_narration_and_every_lesson_on_a_type_ends_by_choosing_a_feature() {
+    for lesson in builtin() {
+        for step in &lesson.steps {
+            assert!(
+                !step.narration.trim().is_empty(),
+                "{}: step '{}' has no narration",
+                lesson.name,
+                step.title
+            );
+        }
+        if NOT_ON_A_TYPE.contains(&lesson.name.as_str()) {
+            continue;
+        }
+        let last = lesson.steps.last().expect("a lesson has steps");
+        let q = last
+            .question
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} ends without a question on choosing", lesson.name));
+        let text = format!("{} {}", q.prompt, q.choices.join(" ")).to_lowercase();
+        assert!(
+            FEATURES.iter().any(|f| text.contains(f)),
+            "{}: the last question names no feature: {}",
+            lesson.name,
+            q.prompt
+        );
+    }
+}
+
 #[test]
 fn every_lesson_plays_headless_and_matches_its_snapshot() {
     for lesson in builtin() {

@@ -200,7 +200,7 @@ impl SetCrdt for PnSet {
 
     fn metadata(&self) -> Vec<(&'static str, usize)> {
         let slots = self.counts.values().map(BTreeMap::len).sum();
-        vec![("add/remove counts per replica", slots)]
+        vec![("per-replica count pairs", slots)]
     }
 
     fn carries(op: &Op) -> Vec<Field> {

@@ -566,10 +566,7 @@ fn the_home_screen_opens_a_lesson_and_q_comes_back() {
     let mut inputs = vec![key(KeyCode::Down); 11];
     inputs.push(key(KeyCode::Enter));
     let text = press(&mut app, inputs).backend().to_string();
-    assert!(
-        text.contains("OR-Set: remove against add"),
-        "{text}"
-    );
+    assert!(text.contains("OR-Set: remove against add"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Char('q'))])
         .backend()
         .to_string();
