@@ -173,8 +173,7 @@ impl SetCrdt for Lww {
     }
 
     fn carries(op: &Op) -> Vec<Field> {
-        let one =
-            |e: &Elem, t: &Stamp| Value::Map(vec![(e.to_string(), Value::Scalar(t.to_string()))]);
+        let one = |e: &Elem, t: &Stamp| super::entry(e, Value::Scalar(t.to_string()));
         match op {
             Op::Add(e, t) => vec![Field::new("adds", Role::Live, one(e, t))],
             Op::Remove(e, t) => vec![Field::new("removes", Role::Removed, one(e, t))],

@@ -57,13 +57,13 @@ impl OrSet {
         }
     }
 
-    /// The add a user asked for: a fresh tag, or under the reuse-tags mistake the element's old one.
-    fn add(&self, e: &Elem) -> Op {
+    /// The tag an add of `e` gets: a fresh one, or under the reuse-tags mistake the element's old one.
+    fn next_tag(&self, e: &Elem) -> Tag {
         let mine = |t: &&Tag| t.replica == self.me;
         let old = tags_of(&self.live, e).chain(tags_of(&self.tombstones, e));
         match old.filter(mine).min() {
-            Some(tag) if self.reuse_tags => Op::Add(e.clone(), tag.clone()),
-            _ => Op::Add(e.clone(), Tag::new(&self.me, self.counter + 1)),
+            Some(tag) if self.reuse_tags => tag.clone(),
+            _ => Tag::new(&self.me, self.counter + 1),
         }
     }
 
@@ -101,16 +101,21 @@ impl SetCrdt for OrSet {
 
     fn prepare(&self, edit: &Edit, _stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
         Ok(match edit {
-            Edit::Add(e) => match (self.add(e), self.live.get(e)) {
-                (Op::Add(e, tag), Some(live)) if !live.contains(&tag) => Prepared::noted(
-                    Op::Add(e.clone(), tag.clone()),
+            Edit::Add(e) => {
+                let tag = self.next_tag(e);
+                let present = self.live.get(e).filter(|live| !live.contains(&tag));
+                let note = present.map(|live| {
                     format!(
                         "{e} is already present (live {{{}}}); the OR-Set mints {tag} anyway, where seed 003 would not offer this add",
                         tag_list(live)
-                    ),
-                ),
-                (op, _) => Prepared::op(op),
-            },
+                    )
+                });
+                let op = Op::Add(e.clone(), tag);
+                match note {
+                    Some(note) => Prepared::noted(op, note),
+                    None => Prepared::op(op),
+                }
+            }
             Edit::Remove(e) => {
                 let seen: BTreeSet<Tag> = tags_of(&self.live, e).cloned().collect();
                 if seen.is_empty() {
@@ -221,14 +226,13 @@ impl SetCrdt for OrSet {
     }
 
     fn carries(op: &Op) -> Vec<Field> {
-        let one = |e: &Elem, tags: Value| Value::Map(vec![(e.to_string(), tags)]);
         match op {
-            Op::Add(e, t) => vec![Field::new("live", Role::Live, one(e, set_of([t])))],
+            Op::Add(e, t) => vec![Field::new("live", Role::Live, super::entry(e, set_of([t])))],
             Op::Remove(e, tags) => {
                 vec![Field::new(
                     "tombstones",
                     Role::Removed,
-                    one(e, set_of(tags)),
+                    super::entry(e, set_of(tags)),
                 )]
             }
         }

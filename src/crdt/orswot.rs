@@ -260,21 +260,28 @@ impl SetCrdt for Orswot {
     }
 
     fn carries(op: &Op) -> Vec<Field> {
-        let one = |e: &Elem, dots: Value| Value::Map(vec![(e.to_string(), dots)]);
         match op {
             Op::Add {
                 elem,
                 dot,
                 replaces,
             } => {
-                let mut fields = vec![Field::new("entries", Role::Live, one(elem, set_of([dot])))];
+                let mut fields = vec![Field::new(
+                    "entries",
+                    Role::Live,
+                    super::entry(elem, set_of([dot])),
+                )];
                 if !replaces.is_empty() {
-                    let old = one(elem, set_of(replaces));
+                    let old = super::entry(elem, set_of(replaces));
                     fields.push(Field::new("replaces", Role::Removed, old));
                 }
                 fields
             }
-            Op::Remove(e, dots) => vec![Field::new("drops", Role::Removed, one(e, set_of(dots)))],
+            Op::Remove(e, dots) => vec![Field::new(
+                "drops",
+                Role::Removed,
+                super::entry(e, set_of(dots)),
+            )],
         }
     }
 

@@ -205,8 +205,7 @@ impl SetCrdt for PnSet {
 
     fn carries(op: &Op) -> Vec<Field> {
         let one = |e: &Elem, by: &Name, n: u64| {
-            let per = Value::Map(vec![(by.to_string(), Value::Scalar(n.to_string()))]);
-            Value::Map(vec![(e.to_string(), per)])
+            super::entry(e, super::entry(by, Value::Scalar(n.to_string())))
         };
         match op {
             Op::Add { elem, by, adds } => {

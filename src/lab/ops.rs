@@ -92,11 +92,8 @@ impl OpReport {
 }
 
 impl World {
-    /// Keep an op replica `i` made (only in op-based mode).
+    /// Keep an op replica `i` made (in op-based mode).
     pub(super) fn keep_op(&mut self, i: usize, op: AnyOp) {
-        if self.sync != super::SyncMode::Ops {
-            return;
-        }
         let r = &mut self.replicas[i];
         r.ops.made += 1;
         let id = OpId {

@@ -348,9 +348,9 @@ impl World {
         lamport: u64,
         note: Option<String>,
     ) -> Result<Applied, Refusal> {
-        let kept = op.clone();
+        let kept = (self.sync == SyncMode::Ops).then(|| op.clone());
         let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(op))?;
-        self.keep_op(i, kept);
+        kept.into_iter().for_each(|op| self.keep_op(i, op));
         self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
         applied.record(&self.replicas[i].name.clone(), delta);
