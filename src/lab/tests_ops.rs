@@ -395,3 +395,42 @@ fn gc_drops_the_tombstones_every_replica_holds_and_a_stale_message_brings_x_back
             .contains("keeps none")
     );
 }
+
+/// One step of a random op-based history: `pick` chooses what, `n` a message number.
+fn random_step(pick: u8, r: usize, s: usize, n: usize) -> Command {
+    let (r, s) = (["A", "B", "C"][r % 3], ["A", "B", "C"][s % 3]);
+    let e = ["x", "y"][n % 2];
+    match pick % 10 {
+        0..=2 => add(r, e),
+        3 | 4 => remove(r, e),
+        5 | 6 => send(r, s),
+        7 => Command::Deliver(Which::Number(1 + n)),
+        8 => Command::Deliver(Which::Oldest),
+        _ => Command::Duplicate(1 + n),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever order ops arrive in, duplicated or relayed, once everything is delivered and a
+    /// sync has run, nothing waits and every CRDT type has converged.
+    #[test]
+    fn random_op_histories_settle_and_converge(
+        steps in proptest::collection::vec((0u8..10, 0usize..3, 0usize..3, 0usize..8), 0..40),
+        k in 0usize..6,
+    ) {
+        let kind = [Kind::GSet, Kind::TwoPSet, Kind::Lww, Kind::OrSet, Kind::Orswot, Kind::PnSet][k];
+        let mut commands = vec![ops_mode(), new(kind, "A B C"), cut("A", "C")];
+        commands.extend(steps.iter().map(|&(p, r, s, n)| random_step(p, r, s, n)));
+        let mut lab = run(commands);
+        lab.run(Command::Heal).unwrap();
+        while !lab.world().wire.is_empty() {
+            lab.run(Command::Deliver(Which::All)).unwrap();
+        }
+        lab.run(Command::Sync(None)).unwrap();
+        let waiting: usize = lab.world().replicas.iter().map(|r| r.ops.waiting.len()).sum();
+        proptest::prop_assert_eq!(waiting, 0);
+        proptest::prop_assert!(lab.world().converged(), "{:?}", states(&lab));
+    }
+}
