@@ -103,6 +103,7 @@ impl Lab {
                 set.configure(&Rules {
                     tiebreak,
                     remove_unseen,
+                    ..Rules::default()
                 });
                 set
             })

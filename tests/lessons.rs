@@ -8,19 +8,24 @@ use std::process::Command;
 
 const CURRICULUM: &[&str] = &[
     "gset-apple-banana",
+    "partitions-in-flight",
     "naive-zombie",
     "2pset-remove-wins",
     "2pset-bob-never-returns",
     "2pset-lattice",
+    "2pset-monotonic-map",
     "lww-clock-decides",
     "lww-tiebreak",
     "lww-clock-skew",
+    "pnset-negative",
     "orset-add-wins",
     "orset-readd",
-    "one-story-four-answers",
+    "orset-practice",
     "orswot-no-tombstones",
-    "pnset-negative",
-    "partitions-in-flight",
+    "one-story-four-answers",
+    "ops-relay",
+    "mistakes",
+    "choosing-a-set",
 ];
 
 fn builtin() -> Vec<Lesson> {
@@ -42,7 +47,7 @@ fn transcript(lesson: &Lesson) -> String {
 }
 
 #[test]
-fn the_curriculum_ships_fourteen_lessons_in_order() {
+fn the_curriculum_ships_nineteen_lessons_in_order() {
     let names: Vec<String> = builtin().into_iter().map(|l| l.name).collect();
     assert_eq!(names, CURRICULUM);
     let mut on_disk: Vec<String> = std::fs::read_dir("lessons")
@@ -63,6 +68,43 @@ fn the_curriculum_ships_fourteen_lessons_in_order() {
             lesson.question_count() >= 1,
             "{} asks at least one question",
             lesson.name
+        );
+    }
+}
+
+/// The lessons about the network, ops and mistakes; every other lesson is about set types.
+const NOT_ON_A_TYPE: &[&str] = &["partitions-in-flight", "ops-relay", "mistakes"];
+
+/// What a choosing question asks about: a feature a set could hold.
+const FEATURES: &[&str] = &[
+    "cart", "friend", "ban", "flag", "tag", "label", "ids", "status", "revoked", "block", "list",
+];
+
+#[test]
+fn every_step_has_narration_and_every_lesson_on_a_type_ends_by_choosing_a_feature() {
+    for lesson in builtin() {
+        for step in &lesson.steps {
+            assert!(
+                !step.narration.trim().is_empty(),
+                "{}: step '{}' has no narration",
+                lesson.name,
+                step.title
+            );
+        }
+        if NOT_ON_A_TYPE.contains(&lesson.name.as_str()) {
+            continue;
+        }
+        let last = lesson.steps.last().expect("a lesson has steps");
+        let q = last
+            .question
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} ends without a question on choosing", lesson.name));
+        let text = format!("{} {}", q.prompt, q.choices.join(" ")).to_lowercase();
+        assert!(
+            FEATURES.iter().any(|f| text.contains(f)),
+            "{}: the last question names no feature: {}",
+            lesson.name,
+            q.prompt
         );
     }
 }
@@ -99,7 +141,7 @@ fn run_plays_every_lesson_file_and_passes() {
 }
 
 #[test]
-fn the_lessons_command_lists_all_fourteen() {
+fn the_lessons_command_lists_all_nineteen() {
     let out = bin().arg("lessons").output().expect("the binary runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());

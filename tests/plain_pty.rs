@@ -33,7 +33,7 @@ fn a_learner_answers_wrongly_then_rightly_and_experiments_are_rolled_back() {
     let mut s = play("gset-apple-banana");
     let title = wait(&mut s, "[step 0/4] > ");
     assert!(
-        title.contains("Lesson: G-Set: apple and banana (4 steps, 1 question)"),
+        title.contains("Lesson: G-Set: apple and banana (4 steps, 2 questions)"),
         "{title}"
     );
     assert!(title.contains("Enter: next step"), "{title}");

@@ -24,7 +24,7 @@ fn every_script_passes_and_its_transcript_is_stable() {
         .filter(|n| n.ends_with(".crdt"))
         .collect();
     names.sort();
-    assert!(names.len() >= 13, "the seed tables are all here: {names:?}");
+    assert!(names.len() >= 33, "the seed tables are all here: {names:?}");
     for name in names {
         let (_, transcript) = run(&name);
         insta::assert_snapshot!(name.trim_end_matches(".crdt"), transcript);
@@ -209,4 +209,112 @@ fn an_unexpected_refusal_fails_run_quietly_and_names_the_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refused.crdt:3: A remove x"), "{err}");
     assert!(err.contains("grow-only"), "{err}");
+}
+
+/// Seed 002 §4, cell by cell: each type's fact for each property says what the seed's cell says.
+#[test]
+fn compare_reproduces_the_seed_comparison_table() {
+    use crdt_lab::crdt::{Kind, PROPERTIES, SEED_TYPES};
+    let seed: [(&str, [&str; 4]); 8] = [
+        ("supports remove?", ["no", "yes", "yes", "yes"]),
+        ("can re-add after remove?", ["n/a", "never", "yes", "yes"]),
+        (
+            "concurrent add + remove: who wins",
+            ["n/a", "remove wins", "the bigger stamp", "add wins"],
+        ),
+        ("needs synchronized clocks?", ["no", "no", "yes", "no"]),
+        (
+            "can silently lose a user's write?",
+            ["no", "only the re-add", "yes: clock skew", "no"],
+        ),
+        ("metadata cost", ["tiny", "grows", "moderate", "higher"]),
+        ("merge", ["union", "union", "max", "union of live tags"]),
+        (
+            "typical use",
+            [
+                "dedup log",
+                "revoked-id list, ban list",
+                "last-known status",
+                "cart, friends, tags, flags",
+            ],
+        ),
+    ];
+    assert_eq!(
+        SEED_TYPES,
+        [Kind::GSet, Kind::TwoPSet, Kind::Lww, Kind::OrSet]
+    );
+    for (p, (row, cells)) in seed.iter().enumerate() {
+        assert_eq!(PROPERTIES[p], *row);
+        for (kind, cell) in SEED_TYPES.iter().zip(cells) {
+            let fact = kind.facts()[p];
+            assert!(fact.starts_with(cell), "{row} / {}: {fact}", kind.title());
+        }
+    }
+    let (mut lab, _) = run("compare-table.crdt");
+    let text = match execute(&mut lab, "compare") {
+        Ok(reply) => {
+            crdt_lab::script::render::reply(&lab, &reply, crdt_lab::script::render::Style::Repl)
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rows = lab.compare();
+    let of = |kind: &str| rows.iter().find(|c| c.kind == kind).expect("a row");
+    assert_eq!(
+        of("2pset").observed.readd,
+        Some(("A add y @4".into(), false))
+    );
+    assert_eq!(
+        of("orset").observed.readd,
+        Some(("A add y @4".into(), true))
+    );
+    assert_eq!(of("lww").observed.readd, Some(("A add y @4".into(), true)));
+    assert_eq!(
+        of("2pset").observed.contested,
+        [("x".into(), "none".into())]
+    );
+    assert_eq!(of("orset").observed.contested, [("x".into(), "all".into())]);
+    assert_eq!(
+        of("lww").observed.stamps.as_deref(),
+        Some("explicit @1, @5, @7, @2, @3, @4")
+    );
+    assert_eq!(
+        of("orset").metadata,
+        [("live tags", 4), ("tombstoned tags", 4)]
+    );
+    assert_eq!(of("orset").observed.elements, 2);
+    assert!(
+        flat.contains("8 = 4 live tags + 4 tombstoned tags"),
+        "{text}"
+    );
+}
+
+/// Issue 12's relay script, exactly as the issue gives it, opens `ops-relay.crdt` and passes.
+#[test]
+fn the_relay_script_of_the_issue_passes() {
+    let issue = [
+        "new orset home work phone",
+        "cut home phone",
+        "option sync ops",
+        "home add milk",
+        "send home work",
+        "deliver all",
+        "send work phone",
+        "deliver all",
+        "expect phone has milk",
+        "expect refused sync home phone",
+    ];
+    let text = std::fs::read_to_string("tests/scripts/ops-relay.crdt").expect("the script");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines[..issue.len()], issue);
+    let (lab, transcript) = run("ops-relay.crdt");
+    assert!(
+        transcript.contains("carrying 1 op: add milk home1"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("already had here, so skipped"),
+        "{transcript}"
+    );
+    assert!(lab.world().converged());
 }

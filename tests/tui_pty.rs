@@ -160,7 +160,7 @@ fn panel_a(text: &str) -> String {
 fn a_teacher_steps_a_lesson_to_its_merge_types_a_command_and_quits_cleanly() {
     let mut tui = Tui::start(&["play", "orset-add-wins"], &[]);
     let title = tui.wait_for("step 0/4");
-    assert!(title.contains("OR-Set: add wins"), "{title}");
+    assert!(title.contains("OR-Set: remove against add"), "{title}");
     let before = panel_a(&tui.wait_for("live       {x: {a1}}"));
 
     // → until the merge step; a question on the way is answered with its first choice.

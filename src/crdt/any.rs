@@ -3,8 +3,8 @@
 //! type means a variant in each of the three enums below and a row in `Kind`'s tables.
 
 use super::{
-    Edit, Elem, Field, GSet, Lww, Naive, Name, OrSet, Orswot, PnSet, Prepared, Refusal, Rules,
-    SetCrdt, Stamp, TwoPSet, Value, set_of,
+    Arrival, Edit, Elem, Field, GSet, Lww, Naive, Name, OrSet, Orswot, PnSet, Prepared, Refusal,
+    Rules, SetCrdt, Stamp, Tag, TwoPSet, Value, set_of,
 };
 use std::fmt;
 
@@ -72,6 +72,18 @@ impl Kind {
         }
     }
 
+    /// The part of the state that records removals, which a merge that ships only the add side
+    /// leaves behind (`None` when the type keeps no separate one).
+    pub fn remove_side(self) -> Option<&'static str> {
+        match self {
+            Kind::TwoPSet => Some("tombstone set"),
+            Kind::Lww => Some("remove stamps"),
+            Kind::OrSet => Some("tombstones"),
+            Kind::PnSet => Some("remove counts"),
+            Kind::Naive | Kind::GSet | Kind::Orswot => None,
+        }
+    }
+
     pub fn from_word(word: &str) -> Option<Kind> {
         Kind::ALL
             .iter()
@@ -125,6 +137,34 @@ impl fmt::Display for AnyOp {
     }
 }
 
+impl AnyOp {
+    /// What the op carries, in its type's own fields.
+    pub fn carries(&self) -> Vec<Field> {
+        match self {
+            AnyOp::Naive(op) => Naive::carries(op),
+            AnyOp::GSet(op) => GSet::carries(op),
+            AnyOp::TwoPSet(op) => TwoPSet::carries(op),
+            AnyOp::Lww(op) => Lww::carries(op),
+            AnyOp::OrSet(op) => OrSet::carries(op),
+            AnyOp::Orswot(op) => Orswot::carries(op),
+            AnyOp::PnSet(op) => PnSet::carries(op),
+        }
+    }
+
+    /// The element the op is about.
+    pub fn subject(&self) -> &Elem {
+        match self {
+            AnyOp::Naive(op) => Naive::subject(op),
+            AnyOp::GSet(op) => GSet::subject(op),
+            AnyOp::TwoPSet(op) => TwoPSet::subject(op),
+            AnyOp::Lww(op) => Lww::subject(op),
+            AnyOp::OrSet(op) => OrSet::subject(op),
+            AnyOp::Orswot(op) => Orswot::subject(op),
+            AnyOp::PnSet(op) => PnSet::subject(op),
+        }
+    }
+}
+
 impl AnySet {
     pub fn new(kind: Kind, replica: &Name) -> AnySet {
         match kind {
@@ -147,6 +187,46 @@ impl AnySet {
             AnySet::OrSet(_) => Kind::OrSet,
             AnySet::Orswot(_) => Kind::Orswot,
             AnySet::PnSet(_) => Kind::PnSet,
+        }
+    }
+
+    /// Write an element's entry in the map view (only a 2P-Set has one).
+    pub fn prepare_set(&self, elem: &Elem, removed: bool) -> Result<Prepared<AnyOp>, Refusal> {
+        Ok(match self {
+            AnySet::Naive(s) => s.prepare_set(elem, removed)?.map(AnyOp::Naive),
+            AnySet::GSet(s) => s.prepare_set(elem, removed)?.map(AnyOp::GSet),
+            AnySet::TwoPSet(s) => s.prepare_set(elem, removed)?.map(AnyOp::TwoPSet),
+            AnySet::Lww(s) => s.prepare_set(elem, removed)?.map(AnyOp::Lww),
+            AnySet::OrSet(s) => s.prepare_set(elem, removed)?.map(AnyOp::OrSet),
+            AnySet::Orswot(s) => s.prepare_set(elem, removed)?.map(AnyOp::Orswot),
+            AnySet::PnSet(s) => s.prepare_set(elem, removed)?.map(AnyOp::PnSet),
+        })
+    }
+
+    /// How a delivered op stands here; an op of another type is never ready.
+    pub fn arrival(&self, op: &AnyOp) -> Arrival {
+        match (self, op) {
+            (AnySet::Naive(s), AnyOp::Naive(op)) => s.arrival(op),
+            (AnySet::GSet(s), AnyOp::GSet(op)) => s.arrival(op),
+            (AnySet::TwoPSet(s), AnyOp::TwoPSet(op)) => s.arrival(op),
+            (AnySet::Lww(s), AnyOp::Lww(op)) => s.arrival(op),
+            (AnySet::OrSet(s), AnyOp::OrSet(op)) => s.arrival(op),
+            (AnySet::Orswot(s), AnyOp::Orswot(op)) => s.arrival(op),
+            (AnySet::PnSet(s), AnyOp::PnSet(op)) => s.arrival(op),
+            _ => Arrival::Wait("it is an op of another set type".into()),
+        }
+    }
+
+    /// The state as a merge that ships only its add side would send it.
+    pub fn adds_only(&self) -> AnySet {
+        match self {
+            AnySet::Naive(s) => AnySet::Naive(s.adds_only()),
+            AnySet::GSet(s) => AnySet::GSet(s.adds_only()),
+            AnySet::TwoPSet(s) => AnySet::TwoPSet(s.adds_only()),
+            AnySet::Lww(s) => AnySet::Lww(s.adds_only()),
+            AnySet::OrSet(s) => AnySet::OrSet(s.adds_only()),
+            AnySet::Orswot(s) => AnySet::Orswot(s.adds_only()),
+            AnySet::PnSet(s) => AnySet::PnSet(s.adds_only()),
         }
     }
 
@@ -212,6 +292,26 @@ impl AnySet {
         each!(AnySet, self, s => s.meta_size())
     }
 
+    pub fn metadata(&self) -> Vec<(&'static str, usize)> {
+        each!(AnySet, self, s => s.metadata())
+    }
+
+    pub fn layouts(&self) -> &'static [&'static str] {
+        each!(AnySet, self, s => s.layouts())
+    }
+
+    pub fn layout(&self, name: &str) -> Option<Vec<Field>> {
+        each!(AnySet, self, s => s.layout(name))
+    }
+
+    pub fn tombstoned(&self) -> Vec<(Elem, Tag)> {
+        each!(AnySet, self, s => s.tombstoned())
+    }
+
+    pub fn forget(&mut self, tags: &[(Elem, Tag)]) {
+        each!(AnySet, self, s => s.forget(tags))
+    }
+
     pub fn configure(&mut self, rules: &Rules) {
         each!(AnySet, self, s => s.configure(rules))
     }
@@ -221,13 +321,16 @@ impl AnySet {
         set_of(self.elements())
     }
 
-    /// One field by its canonical name, or `elements` for the visible set.
+    /// One field by its canonical name, or `elements` for the visible set; failing those, a
+    /// field of another layout (`tokens`, `by_element`).
     pub fn field(&self, name: &str) -> Option<Value> {
         if name == "elements" {
             return Some(self.visible());
         }
-        self.describe()
-            .into_iter()
+        let layouts = self.layouts().iter().filter_map(|l| self.layout(l));
+        std::iter::once(self.describe())
+            .chain(layouts)
+            .flatten()
             .find(|f| f.name == name)
             .map(|f| f.value)
     }

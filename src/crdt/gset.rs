@@ -79,8 +79,16 @@ impl SetCrdt for GSet {
         }
     }
 
-    fn meta_size(&self) -> usize {
-        self.elements.len()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        vec![("elements", self.elements.len())]
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        vec![Field::new("elements", Role::Live, set_of([&op.0]))]
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        &op.0
     }
 }
 

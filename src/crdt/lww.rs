@@ -203,8 +203,34 @@ impl SetCrdt for Lww {
         format!("{elem} is {is}: {why}")
     }
 
-    fn meta_size(&self) -> usize {
-        self.adds.len() + self.removes.len()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            ("add stamps", self.adds.len()),
+            ("remove stamps", self.removes.len()),
+        ]
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        let one = |e: &Elem, t: &Stamp| super::entry(e, Value::Scalar(t.to_string()));
+        match op {
+            Op::Add(e, t) => vec![Field::new("adds", Role::Live, one(e, t))],
+            Op::Remove(e, t) => vec![Field::new("removes", Role::Removed, one(e, t))],
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add(e, _) | Op::Remove(e, _) => e,
+        }
+    }
+
+    /// Only the add stamps, as a merge that forgets the remove side would ship them.
+    fn adds_only(&self) -> Self {
+        Lww {
+            adds: self.adds.clone(),
+            removes: BTreeMap::new(),
+            tiebreak: self.tiebreak,
+        }
     }
 
     fn configure(&mut self, rules: &Rules) {

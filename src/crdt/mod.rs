@@ -9,9 +9,11 @@
 //! - `merge.rs`: the in-place union and map join every merge is built on;
 //! - `view.rs`: the labelled fields a type describes itself with;
 //! - `any.rs`: the registry of types;
+//! - `facts.rs`: the seed's comparison table, a row of facts per type;
 //! - one file per type, opening with its rule.
 
 mod any;
+mod facts;
 mod gset;
 mod lww;
 mod merge;
@@ -28,6 +30,7 @@ mod view;
 pub(crate) mod testing;
 
 pub use any::{AnyOp, AnySet, Kind};
+pub use facts::{PROPERTIES, SEED_TYPES};
 pub use gset::GSet;
 pub use gset::Op as GSetOp;
 pub use lww::Lww;
@@ -37,11 +40,11 @@ pub use orset::{OrSet, TagMap};
 pub use orswot::Op as OrswotOp;
 pub use orswot::{Clock, Orswot};
 pub use pnset::{Counts, PnSet};
-pub use set::{Prepared, Refusal, RemoveUnseen, Rules, SetCrdt, TieBreak};
+pub use set::{Arrival, Mistake, Prepared, Refusal, RemoveUnseen, Rules, SetCrdt, TieBreak};
 pub use twopset::Op as TwoPSetOp;
 pub use twopset::TwoPSet;
 pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
 pub use view::{Delta, Field, Leaf, Role, Value, normalize};
 
 pub(crate) use merge::{merge_map, retain_unshared, union_into};
-pub(crate) use view::{set_of, tag_list, tag_map};
+pub(crate) use view::{entry, set_of, tag_list, tag_map};

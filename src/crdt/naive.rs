@@ -1,7 +1,7 @@
 //! Naive set. Rule: add inserts, remove deletes locally, merge is union. It is NOT a CRDT:
 //! a merge cannot tell "never had it" from "removed it", so removed elements come back (zombies).
 
-use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, set_of};
+use super::{Arrival, Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, set_of};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,7 +39,17 @@ impl SetCrdt for Naive {
             Edit::Remove(e) if !self.elements.contains(e) => {
                 Prepared::noted(Op::Remove(e.clone()), format!("{e} is not in the set"))
             }
-            Edit::Remove(e) => Prepared::op(Op::Remove(e.clone())),
+            Edit::Remove(e) => {
+                let after = self.elements.iter().filter(|x| *x != e);
+                Prepared::noted(
+                    Op::Remove(e.clone()),
+                    format!(
+                        "{} is not a subset of {}, so this remove moves the state down, which a merge (a union) cannot follow: any replica still holding {e} will bring it back",
+                        set_of(&self.elements),
+                        set_of(after)
+                    ),
+                )
+            }
         })
     }
 
@@ -78,8 +88,30 @@ impl SetCrdt for Naive {
         }
     }
 
-    fn meta_size(&self) -> usize {
-        self.elements.len()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        vec![("elements", self.elements.len())]
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        match op {
+            Op::Add(e) => vec![Field::new("add", Role::Live, set_of([e]))],
+            Op::Remove(e) => vec![Field::new("remove", Role::Removed, set_of([e]))],
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add(e) | Op::Remove(e) => e,
+        }
+    }
+
+    fn arrival(&self, op: &Op) -> Arrival {
+        match op {
+            Op::Remove(e) if !self.elements.contains(e) => Arrival::Early(format!(
+                "a plain set has nowhere to keep a remove of {e}, which it does not hold: the remove does nothing, and the add that comes later makes {e} present"
+            )),
+            _ => Arrival::Ready,
+        }
     }
 }
 
@@ -117,5 +149,21 @@ mod tests {
         remove(&mut alice, "1");
         alice.merge(&bob);
         assert_eq!(alice.describe()[0].value.to_string(), "{1, 2, 3}");
+    }
+
+    /// Seed 004: deleting 1 from {1, 2, 3} gives {2, 3}, and {1, 2, 3} is not a subset of {2, 3}.
+    #[test]
+    fn a_remove_says_it_moves_the_state_down() {
+        let mut s = set::<Naive>("alice");
+        for x in ["1", "2", "3"] {
+            add(&mut s, x);
+        }
+        let p = s.prepare(&Edit::Remove(e("1")), &Stamp::default()).unwrap();
+        assert!(
+            p.note
+                .unwrap()
+                .starts_with("{1, 2, 3} is not a subset of {2, 3}"),
+        );
+        assert!(matches!(s.arrival(&Op::Remove(e("9"))), Arrival::Early(_)));
     }
 }

@@ -2,7 +2,8 @@
 //! has observed. Present iff some tag is live. A concurrent add's new tag was never observed, so add wins.
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, tag_list, tag_map,
+    Arrival, Edit, Elem, Field, Mistake, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, Tag,
+    Value, set_of, tag_list, tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -14,6 +15,8 @@ pub struct OrSet {
     counter: u64,
     live: TagMap,
     tombstones: TagMap,
+    /// The reuse-tags mistake: a re-add takes the element's old tag, and an add ignores tombstones.
+    reuse_tags: bool,
 }
 
 /// Element → tags, the shape of both of an OR-Set's fields.
@@ -28,8 +31,8 @@ pub enum Op {
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Op::Add(e, t) => write!(f, "add {e} with tag {t}"),
-            Op::Remove(e, tags) => write!(f, "remove {e}, tombstoning {{{}}}", tag_list(tags)),
+            Op::Add(e, t) => write!(f, "add {e} {t}"),
+            Op::Remove(e, tags) => write!(f, "remove {e} {{{}}}", tag_list(tags)),
         }
     }
 }
@@ -53,7 +56,24 @@ impl OrSet {
             counter: counter.unwrap_or(0),
             live,
             tombstones,
+            reuse_tags: false,
         }
+    }
+
+    /// The tag an add of `e` gets: a fresh one, or under the reuse-tags mistake the element's old one.
+    fn next_tag(&self, e: &Elem) -> Tag {
+        let mine = |t: &&Tag| t.replica == self.me;
+        let old = tags_of(&self.live, e).chain(tags_of(&self.tombstones, e));
+        match old.filter(mine).min() {
+            Some(tag) if self.reuse_tags => tag.clone(),
+            _ => Tag::new(&self.me, self.counter + 1),
+        }
+    }
+
+    fn known(&self, e: &Elem, tag: &Tag) -> bool {
+        tags_of(&self.live, e)
+            .chain(tags_of(&self.tombstones, e))
+            .any(|t| t == tag)
     }
 }
 
@@ -76,12 +96,27 @@ impl SetCrdt for OrSet {
             counter: 0,
             live: BTreeMap::new(),
             tombstones: BTreeMap::new(),
+            reuse_tags: false,
         }
     }
 
     fn prepare(&self, edit: &Edit, _stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
         Ok(match edit {
-            Edit::Add(e) => Prepared::op(Op::Add(e.clone(), Tag::new(&self.me, self.counter + 1))),
+            Edit::Add(e) => {
+                let tag = self.next_tag(e);
+                let present = self.live.get(e).filter(|live| !live.contains(&tag));
+                let note = present.map(|live| {
+                    format!(
+                        "{e} is already present (live {{{}}}); the OR-Set mints {tag} anyway, where seed 003 would not offer this add",
+                        tag_list(live)
+                    )
+                });
+                let op = Op::Add(e.clone(), tag);
+                match note {
+                    Some(note) => Prepared::noted(op, note),
+                    None => Prepared::op(op),
+                }
+            }
             Edit::Remove(e) => {
                 let seen: BTreeSet<Tag> = tags_of(&self.live, e).cloned().collect();
                 if seen.is_empty() {
@@ -102,7 +137,7 @@ impl SetCrdt for OrSet {
                 if tag.replica == self.me {
                     self.counter = self.counter.max(tag.n);
                 }
-                if !tags_of(&self.tombstones, &e).any(|t| *t == tag) {
+                if self.reuse_tags || !tags_of(&self.tombstones, &e).any(|t| *t == tag) {
                     self.live.entry(e).or_default().insert(tag);
                 }
             }
@@ -148,6 +183,16 @@ impl SetCrdt for OrSet {
             |e, mine, _| alive(e, mine),
             |_, _| None,
         );
+        if self.reuse_tags {
+            // The textbook join takes every tombstone from every live set. Correct replicas never
+            // hold a tag both live and tombstoned, so only the peer's keys need it; under the
+            // reuse-tags mistake a replica does, and this is where its re-add is swallowed.
+            let dead = &self.tombstones;
+            self.live.retain(|e, tags| {
+                tags.retain(|t| !dead.get(e).is_some_and(|d| d.contains(t)));
+                !tags.is_empty()
+            });
+        }
     }
 
     fn contains(&self, elem: &Elem) -> bool {
@@ -182,16 +227,129 @@ impl SetCrdt for OrSet {
         }
     }
 
-    fn meta_size(&self) -> usize {
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
         let count = |m: &TagMap| m.values().map(BTreeSet::len).sum::<usize>();
-        count(&self.live) + count(&self.tombstones)
+        vec![
+            ("live tags", count(&self.live)),
+            ("tombstoned tags", count(&self.tombstones)),
+        ]
     }
+
+    fn configure(&mut self, rules: &Rules) {
+        self.reuse_tags = rules.mistake == Mistake::ReuseTags;
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        match op {
+            Op::Add(e, t) => vec![Field::new("live", Role::Live, super::entry(e, set_of([t])))],
+            Op::Remove(e, tags) => {
+                vec![Field::new(
+                    "tombstones",
+                    Role::Removed,
+                    super::entry(e, set_of(tags)),
+                )]
+            }
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add(e, _) | Op::Remove(e, _) => e,
+        }
+    }
+
+    fn arrival(&self, op: &Op) -> Arrival {
+        let Op::Remove(e, tags) = op else {
+            return Arrival::Ready;
+        };
+        let unseen: Vec<&Tag> = tags.iter().filter(|t| !self.known(e, t)).collect();
+        if unseen.is_empty() {
+            return Arrival::Ready;
+        }
+        let list = tag_list(unseen);
+        Arrival::Early(format!(
+            "the OR-Set keeps the tombstone {{{list}}} though no add of it has come yet; when that add comes, its tag is already dead, so {e} does not come back"
+        ))
+    }
+
+    /// Only the live tags, as a merge that forgets the tombstones would ship them.
+    fn adds_only(&self) -> Self {
+        OrSet {
+            tombstones: BTreeMap::new(),
+            ..self.clone()
+        }
+    }
+
+    fn layouts(&self) -> &'static [&'static str] {
+        &["separate", "element", "boolean"]
+    }
+
+    /// Seed 003's three layouts: `separate` maps for live and removed tags, one structure per
+    /// `element` holding both, or a `boolean` per tag (removed?) with a cached `present`.
+    fn layout(&self, name: &str) -> Option<Vec<Field>> {
+        let keys: BTreeSet<&Elem> = self.live.keys().chain(self.tombstones.keys()).collect();
+        let per = |f: &dyn Fn(&Elem) -> Value| -> Value {
+            Value::Map(keys.iter().map(|e| (e.to_string(), f(e))).collect())
+        };
+        match name {
+            "separate" => Some(self.describe()),
+            "element" => Some(vec![Field::new(
+                "by_element",
+                Role::Live,
+                per(&|e| {
+                    Value::Map(vec![
+                        ("live".into(), set_of(tags_of(&self.live, e))),
+                        ("removed".into(), set_of(tags_of(&self.tombstones, e))),
+                    ])
+                }),
+            )]),
+            "boolean" => {
+                let flags = |e: &Elem| {
+                    let mut all: Vec<(&Tag, bool)> = tags_of(&self.live, e)
+                        .map(|t| (t, false))
+                        .chain(tags_of(&self.tombstones, e).map(|t| (t, true)))
+                        .collect();
+                    all.sort();
+                    let pairs = all
+                        .into_iter()
+                        .map(|(t, dead)| (t.to_string(), scalar(dead)));
+                    Value::Map(pairs.collect())
+                };
+                Some(vec![
+                    Field::new("tokens", Role::Live, per(&flags)),
+                    Field::new("present", Role::Derived, per(&|e| scalar(self.contains(e)))),
+                ])
+            }
+            _ => None,
+        }
+    }
+
+    fn tombstoned(&self) -> Vec<(Elem, Tag)> {
+        let each = self.tombstones.iter();
+        each.flat_map(|(e, tags)| tags.iter().map(move |t| (e.clone(), t.clone())))
+            .collect()
+    }
+
+    fn forget(&mut self, tags: &[(Elem, Tag)]) {
+        for (e, tag) in tags {
+            if let Some(dead) = self.tombstones.get_mut(e) {
+                dead.remove(tag);
+                if dead.is_empty() {
+                    self.tombstones.remove(e);
+                }
+            }
+        }
+    }
+}
+
+fn scalar(b: bool) -> Value {
+    Value::Scalar(b.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crdt::testing::{add, e, field, remove, set, sync};
+    use crate::crdt::testing::{add, e, field, op, remove, set, sync};
 
     /// Seed 002 §3.4: x added on A (a1), synced; A removes (tombstones a1); B adds (b1); merge: live {b1}.
     #[test]
@@ -259,5 +417,106 @@ mod tests {
         let a = set::<OrSet>("A");
         let p = a.prepare(&Edit::Remove(e("x")), &Stamp::default()).unwrap();
         assert!(p.note.unwrap().contains("no live tag"));
+    }
+
+    /// Seed 003's local rule: an add of what is present still mints a tag, and says so.
+    #[test]
+    fn adding_what_is_present_mints_another_tag_with_a_note() {
+        let mut a = set::<OrSet>("A");
+        add(&mut a, "x");
+        let p = a.prepare(&Edit::Add(e("x")), &Stamp::default()).unwrap();
+        assert_eq!(p.op, Op::Add(e("x"), Tag::new(&"A".into(), 2)));
+        assert!(p.note.unwrap().contains("already present (live {a1})"));
+    }
+
+    /// The mistake in seed 002's own simulation: the re-add reuses the old tag a1. It looks
+    /// present until the next merge, which drops the tombstoned tag.
+    #[test]
+    fn reused_tags_lose_the_re_add_at_the_next_merge() {
+        let (mut a, mut b) = (set::<OrSet>("A"), set::<OrSet>("B"));
+        let rules = Rules {
+            mistake: Mistake::ReuseTags,
+            ..Rules::default()
+        };
+        a.configure(&rules);
+        add(&mut a, "x");
+        remove(&mut a, "x");
+        let again = op(&mut a, Edit::Add(e("x")));
+        assert_eq!(again, Op::Add(e("x"), Tag::new(&"A".into(), 1)));
+        assert!(a.contains(&e("x")), "it looks re-added");
+        sync(&mut a, &mut b);
+        assert!(!a.contains(&e("x")) && !b.contains(&e("x")));
+        assert_eq!(field(&a, "tombstones"), "{x: {a1}}");
+    }
+
+    /// A remove that arrives before the add of its tag is applied at once: the tombstone waits
+    /// for the add instead, so either order ends in the same state.
+    #[test]
+    fn ops_in_either_order_end_in_the_same_state() {
+        let mut a = set::<OrSet>("A");
+        let add_x = op(&mut a, Edit::Add(e("x")));
+        let add_y = op(&mut a, Edit::Add(e("y")));
+        let remove_x = op(&mut a, Edit::Remove(e("x")));
+        let mut b = set::<OrSet>("B");
+        assert!(matches!(b.arrival(&remove_x), Arrival::Early(why) if why.contains("{a1}")));
+        for o in [remove_x.clone(), add_y, add_x, remove_x] {
+            b.apply(o);
+        }
+        assert_eq!(b.describe(), a.describe());
+        assert_eq!(
+            b.arrival(&Op::Remove(e("x"), BTreeSet::new())),
+            Arrival::Ready
+        );
+    }
+
+    /// Seed 001's example: tags for a, b and c, then the remove of a.
+    #[test]
+    fn seed_001_a_b_c_and_the_remove_of_a() {
+        let mut s = set::<OrSet>("A");
+        for x in ["a", "b", "c"] {
+            add(&mut s, x);
+        }
+        remove(&mut s, "a");
+        assert_eq!(field(&s, "live"), "{b: {a2}, c: {a3}}");
+        assert_eq!(field(&s, "tombstones"), "{a: {a1}}");
+        assert!(!s.contains(&e("a")) && s.contains(&e("b")));
+    }
+
+    /// Seed 003's three layouts of one state.
+    #[test]
+    fn three_layouts_of_one_state() {
+        let mut s = set::<OrSet>("A");
+        add(&mut s, "x");
+        remove(&mut s, "x");
+        add(&mut s, "x");
+        let show = |name: &str| -> Vec<String> {
+            let fields = s.layout(name).unwrap();
+            fields
+                .iter()
+                .map(|f| format!("{} {}", f.name, f.value))
+                .collect()
+        };
+        assert_eq!(show("separate"), ["live {x: {a2}}", "tombstones {x: {a1}}"]);
+        assert_eq!(
+            show("element"),
+            ["by_element {x: {live: {a2}, removed: {a1}}}"]
+        );
+        assert_eq!(
+            show("boolean"),
+            ["tokens {x: {a1: true, a2: false}}", "present {x: true}"]
+        );
+    }
+
+    #[test]
+    fn forgetting_tombstones_keeps_the_live_tags() {
+        let mut s = set::<OrSet>("A");
+        add(&mut s, "x");
+        remove(&mut s, "x");
+        add(&mut s, "y");
+        let dead = s.tombstoned();
+        assert_eq!(dead, vec![(e("x"), Tag::new(&"A".into(), 1))]);
+        s.forget(&dead);
+        assert_eq!(field(&s, "tombstones"), "{}");
+        assert_eq!(field(&s, "live"), "{y: {a2}}");
     }
 }

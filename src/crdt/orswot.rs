@@ -3,7 +3,8 @@
 //! other side's clock was removed there, so no tombstones are kept. Visibly the same as the OR-Set.
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, Value, tag_list, tag_map,
+    Arrival, Edit, Elem, Field, Mistake, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, Tag,
+    Value, set_of, tag_list, tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -19,6 +20,8 @@ pub struct Orswot {
     me: Name,
     clock: Clock,
     entries: BTreeMap<Elem, Dots>,
+    /// The reuse-tags mistake: a re-add takes this replica's last dot again, and an add ignores the clock.
+    reuse_tags: bool,
 }
 
 /// A version vector: the highest counter seen from each replica.
@@ -39,8 +42,17 @@ pub enum Op {
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Op::Add { elem, dot, .. } => write!(f, "add {elem} with dot {dot}"),
-            Op::Remove(e, dots) => write!(f, "remove {e}, dropping dots {{{}}}", tag_list(dots)),
+            Op::Add {
+                elem,
+                dot,
+                replaces,
+            } if replaces.is_empty() => write!(f, "add {elem} {dot}"),
+            Op::Add {
+                elem,
+                dot,
+                replaces,
+            } => write!(f, "add {elem} {dot} replacing {{{}}}", tag_list(replaces)),
+            Op::Remove(e, dots) => write!(f, "remove {e} {{{}}}", tag_list(dots)),
         }
     }
 }
@@ -73,6 +85,7 @@ impl Orswot {
             me: replica.clone(),
             clock,
             entries: BTreeMap::new(),
+            reuse_tags: false,
         };
         entries.values().flatten().for_each(|d| set.observe(d));
         set.entries = entries;
@@ -94,6 +107,17 @@ impl Orswot {
             }
         }
     }
+    /// The dot an add gets: the next of this replica's counter, or under the reuse-tags mistake its last one.
+    fn next_dot(&self) -> Dot {
+        let n = self.clock.get(&self.me).copied().unwrap_or(0);
+        let n = if self.reuse_tags && n > 0 { n } else { n + 1 };
+        Tag::new(&self.me, n)
+    }
+    fn unseen<'a>(&self, dots: &'a BTreeSet<Dot>) -> Vec<&'a Dot> {
+        dots.iter()
+            .filter(|d| !Self::seen(&self.clock, d))
+            .collect()
+    }
     fn dots(&self, elem: &Elem) -> BTreeSet<Dot> {
         self.entries
             .get(elem)
@@ -112,19 +136,17 @@ impl SetCrdt for Orswot {
             me: replica.clone(),
             clock: BTreeMap::new(),
             entries: BTreeMap::new(),
+            reuse_tags: false,
         }
     }
 
     fn prepare(&self, edit: &Edit, _stamp: &Stamp) -> Result<Prepared<Op>, Refusal> {
         Ok(match edit {
-            Edit::Add(e) => {
-                let n = self.clock.get(&self.me).copied().unwrap_or(0) + 1;
-                Prepared::op(Op::Add {
-                    elem: e.clone(),
-                    dot: Tag::new(&self.me, n),
-                    replaces: self.dots(e),
-                })
-            }
+            Edit::Add(e) => Prepared::op(Op::Add {
+                elem: e.clone(),
+                dot: self.next_dot(),
+                replaces: self.dots(e),
+            }),
             Edit::Remove(e) if !self.entries.contains_key(e) => Prepared::noted(
                 Op::Remove(e.clone(), BTreeSet::new()),
                 format!("{e} has no dot here, so there is nothing to remove"),
@@ -140,8 +162,10 @@ impl SetCrdt for Orswot {
                 dot,
                 replaces,
             } => {
+                // The replaced dots count as seen, so they cannot come back when they arrive.
                 self.drop_dots(&elem, &replaces);
-                if !Self::seen(&self.clock, &dot) {
+                replaces.iter().for_each(|d| self.observe(d));
+                if self.reuse_tags || !Self::seen(&self.clock, &dot) {
                     self.observe(&dot);
                     let dots = self.entries.entry(elem).or_default();
                     if let Err(at) = dots.binary_search(&dot) {
@@ -237,15 +261,81 @@ impl SetCrdt for Orswot {
         }
     }
 
-    fn meta_size(&self) -> usize {
-        self.entries.values().map(Vec::len).sum::<usize>() + self.clock.len()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            (
+                "live dots",
+                self.entries.values().map(Vec::len).sum::<usize>(),
+            ),
+            ("clock entries", self.clock.len()),
+        ]
+    }
+
+    fn configure(&mut self, rules: &Rules) {
+        self.reuse_tags = rules.mistake == Mistake::ReuseTags;
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        match op {
+            Op::Add {
+                elem,
+                dot,
+                replaces,
+            } => {
+                let mut fields = vec![Field::new(
+                    "entries",
+                    Role::Live,
+                    super::entry(elem, set_of([dot])),
+                )];
+                if !replaces.is_empty() {
+                    let old = super::entry(elem, set_of(replaces));
+                    fields.push(Field::new("replaces", Role::Removed, old));
+                }
+                fields
+            }
+            Op::Remove(e, dots) => vec![Field::new(
+                "drops",
+                Role::Removed,
+                super::entry(e, set_of(dots)),
+            )],
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add { elem, .. } | Op::Remove(elem, _) => elem,
+        }
+    }
+
+    /// The clock can only say "every dot up to n", so an op waits until every dot it names, and
+    /// every earlier dot of its own replica, has arrived: there are no tombstones to hold it meanwhile.
+    fn arrival(&self, op: &Op) -> Arrival {
+        let (dots, what) = match op {
+            Op::Add { dot, .. }
+                if dot.n > 1 && !Self::seen(&self.clock, &Tag::new(&dot.replica, dot.n - 1)) =>
+            {
+                let before = Tag::new(&dot.replica, dot.n - 1);
+                return Arrival::Wait(format!(
+                    "its dot {dot} comes after {before}, which has not arrived here; the clock counts each replica's dots with no gaps, so {dot} waits"
+                ));
+            }
+            Op::Add { replaces, .. } => (self.unseen(replaces), "replaces"),
+            Op::Remove(_, dots) => (self.unseen(dots), "drops"),
+        };
+        if dots.is_empty() {
+            return Arrival::Ready;
+        }
+        let list = tag_list(dots);
+        Arrival::Wait(format!(
+            "it {what} {{{list}}}, which has not arrived here; an ORSWOT keeps no tombstone to remember that, so it waits until {{{list}}} has come"
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crdt::testing::{add, e, field, remove, set, sync};
+    use crate::crdt::testing::{add, e, field, op, remove, set, sync};
 
     /// Seed 002 §3.4, run on the ORSWOT: the same add-wins result, with a clock instead of tombstones.
     #[test]
@@ -325,5 +415,40 @@ mod tests {
             "A's clock covers a1, so B's stale a1 was removed"
         );
         assert_eq!(a.meta_size(), 1, "only the clock entry A:1 is left");
+    }
+
+    /// The core defect: a delivered add that replaces a dot the receiver has not seen must count
+    /// that dot as seen, or the dot comes back when its own add arrives.
+    #[test]
+    fn a_replaced_dot_that_arrives_later_does_not_come_back() {
+        let (mut a, mut b, mut c) = (set::<Orswot>("A"), set::<Orswot>("B"), set::<Orswot>("C"));
+        let add_a1 = op(&mut a, Edit::Add(e("x")));
+        b.apply(add_a1.clone());
+        let add_b1 = op(&mut b, Edit::Add(e("x")));
+        assert!(matches!(c.arrival(&add_b1), Arrival::Wait(why) if why.contains("replaces {a1}")));
+        c.apply(add_b1);
+        c.apply(add_a1);
+        assert_eq!(field(&c, "entries"), "{x: {b1}}");
+        assert_eq!(c.describe(), b.describe());
+    }
+
+    /// Without tombstones, an op waits for every dot it names and every earlier dot of its replica.
+    #[test]
+    fn ops_wait_for_the_dots_they_depend_on() {
+        let mut a = set::<Orswot>("A");
+        let add_x = op(&mut a, Edit::Add(e("x")));
+        let add_y = op(&mut a, Edit::Add(e("y")));
+        let remove_x = op(&mut a, Edit::Remove(e("x")));
+        let b = set::<Orswot>("B");
+        assert!(
+            matches!(b.arrival(&add_y), Arrival::Wait(why) if why.contains("a2 comes after a1"))
+        );
+        assert!(matches!(b.arrival(&remove_x), Arrival::Wait(why) if why.contains("drops {a1}")));
+        assert_eq!(b.arrival(&add_x), Arrival::Ready);
+        assert_eq!(
+            a.arrival(&add_y),
+            Arrival::Ready,
+            "a duplicate is ready, and changes nothing"
+        );
     }
 }

@@ -29,12 +29,24 @@ pub enum Op {
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Op::Add { elem, by, adds } => write!(f, "add {elem} ({by}'s adds become {adds})"),
+            Op::Add { elem, by, adds } => write!(f, "add {elem} ({by}'s {} add)", nth(*adds)),
             Op::Remove { elem, by, removes } => {
-                write!(f, "remove {elem} ({by}'s removes become {removes})")
+                write!(f, "remove {elem} ({by}'s {} remove)", nth(*removes))
             }
         }
     }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th` ... `11th`, `21st`.
+fn nth(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 impl PnSet {
@@ -193,8 +205,43 @@ impl SetCrdt for PnSet {
         )
     }
 
-    fn meta_size(&self) -> usize {
-        self.counts.values().map(BTreeMap::len).sum()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        let slots = self.counts.values().map(BTreeMap::len).sum();
+        vec![("per-replica count pairs", slots)]
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        let one = |e: &Elem, by: &Name, n: u64| {
+            super::entry(e, super::entry(by, Value::Scalar(n.to_string())))
+        };
+        match op {
+            Op::Add { elem, by, adds } => {
+                vec![Field::new("adds", Role::Live, one(elem, by, *adds))]
+            }
+            Op::Remove { elem, by, removes } => {
+                vec![Field::new(
+                    "removes",
+                    Role::Removed,
+                    one(elem, by, *removes),
+                )]
+            }
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add { elem, .. } | Op::Remove { elem, .. } => elem,
+        }
+    }
+
+    /// Only the add counts, as a merge that forgets the remove side would ship them.
+    fn adds_only(&self) -> Self {
+        let mut copy = self.clone();
+        copy.counts
+            .values_mut()
+            .flat_map(BTreeMap::values_mut)
+            .for_each(|c| c.removes = 0);
+        copy
     }
 }
 
@@ -248,5 +295,18 @@ mod tests {
         assert_eq!(field(&a, "counts"), "{}");
         assert_eq!(field(&a, "per_replica"), "{}");
         assert_eq!(a.meta_size(), 0);
+    }
+
+    #[test]
+    fn ops_read_as_the_nth_add_or_remove_and_the_add_side_drops_removes() {
+        let mut a = set::<PnSet>("A");
+        add(&mut a, "x");
+        let second = a.prepare(&Edit::Add(e("x")), &Stamp::default()).unwrap();
+        assert_eq!(second.op.to_string(), "add x (A's 2nd add)");
+        remove(&mut a, "x");
+        assert_eq!(field(&a.adds_only(), "counts"), "{x: 1}");
+        assert_eq!(field(&a, "counts"), "{x: 0}");
+        assert_eq!(nth(11), "11th");
+        assert_eq!(nth(21), "21st");
     }
 }

@@ -1,8 +1,8 @@
 //! The one trait every set type implements, and what it answers with: an op ready to apply (with
-//! a note when it will change nothing visible), or a refusal naming its rule. Also the rules a
-//! lab's replicas share.
+//! a note when it will change nothing visible), or a refusal naming its rule; how a delivered op
+//! stands when it arrives early. Also the rules a replica follows.
 
-use super::{Edit, Elem, Field, Name, Stamp};
+use super::{Edit, Elem, Field, Name, Stamp, Tag};
 use std::fmt;
 
 /// A refusal changes nothing and names the rule that refused.
@@ -70,11 +70,12 @@ impl TieBreak {
 /// What a 2P-Set does with a remove of an element that is not in this replica's add-set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RemoveUnseen {
-    /// Refuse it: a replica removes only what it has seen added (the lab's lessons, seed 002).
+    /// Refuse it, so the tombstones stay inside the add-set: a replica removes only what it has
+    /// seen added (the lab's lessons, Hupel, seed 002).
     #[default]
     Refuse,
-    /// Put it into the remove-set, with a note: the add was seen elsewhere, and may arrive later
-    /// (the course's node, seed 000).
+    /// Put it into the remove-set, with a note: the add was seen elsewhere and may arrive later,
+    /// and meanwhile the element is banned in advance (the course's node, seed 000).
     Accept,
 }
 
@@ -87,13 +88,47 @@ impl RemoveUnseen {
     }
 }
 
-/// Settings every replica of a lab must share.
+/// A classic implementation mistake, switched on for teaching.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mistake {
+    #[default]
+    None,
+    /// A re-add reuses the replica's old tag for the element, which its own tombstone swallows.
+    ReuseTags,
+    /// Merges ship only the add side of the state, so removes come back.
+    MergeOneSide,
+}
+
+impl Mistake {
+    pub fn word(self) -> &'static str {
+        match self {
+            Mistake::None => "none",
+            Mistake::ReuseTags => "reuse-tags",
+            Mistake::MergeOneSide => "merge-one-side",
+        }
+    }
+}
+
+/// The rules one replica follows. Replicas that follow different rules may never agree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Rules {
     /// LWW: who wins a tie between an add and a remove.
     pub tiebreak: TieBreak,
     /// 2P-Set: whether a remove of an element not in the add-set is refused or accepted.
     pub remove_unseen: RemoveUnseen,
+    /// A classic implementation mistake switched on for teaching, if any.
+    pub mistake: Mistake,
+}
+
+/// How a delivered op stands against the state it arrives at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// Nothing it depends on is missing.
+    Ready,
+    /// It came before an op it depends on, and this type applies it anyway: why that is safe.
+    Early(String),
+    /// It came before an op it depends on and must wait for it: what it waits for, and why.
+    Wait(String),
 }
 
 /// The one trait every set type implements.
@@ -119,8 +154,45 @@ pub trait SetCrdt: Clone + fmt::Debug {
     fn describe(&self) -> Vec<Field>;
     /// One sentence, with the actual numbers, on why `elem` is present or absent.
     fn explain(&self, elem: &Elem) -> String;
+    /// What the state stores, piece by kind: `[("live tags", 1), ("tombstoned tags", 2)]`.
+    fn metadata(&self) -> Vec<(&'static str, usize)>;
     /// How many pieces of metadata the state stores (elements, tombstones, stamps, tags, counters).
-    fn meta_size(&self) -> usize;
-    /// Take the lab's shared rules (the LWW's tie-break, the 2P-Set's remove rule).
+    fn meta_size(&self) -> usize {
+        self.metadata().iter().map(|(_, n)| n).sum()
+    }
+    /// Take the rules this replica follows (the LWW's tie-break, the 2P-Set's remove rule, a mistake).
     fn configure(&mut self, _rules: &Rules) {}
+
+    /// What an op carries, in the type's own fields (its size on the wire is measured from these).
+    fn carries(op: &Self::Op) -> Vec<Field>;
+    /// The element an op is about.
+    fn subject(op: &Self::Op) -> &Elem;
+    /// Whether a delivered op can be applied here now. `apply` expects an op that is not told to wait.
+    fn arrival(&self, _op: &Self::Op) -> Arrival {
+        Arrival::Ready
+    }
+    /// The state as a merge that ships only its add side would send it (a classic mistake).
+    fn adds_only(&self) -> Self {
+        self.clone()
+    }
+    /// Write the element's entry of the map view directly (`set x true` on a 2P-Set).
+    fn prepare_set(&self, elem: &Elem, _removed: bool) -> Result<Prepared<Self::Op>, Refusal> {
+        Err(Refusal::new(format!(
+            "`set` writes a 2P-Set's map (element → removed?), and this set has no such map, so {elem} is left alone"
+        )))
+    }
+    /// Other ways to lay the same state out, by name; the first is `describe`'s.
+    fn layouts(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The state laid out another way (`None` for a layout this type does not have).
+    fn layout(&self, _name: &str) -> Option<Vec<Field>> {
+        None
+    }
+    /// The removed tags this replica keeps, which a garbage collection might drop.
+    fn tombstoned(&self) -> Vec<(Elem, Tag)> {
+        vec![]
+    }
+    /// Drop these removed tags for good.
+    fn forget(&mut self, _tags: &[(Elem, Tag)]) {}
 }

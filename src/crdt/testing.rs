@@ -34,3 +34,11 @@ pub fn field<T: SetCrdt>(s: &T, name: &str) -> String {
     let found = s.describe().into_iter().find(|f| f.name == name);
     found.expect("the field exists").value.to_string()
 }
+/// Make an edit and hand back its op, to deliver elsewhere.
+pub fn op<T: SetCrdt>(s: &mut T, e: Edit) -> T::Op {
+    let prepared = s
+        .prepare(&e, &Stamp::default())
+        .expect("the edit is accepted");
+    s.apply(prepared.op.clone());
+    prepared.op
+}

@@ -2,10 +2,11 @@
 //! is in `added` and not in `removed`. Remove wins, forever: a removed element never comes back.
 //! A remove of an element not in this replica's add-set is refused, or (`RemoveUnseen::Accept`)
 //! tombstoned anyway, since the add may have been seen elsewhere.
+//! Seen as a map (element → removed?), false ≤ true, so an entry may only move from false to true.
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, RemoveUnseen, Role, Rules, SetCrdt, Stamp, Value,
-    set_of,
+    Arrival, Edit, Elem, Field, Name, Prepared, Refusal, RemoveUnseen, Role, Rules, SetCrdt, Stamp,
+    Value, set_of,
 };
 use std::collections::BTreeSet;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeSet;
 pub struct TwoPSet {
     added: BTreeSet<Elem>,
     removed: BTreeSet<Elem>,
+    /// What a remove of an element the add-set lacks does.
     remove_unseen: RemoveUnseen,
 }
 
@@ -55,33 +57,40 @@ impl SetCrdt for TwoPSet {
                 format!("{e} is already in the add-set, so this add changes nothing"),
             )),
             Edit::Add(e) => Ok(Prepared::op(Op::Add(e.clone()))),
-            Edit::Remove(e)
-                if !self.added.contains(e) && self.remove_unseen == RemoveUnseen::Refuse =>
-            {
-                Err(Refusal::new(format!(
-                    "a 2P-Set can only remove what this replica has added, and {e} is not in its add-set"
-                )))
-            }
             Edit::Remove(e) if self.removed.contains(e) => Ok(Prepared::noted(
                 Op::Remove(e.clone()),
                 format!("{e} is already in the tombstone set"),
             )),
-            Edit::Remove(e) if !self.added.contains(e) => Ok(Prepared::noted(
-                Op::Remove(e.clone()),
-                format!(
-                    "{e} is not in this replica's add-set; it is tombstoned anyway (remove-unseen accept), so an add of {e} arriving later has no effect"
-                ),
-            )),
-            Edit::Remove(e) => Ok(Prepared::op(Op::Remove(e.clone()))),
+            Edit::Remove(e) if self.added.contains(e) => Ok(Prepared::op(Op::Remove(e.clone()))),
+            Edit::Remove(e) => match self.remove_unseen {
+                RemoveUnseen::Refuse => Err(Refusal::new(format!(
+                    "a 2P-Set can only remove what is in this replica's add-set, and {e} is not in it (the rule remove-unseen is refuse)"
+                ))),
+                RemoveUnseen::Accept => Ok(Prepared::noted(
+                    Op::Remove(e.clone()),
+                    format!(
+                        "{e} is not in the add-set, but under remove-unseen accept its tombstone is kept anyway: {e} is banned before it was ever added"
+                    ),
+                )),
+            },
         }
     }
 
-    /// A remove delivered from elsewhere goes into the tombstones even unseen here: the remover saw the add.
+    /// A remove delivered before its add goes into the tombstones all the same. Under
+    /// remove-unseen refuse it brings the element into the add-set too: a remove is only ever
+    /// made where the add-set holds the element, so the remover's state had it there.
     fn apply(&mut self, op: Op) {
         match op {
-            Op::Add(e) => self.added.insert(e),
-            Op::Remove(e) => self.removed.insert(e),
-        };
+            Op::Add(e) => {
+                self.added.insert(e);
+            }
+            Op::Remove(e) => {
+                if self.remove_unseen == RemoveUnseen::Refuse && !self.added.contains(&e) {
+                    self.added.insert(e.clone());
+                }
+                self.removed.insert(e);
+            }
+        }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -126,12 +135,98 @@ impl SetCrdt for TwoPSet {
         }
     }
 
-    fn meta_size(&self) -> usize {
-        self.added.len() + self.removed.len()
+    fn metadata(&self) -> Vec<(&'static str, usize)> {
+        vec![("added", self.added.len()), ("removed", self.removed.len())]
     }
 
     fn configure(&mut self, rules: &Rules) {
         self.remove_unseen = rules.remove_unseen;
+    }
+
+    fn carries(op: &Op) -> Vec<Field> {
+        match op {
+            Op::Add(e) => vec![Field::new("added", Role::Live, set_of([e]))],
+            Op::Remove(e) => vec![Field::new("removed", Role::Removed, set_of([e]))],
+        }
+    }
+
+    fn subject(op: &Op) -> &Elem {
+        match op {
+            Op::Add(e) | Op::Remove(e) => e,
+        }
+    }
+
+    fn arrival(&self, op: &Op) -> Arrival {
+        match (op, self.remove_unseen) {
+            (Op::Remove(e), _) if self.added.contains(e) => Arrival::Ready,
+            (Op::Remove(e), RemoveUnseen::Refuse) => Arrival::Early(format!(
+                "a remove is only made where the add-set holds {e}, so it brings {e} into this add-set along with the tombstone, and the add that comes later changes nothing"
+            )),
+            (Op::Remove(e), RemoveUnseen::Accept) => Arrival::Early(format!(
+                "under remove-unseen accept a tombstone needs no add, so it is kept now and the add of {e} that comes later has no effect"
+            )),
+            (Op::Add(_), _) => Arrival::Ready,
+        }
+    }
+
+    /// Only the add-set, as a merge that forgets the tombstones would ship it.
+    fn adds_only(&self) -> Self {
+        TwoPSet {
+            added: self.added.clone(),
+            removed: BTreeSet::new(),
+            remove_unseen: self.remove_unseen,
+        }
+    }
+
+    /// The map view written directly: false → true is a remove, a new key at false an add, and
+    /// true → false is refused, since it would move the entry down (false ≤ true).
+    fn prepare_set(&self, elem: &Elem, removed: bool) -> Result<Prepared<Op>, Refusal> {
+        let now = match (self.added.contains(elem), self.removed.contains(elem)) {
+            (_, true) => Some(true),
+            (true, false) => Some(false),
+            (false, false) => None,
+        };
+        match (now, removed) {
+            (Some(true), false) => Err(Refusal::new(format!(
+                "non-monotonic update: true → false would move the state down the lattice ({elem} is already true, and false ≤ true)"
+            ))),
+            (Some(true), true) => Ok(Prepared::noted(
+                Op::Remove(elem.clone()),
+                format!("{elem} already maps to true, so nothing moves"),
+            )),
+            (Some(false), false) => Ok(Prepared::noted(
+                Op::Add(elem.clone()),
+                format!("{elem} already maps to false, so nothing moves"),
+            )),
+            (Some(false), true) => Ok(Prepared::op(Op::Remove(elem.clone()))),
+            (None, false) => Ok(Prepared::op(Op::Add(elem.clone()))),
+            (None, _) => Ok(Prepared::noted(
+                Op::Remove(elem.clone()),
+                format!(
+                    "{elem} enters the map at true: a map takes any new key, though a tombstone for something never added is pointless (harmless, says seed 004); the 2P-Set's own remove checks the add-set first, the map does not"
+                ),
+            )),
+        }
+    }
+
+    fn layouts(&self) -> &'static [&'static str] {
+        &["sets", "optimised", "map"]
+    }
+
+    /// `sets`: the add-set and the tombstones; `optimised`: a remove also takes the element out
+    /// of the add-set (Hupel's second table), so `added` holds just what is present; `map`: the
+    /// element → removed? map alone. All three hold the same information.
+    fn layout(&self, name: &str) -> Option<Vec<Field>> {
+        let fields = self.describe();
+        match name {
+            "sets" => Some(fields),
+            "optimised" => Some(vec![
+                Field::new("added", Role::Live, set_of(self.elements())),
+                Field::new("removed", Role::Removed, set_of(&self.removed)),
+            ]),
+            "map" => Some(fields.into_iter().filter(|f| f.name == "map").collect()),
+            _ => None,
+        }
     }
 }
 
@@ -218,9 +313,112 @@ mod tests {
             .unwrap_err();
         assert!(
             err.rule
-                .contains("can only remove what this replica has added")
+                .contains("can only remove what is in this replica's add-set")
         );
-        assert_eq!(s.fields(), (&BTreeSet::new(), &BTreeSet::new()));
+        assert_eq!(
+            s.fields(),
+            (&BTreeSet::new(), &BTreeSet::new()),
+            "nothing changed"
+        );
+    }
+
+    #[test]
+    fn under_remove_unseen_accept_a_remove_of_what_was_never_added_bans_it() {
+        let mut s = set::<TwoPSet>("A");
+        s.configure(&Rules {
+            remove_unseen: RemoveUnseen::Accept,
+            ..Rules::default()
+        });
+        let p = s.prepare(&Edit::Remove(e("4")), &Stamp::default()).unwrap();
+        assert!(p.note.unwrap().contains("banned before it was ever added"));
+        s.apply(p.op);
+        add(&mut s, "4");
+        assert_eq!(field(&s, "map"), "{4: true}");
+        assert!(!s.contains(&e("4")));
+    }
+
+    /// Seed 004: false ≤ true, so a map entry may move from false to true (a remove) and never back.
+    #[test]
+    fn the_map_view_only_moves_up() {
+        let mut s = set::<TwoPSet>("alice");
+        let write = |s: &TwoPSet, k: &str, v: bool| s.prepare_set(&e(k), v);
+        let p = write(&s, "1", false).unwrap();
+        assert_eq!(p.op, Op::Add(e("1")), "a new key at false is an add");
+        s.apply(p.op);
+        let p = write(&s, "1", true).unwrap();
+        assert_eq!(p.op, Op::Remove(e("1")), "false → true is a remove");
+        s.apply(p.op);
+        assert_eq!(field(&s, "map"), "{1: true}");
+        let refused = write(&s, "1", false).unwrap_err();
+        assert!(refused.rule.starts_with(
+            "non-monotonic update: true → false would move the state down the lattice"
+        ));
+        assert!(
+            write(&s, "1", true)
+                .unwrap()
+                .note
+                .unwrap()
+                .contains("already maps to true")
+        );
+        let straight = write(&s, "9", true).unwrap();
+        assert!(straight.note.unwrap().contains("enters the map at true"));
+        s.apply(straight.op);
+        assert_eq!(
+            field(&s, "map"),
+            "{1: true, 9: true}",
+            "true means: in the add-set and in the tombstones"
+        );
+        assert_eq!(field(&s, "added"), "{1, 9}");
+    }
+
+    /// Seed 004's second table: with the optimisation, a delete also leaves A, so A is {2, 3}.
+    #[test]
+    fn the_optimised_layout_is_hupels_second_table() {
+        let (mut alice, mut bob) = (set::<TwoPSet>("alice"), set::<TwoPSet>("bob"));
+        for s in [&mut alice, &mut bob] {
+            add(s, "2");
+            add(s, "3");
+            add(s, "1");
+        }
+        remove(&mut alice, "1");
+        let optimised = |s: &TwoPSet| -> Vec<String> {
+            let fields = s.layout("optimised").unwrap();
+            fields.iter().map(|f| f.value.to_string()).collect()
+        };
+        assert_eq!(optimised(&alice), ["{2, 3}", "{1}"]);
+        assert_eq!(optimised(&bob), ["{1, 2, 3}", "{}"]);
+        sync(&mut alice, &mut bob);
+        assert_eq!(optimised(&bob), ["{2, 3}", "{1}"]);
+        assert!(alice.layout("nonsense").is_none());
+    }
+
+    /// The core defect: a remove delivered before its add. It brings the element into the
+    /// add-set with it, so the tombstones stay inside the add-set on every replica.
+    #[test]
+    fn a_remove_that_arrives_before_its_add_keeps_the_tombstones_inside_the_add_set() {
+        let mut a = set::<TwoPSet>("A");
+        add(&mut a, "x");
+        remove(&mut a, "x");
+        let mut b = set::<TwoPSet>("B");
+        let early = Op::Remove(e("x"));
+        assert!(
+            matches!(b.arrival(&early), Arrival::Early(why) if why.contains("brings x into this add-set"))
+        );
+        b.apply(early.clone());
+        assert_eq!(field(&b, "added"), "{x}", "R stays inside A");
+        b.apply(Op::Add(e("x")));
+        assert_eq!(b, a);
+        let mut c = set::<TwoPSet>("C");
+        c.configure(&Rules {
+            remove_unseen: RemoveUnseen::Accept,
+            ..Rules::default()
+        });
+        assert!(matches!(c.arrival(&early), Arrival::Early(why) if why.contains("needs no add")));
+        c.apply(early);
+        assert_eq!(
+            (field(&c, "added"), field(&c, "removed")),
+            ("{}".into(), "{x}".into())
+        );
     }
 
     /// The course's node (seed 000): a remove may arrive before its add; it is tombstoned, with a
@@ -233,7 +431,7 @@ mod tests {
             ..Rules::default()
         });
         let p = s.prepare(&Edit::Remove(e("z")), &Stamp::default()).unwrap();
-        assert!(p.note.unwrap().contains("not in this replica's add-set"));
+        assert!(p.note.unwrap().contains("is not in the add-set"));
         s.apply(p.op);
         assert_eq!(field(&s, "removed"), "{z}");
         let again = s.prepare(&Edit::Remove(e("z")), &Stamp::default()).unwrap();

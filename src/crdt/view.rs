@@ -209,6 +209,11 @@ pub(crate) fn set_of<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Val
     Value::Set(items.into_iter().map(|i| i.to_string()).collect())
 }
 
+/// A map of one entry, `{key: value}`: what one op writes into a field.
+pub(crate) fn entry(key: impl fmt::Display, value: Value) -> Value {
+    Value::Map(vec![(key.to_string(), value)])
+}
+
 /// Render elem → tags as `{x: {a1, b1}}`.
 pub(crate) fn tag_map<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
 where

@@ -1,7 +1,7 @@
 //! Commands: the only values that change a lab. Each one prints back as the line that makes it,
 //! so a command log saves as text and replays through the same grammar.
 
-use crate::crdt::{Edit, Elem, Kind, Stamp, StampStyle, TieBreak, hms};
+use crate::crdt::{Edit, Elem, Kind, Mistake, RemoveUnseen, Stamp, StampStyle, TieBreak, hms};
 use std::fmt;
 
 /// How LWW stamps are made when no `@time` is given.
@@ -21,11 +21,52 @@ impl ClockMode {
     }
 }
 
-/// A lab-wide setting, changed with `option`.
+/// What `send` ships and `merge` and `sync` exchange: whole states, or the ops not yet had.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SyncMode {
+    #[default]
+    State,
+    Ops,
+}
+
+impl SyncMode {
+    pub fn word(self) -> &'static str {
+        match self {
+            SyncMode::State => "state",
+            SyncMode::Ops => "ops",
+        }
+    }
+}
+
+/// A setting, changed with `option`: the rules apply to the replicas named, or to all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setting {
     TieBreak(TieBreak),
+    Mistake(Mistake),
+    RemoveUnseen(RemoveUnseen),
     Clock(ClockMode),
+    Sync(SyncMode),
+}
+
+impl Setting {
+    /// The option's name and the value's word: `("tiebreak", "add-wins")`.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Setting::TieBreak(t) => ("tiebreak", t.word()),
+            Setting::Mistake(m) => ("mistake", m.word()),
+            Setting::RemoveUnseen(r) => ("remove-unseen", r.word()),
+            Setting::Clock(c) => ("clock", c.word()),
+            Setting::Sync(s) => ("sync", s.word()),
+        }
+    }
+
+    /// Whether it is a replica's rule (so it may name replicas) rather than the lab's.
+    pub fn per_replica(self) -> bool {
+        matches!(
+            self,
+            Setting::TieBreak(_) | Setting::Mistake(_) | Setting::RemoveUnseen(_)
+        )
+    }
 }
 
 /// Which messages `deliver` hands over.
@@ -48,6 +89,12 @@ pub enum Command {
         edit: Edit,
         at: Option<Stamp>,
     },
+    /// `alice set 1 true`: write a 2P-Set's map entry directly.
+    Set {
+        replica: String,
+        elem: Elem,
+        removed: bool,
+    },
     Merge {
         into: String,
         from: String,
@@ -59,15 +106,26 @@ pub enum Command {
     },
     Deliver(Which),
     Duplicate(usize),
+    /// Links up only between replicas that share a side; the rest are cut.
     Partition(Vec<Vec<String>>),
     Heal,
+    /// One link down.
+    Cut(String, String),
+    /// One link up again.
+    Link(String, String),
+    /// Drop the OR-Set tombstones that every replica holds.
+    Gc,
     Skew {
         replica: String,
         seconds: i64,
     },
     Time(u64),
     Tick(u64),
-    Option(Setting),
+    /// A setting, for the replicas named (none: all of them, and those of later labs).
+    Option {
+        setting: Setting,
+        replicas: Vec<String>,
+    },
     /// Marks the start of a step of a worked table (lessons and scripts use it).
     Step(String),
 }
@@ -109,6 +167,11 @@ impl fmt::Display for Command {
                 write!(f, "{replica} {verb} {}", elem_word(elem))?;
                 at.iter().try_for_each(|t| write!(f, " @{}", stamp_text(t)))
             }
+            Command::Set {
+                replica,
+                elem,
+                removed,
+            } => write!(f, "{replica} set {} {removed}", elem_word(elem)),
             Command::Merge { into, from } => write!(f, "{into} merge {from}"),
             Command::Sync(None) => f.write_str("sync"),
             Command::Sync(Some((a, b))) => write!(f, "sync {a} {b}"),
@@ -122,11 +185,17 @@ impl fmt::Display for Command {
                 write!(f, "partition {}", parts.join(" | "))
             }
             Command::Heal => f.write_str("heal"),
+            Command::Cut(a, b) => write!(f, "cut {a} {b}"),
+            Command::Link(a, b) => write!(f, "link {a} {b}"),
+            Command::Gc => f.write_str("gc"),
             Command::Skew { replica, seconds } => write!(f, "{replica} skew {seconds:+}"),
             Command::Time(t) => write!(f, "time {}", hms(*t)),
             Command::Tick(n) => write!(f, "tick {n}"),
-            Command::Option(Setting::TieBreak(t)) => write!(f, "option tiebreak {}", t.word()),
-            Command::Option(Setting::Clock(c)) => write!(f, "option clock {}", c.word()),
+            Command::Option { setting, replicas } => {
+                let (name, value) = setting.words();
+                write!(f, "option {name} {value}")?;
+                replicas.iter().try_for_each(|r| write!(f, " {r}"))
+            }
             Command::Step(title) => write!(f, "step {}", word(title)),
         }
     }

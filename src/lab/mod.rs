@@ -2,18 +2,23 @@
 //! redo, reset, jumping to a position, compare and the worked-table history are walks over the log.
 
 mod command;
+mod compare;
+mod network;
+mod ops;
 mod suggest;
 mod timeline;
 mod view;
 mod world;
 
-pub use command::{ClockMode, Command, Setting, Which};
+pub use command::{ClockMode, Command, Setting, SyncMode, Which};
+pub use compare::{Comparison, Observed};
+pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
-pub use view::{Comparison, LabView, MessageView, ReplicaView, Row, WorkedTable};
+pub use view::{LabView, MessageView, OpView, ReplicaView, Row, WorkedTable};
 pub use world::{
-    Applied, Change, Delivery, MAX_ELEM, MAX_NAME, MAX_REPLICAS, Message, Replica, Sent, World,
-    check_names,
+    Applied, Change, Delivery, MAX_ELEM, MAX_NAME, MAX_REPLICAS, Message, Payload, Replica, Sent,
+    World, check_names,
 };
 
 use crate::crdt::{Kind, Refusal};
@@ -237,3 +242,6 @@ fn walk(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_ops;

@@ -80,12 +80,26 @@ fn row(number: usize, entry: &Entry, col: &dyn Fn(&str) -> Option<usize>) -> Tim
     let rule = |text: String, step| TimelineRow::Rule { number, text, step };
     let applied = &entry.applied;
     let marks: Vec<Mark> = match &entry.command {
-        Command::New { .. } | Command::Partition(_) | Command::Heal => return rule(text, false),
+        Command::New { .. }
+        | Command::Partition(_)
+        | Command::Heal
+        | Command::Cut(..)
+        | Command::Link(..)
+        | Command::Gc => return rule(text, false),
         Command::Step(title) => return rule(title.clone(), true),
         Command::Edit { replica, edit, .. } => col(replica)
             .map(|at| Mark::Edit {
                 at,
                 remove: matches!(edit, Edit::Remove(_)),
+            })
+            .into_iter()
+            .collect(),
+        Command::Set {
+            replica, removed, ..
+        } => col(replica)
+            .map(|at| Mark::Edit {
+                at,
+                remove: *removed,
             })
             .into_iter()
             .collect(),
@@ -141,7 +155,9 @@ fn row(number: usize, entry: &Entry, col: &dyn Fn(&str) -> Option<usize>) -> Tim
 /// The replica a command is about, for marking a refusal in its column.
 fn subject(command: &Command) -> Option<&str> {
     match command {
-        Command::Edit { replica, .. } | Command::Skew { replica, .. } => Some(replica),
+        Command::Edit { replica, .. }
+        | Command::Set { replica, .. }
+        | Command::Skew { replica, .. } => Some(replica),
         Command::Merge { into, .. } => Some(into),
         Command::Send { from, .. } => Some(from),
         _ => None,

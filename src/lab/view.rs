@@ -1,9 +1,11 @@
 //! Views: plain data the faces render. Each replica describes itself as labelled fields, so no
 //! face ever needs to know which set type it is showing.
 
+use super::world::Payload;
 use super::{Command, Lab, World};
-use crate::crdt::{Field, Kind, Role, Value};
+use crate::crdt::{Field, Mistake, Role, Value};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplicaView {
@@ -13,6 +15,12 @@ pub struct ReplicaView {
     pub meta_size: usize,
     pub lamport: u64,
     pub skew: i64,
+    /// The tie-break it reads equal LWW stamps with.
+    pub tiebreak: &'static str,
+    /// The classic mistake it makes, `none` when it makes none.
+    pub mistake: &'static str,
+    /// In op-based mode: the ops it holds until what they depend on has come, with why.
+    pub waiting: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -21,14 +29,25 @@ pub struct MessageView {
     pub number: usize,
     pub from: String,
     pub to: String,
-    /// The elements the snapshot it carries would show.
+    /// For a snapshot, the elements it would show; for a message of ops, the ops.
     pub carries: Value,
-    /// What it carries, in the type's own fields (tags, tombstones, clock, stamps).
+    /// What it carries, in the type's own fields (tags, tombstones, clock, stamps; not the
+    /// derived views, which are not shipped); for a message of ops, each op's fields in turn.
     pub payload: Vec<Field>,
-    /// Its size on the wire: the payload as JSON, in bytes.
+    /// Each op it carries, with its size (empty for a snapshot).
+    pub ops: Vec<OpView>,
+    /// Its size on the wire: the payload as JSON, in bytes (for ops, the sum of theirs).
     pub bytes: usize,
-    /// False while a partition lies between sender and receiver.
+    /// False while the link between sender and receiver is cut.
     pub deliverable: bool,
+}
+
+/// One op in a message: the op as text (`add x a3`), who made it, and its size in bytes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpView {
+    pub op: String,
+    pub origin: String,
+    pub bytes: usize,
 }
 
 /// Everything a face shows of a lab at one moment.
@@ -37,51 +56,133 @@ pub struct LabView {
     pub kind: &'static str,
     pub title: &'static str,
     pub replicas: Vec<ReplicaView>,
+    /// The sides of a partition, when the links that are up make clean sides; else empty.
     pub groups: Vec<Vec<String>>,
+    /// Every link that is down, as pairs of replicas.
+    pub cuts: Vec<(String, String)>,
     pub wire: Vec<MessageView>,
     pub time: String,
     pub clock: &'static str,
+    /// What `send` ships: `state` or `ops`.
+    pub sync: &'static str,
+    /// The replicas' tie-break, or `mixed` when they differ.
     pub tiebreak: &'static str,
+    /// The classic mistakes switched on, for a title bar: `reuse-tags`, or `reuse-tags on A`.
+    pub mistake: Option<String>,
     pub converged: bool,
 }
 
 impl World {
     pub fn view(&self) -> LabView {
+        self.view_as(None)
+    }
+
+    /// The view, with each replica's fields in the layout named (`element`, `optimised`), or
+    /// the canonical ones. A layout the type does not have shows the canonical fields.
+    pub fn view_as(&self, layout: Option<&str>) -> LabView {
         let replicas = self.replicas.iter().map(|r| ReplicaView {
             name: r.name.to_string(),
             visible: r.set.visible(),
-            fields: r.set.describe(),
+            fields: layout
+                .and_then(|l| r.set.layout(l))
+                .unwrap_or_else(|| r.set.describe()),
             meta_size: r.set.meta_size(),
             lamport: r.lamport,
             skew: r.skew,
+            tiebreak: r.rules.tiebreak.word(),
+            mistake: r.rules.mistake.word(),
+            waiting: r
+                .ops
+                .waiting
+                .iter()
+                .map(|(s, why)| (s.op.to_string(), why.clone()))
+                .collect(),
         });
-        let wire = self.wire.iter().map(|m| {
-            let payload = m.snapshot.describe();
-            MessageView {
-                number: m.number,
-                from: m.from.to_string(),
-                to: m.to.to_string(),
-                carries: m.snapshot.visible(),
-                bytes: serde_json::to_string(&payload).map_or(0, |j| j.len()),
-                payload,
-                deliverable: self.reachable(&m.from, &m.to),
-            }
-        });
+        let wire = self.wire.iter().map(|m| self.message_view(m));
+        let tiebreaks: BTreeSet<&str> = self
+            .replicas
+            .iter()
+            .map(|r| r.rules.tiebreak.word())
+            .collect();
         LabView {
             kind: self.kind.word(),
             title: self.kind.title(),
             replicas: replicas.collect(),
             groups: self
-                .groups
+                .sides()
+                .unwrap_or_default()
                 .iter()
                 .map(|g| g.iter().map(|n| n.to_string()).collect())
+                .collect(),
+            cuts: self
+                .cut
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             wire: wire.collect(),
             time: crate::crdt::hms(self.time),
             clock: self.clock.word(),
-            tiebreak: self.rules.tiebreak.word(),
+            sync: self.sync.word(),
+            tiebreak: match tiebreaks.len() {
+                1 => tiebreaks.first().copied().unwrap_or("add-wins"),
+                _ => "mixed",
+            },
+            mistake: self.mistakes(),
             converged: self.converged(),
         }
+    }
+
+    pub(super) fn message_view(&self, m: &super::Message) -> MessageView {
+        let (carries, payload, ops) = match &m.payload {
+            Payload::State(state) => {
+                let fields = table_fields(&state.describe()).cloned().collect();
+                (state.visible(), fields, vec![])
+            }
+            Payload::Ops(ops) => {
+                let texts = ops.iter().map(|s| s.op.to_string()).collect();
+                let fields = ops.iter().flat_map(|s| s.op.carries()).collect();
+                let each = ops.iter().map(|s| OpView {
+                    op: s.op.to_string(),
+                    origin: s.id.origin.to_string(),
+                    bytes: s.bytes(),
+                });
+                (Value::Set(texts), fields, each.collect())
+            }
+        };
+        let bytes = match &m.payload {
+            Payload::State(_) => serde_json::to_string(&payload).map_or(0, |j| j.len()),
+            Payload::Ops(_) => ops.iter().map(|o: &OpView| o.bytes).sum(),
+        };
+        MessageView {
+            number: m.number,
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            carries,
+            payload,
+            ops,
+            bytes,
+            deliverable: self.reachable(&m.from, &m.to),
+        }
+    }
+
+    /// The mistakes switched on: `reuse-tags` when every replica makes it, `reuse-tags on A`
+    /// when only some do; `None` when no replica makes one.
+    fn mistakes(&self) -> Option<String> {
+        let mut said = vec![];
+        for mistake in [Mistake::ReuseTags, Mistake::MergeOneSide] {
+            let who: Vec<&str> = self
+                .replicas
+                .iter()
+                .filter(|r| r.rules.mistake == mistake)
+                .map(|r| &*r.name)
+                .collect();
+            match who.len() {
+                0 => {}
+                n if n == self.replicas.len() => said.push(mistake.word().to_string()),
+                _ => said.push(format!("{} on {}", mistake.word(), who.join(" "))),
+            }
+        }
+        (!said.is_empty()).then(|| said.join("; "))
     }
 
     /// A worked-table cell for one replica: its fields joined by ` / `, as the seed tables show
@@ -224,39 +325,5 @@ impl Row {
             self.happened.push_str("; ");
         }
         self.happened.push_str(&said);
-    }
-}
-
-/// One set type's answer to the lab's history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Comparison {
-    pub kind: &'static str,
-    pub title: &'static str,
-    /// Each replica's visible elements at the end.
-    pub finals: Vec<(String, Value)>,
-    /// The commands this type refused, with the rule.
-    pub refused: Vec<(String, String)>,
-    pub meta_size: usize,
-}
-
-impl Comparison {
-    pub fn of(lab: &Lab, kind: Kind) -> Comparison {
-        let mut refused = vec![];
-        let last = lab.replay(Some(kind), |entry, _, result| {
-            if let Err(rule) = result {
-                refused.push((entry.command.to_string(), rule.to_string()));
-            }
-        });
-        Comparison {
-            kind: kind.word(),
-            title: kind.title(),
-            finals: last
-                .replicas
-                .iter()
-                .map(|r| (r.name.to_string(), r.set.visible()))
-                .collect(),
-            refused,
-            meta_size: last.replicas.iter().map(|r| r.set.meta_size()).sum(),
-        }
     }
 }

@@ -1,8 +1,12 @@
-//! The world a lab's commands fold into: replicas, the network (partition groups and messages
-//! in flight) and the clocks. `apply` checks everything first, so a refused command changes nothing.
+//! The world a lab's commands fold into: replicas with their rules, the network (links and
+//! messages in flight) and the clocks. `apply` checks everything first, so a refused command
+//! changes nothing.
 
-use super::command::{ClockMode, Command, Setting, Which};
-use crate::crdt::{AnySet, Delta, Edit, Kind, Name, Refusal, Rules, Stamp};
+use super::command::{ClockMode, Command, Setting, SyncMode, Which};
+use super::ops::{OpLog, OpReport, Shipped};
+use crate::crdt::{AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// At most this many replicas in one lab.
 pub const MAX_REPLICAS: usize = 26;
@@ -20,16 +24,27 @@ pub struct Replica {
     pub skew: i64,
     /// This replica's Lamport counter.
     pub lamport: u64,
+    /// The rules it follows (tie-break, remove-unseen, a mistake).
+    pub rules: Rules,
+    /// In op-based mode: the ops it has applied, holds, or applied early.
+    pub ops: OpLog,
 }
 
-/// A snapshot of one replica's state on its way to another.
+/// What a message carries: a snapshot of its sender's state, or ops.
+#[derive(Clone, Debug)]
+pub enum Payload {
+    State(AnySet),
+    Ops(Vec<Arc<Shipped>>),
+}
+
+/// A message on its way from one replica to another.
 #[derive(Clone, Debug)]
 pub struct Message {
     /// Its number, kept for life: delivering #3 leaves #4 as #4.
     pub number: usize,
     pub from: Name,
     pub to: Name,
-    pub snapshot: AnySet,
+    pub payload: Payload,
     /// The sender's Lamport counter when it sent, which the receiver catches up with.
     pub lamport: u64,
 }
@@ -41,13 +56,15 @@ pub struct Change {
     pub delta: Delta,
 }
 
-/// One message handed over by a `deliver`, and what it changed on its receiver.
+/// One message handed over by a `deliver`, and what it changed on its receiver (for a message
+/// of ops, also what became of each op, and of held ops it set free).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Delivery {
     pub number: usize,
     pub from: String,
     pub to: String,
     pub delta: Delta,
+    pub ops: Vec<OpReport>,
 }
 
 /// A message put on the wire (by `send`, or a copy by `duplicate`).
@@ -56,6 +73,10 @@ pub struct Sent {
     pub number: usize,
     pub from: String,
     pub to: String,
+    /// What it carried when sent, as the strip showed it (so it can be told after delivery).
+    pub carries: crate::crdt::Value,
+    pub ops: Vec<super::OpView>,
+    pub bytes: usize,
 }
 
 /// What an accepted command did, as data: what changed on each replica (only those that did
@@ -71,7 +92,7 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn noted(note: impl Into<String>) -> Applied {
+    pub(super) fn noted(note: impl Into<String>) -> Applied {
         Applied {
             notes: vec![note.into()],
             ..Applied::default()
@@ -92,7 +113,7 @@ impl Applied {
     }
 
     /// Add what `replica` did to what it had already done under this command.
-    fn record(&mut self, replica: &Name, delta: Delta) {
+    pub(super) fn record(&mut self, replica: &Name, delta: Delta) {
         if delta.is_empty() {
             return;
         }
@@ -111,14 +132,16 @@ impl Applied {
 pub struct World {
     pub kind: Kind,
     pub replicas: Vec<Replica>,
-    /// Partition groups; empty when the network is whole.
-    pub groups: Vec<Vec<Name>>,
+    /// The links that are down, each pair in order; empty when the network is whole.
+    pub cut: BTreeSet<(Name, Name)>,
     pub wire: Vec<Message>,
     /// The number the next message sent gets.
     pub next_message: usize,
     /// Simulated real time, in seconds since midnight.
     pub time: u64,
     pub clock: ClockMode,
+    pub sync: SyncMode,
+    /// The rules set for every replica (and for those of later labs).
     pub rules: Rules,
     /// Whether `apply` works out what each command changed (a replay of the log does not need to).
     record: bool,
@@ -131,7 +154,7 @@ impl Default for World {
     }
 }
 
-fn refuse<T>(rule: impl Into<String>) -> Result<T, Refusal> {
+pub(super) fn refuse<T>(rule: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal::new(rule))
 }
 
@@ -147,17 +170,20 @@ impl World {
                     set,
                     skew: 0,
                     lamport: 0,
+                    rules: Rules::default(),
+                    ops: OpLog::default(),
                 }
             })
             .collect();
         World {
             kind,
             replicas,
-            groups: vec![],
+            cut: BTreeSet::new(),
             wire: vec![],
             next_message: 1,
             time: 12 * 3600,
             clock: ClockMode::Lamport,
+            sync: SyncMode::State,
             rules: Rules::default(),
             record: true,
         }
@@ -187,32 +213,6 @@ impl World {
         Ok(&self.replicas[self.find(name)?])
     }
 
-    /// Can `a` and `b` reach each other through the network?
-    pub fn reachable(&self, a: &str, b: &str) -> bool {
-        self.group_of(a) == self.group_of(b)
-    }
-
-    fn group_of(&self, name: &str) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.iter().any(|n| &**n == name))
-    }
-
-    fn check_link(&self, a: &str, b: &str) -> Result<(), Refusal> {
-        if self.reachable(a, b) {
-            return Ok(());
-        }
-        refuse(format!(
-            "{a} and {b} are on different sides of the partition {}; heal it first",
-            self.partition_text()
-        ))
-    }
-
-    pub fn partition_text(&self) -> String {
-        let parts: Vec<String> = self.groups.iter().map(|g| g.join(" ")).collect();
-        parts.join(" | ")
-    }
-
     /// Apply one command, or refuse it and change nothing. The answer says what changed.
     pub fn apply(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
         self.record = true;
@@ -231,6 +231,11 @@ impl World {
         match cmd {
             Command::New { kind, replicas } => self.new_lab(*kind, replicas),
             Command::Edit { replica, edit, at } => self.edit(replica, edit, at.as_ref()),
+            Command::Set {
+                replica,
+                elem,
+                removed,
+            } => self.set_entry(replica, elem, *removed),
             Command::Merge { into, from } => self.merge(into, from),
             Command::Sync(Some((a, b))) => self.sync_pair(a, b),
             Command::Sync(None) => self.sync_all(),
@@ -239,6 +244,9 @@ impl World {
             Command::Duplicate(n) => self.duplicate(*n),
             Command::Partition(groups) => self.partition(groups),
             Command::Heal => self.heal(),
+            Command::Cut(a, b) => self.set_link(a, b, false),
+            Command::Link(a, b) => self.set_link(a, b, true),
+            Command::Gc => self.gc(),
             Command::Skew { replica, seconds } => self.skew(replica, *seconds),
             Command::Time(t) => {
                 self.time = *t;
@@ -248,13 +256,13 @@ impl World {
                 self.time += n;
                 Ok(Applied::default())
             }
-            Command::Option(setting) => Ok(self.option(*setting)),
+            Command::Option { setting, replicas } => self.option(*setting, replicas),
             Command::Step(_) => Ok(Applied::default()),
         }
     }
 
     /// Run `f` on replica `i` and say what it changed (nothing, when not recording).
-    fn watch<T>(
+    pub(super) fn watch<T>(
         &mut self,
         i: usize,
         f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
@@ -284,12 +292,17 @@ impl World {
         Ok(applied)
     }
 
+    /// A fresh lab of `kind`; the clock, the time, the sync mode and the rules set for every
+    /// replica carry over.
     fn new_lab(&mut self, kind: Kind, names: &[String]) -> Result<Applied, Refusal> {
         check_names(names)?;
-        let (rules, clock, time) = (self.rules, self.clock, self.time);
+        let (rules, clock, time, sync) = (self.rules, self.clock, self.time, self.sync);
         *self = World::fresh(kind, names);
-        (self.clock, self.time) = (clock, time);
-        self.option(Setting::TieBreak(rules.tiebreak));
+        (self.clock, self.time, self.sync, self.rules) = (clock, time, sync, rules);
+        for r in &mut self.replicas {
+            r.rules = rules;
+            r.set.configure(&rules);
+        }
         Ok(Applied::default())
     }
 
@@ -304,25 +317,55 @@ impl World {
 
     fn edit(&mut self, name: &str, edit: &Edit, at: Option<&Stamp>) -> Result<Applied, Refusal> {
         let elem = match edit {
-            Edit::Add(e) | Edit::Remove(e) => e.to_string(),
+            Edit::Add(e) | Edit::Remove(e) => e,
         };
-        if elem.chars().count() > MAX_ELEM {
-            return refuse(format!("an element is at most {MAX_ELEM} characters"));
-        }
+        check_elem(elem)?;
         let i = self.find(name)?;
         let stamp = at.cloned().unwrap_or_else(|| self.stamp_for(i));
         let prepared = self.replicas[i].set.prepare(edit, &stamp)?;
-        let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(prepared.op))?;
-        let r = &mut self.replicas[i];
-        r.lamport = if stamp.by.is_some() {
+        let lamport = if stamp.by.is_some() {
             stamp.time
         } else {
-            r.lamport + 1
+            self.replicas[i].lamport + 1
         };
+        self.make(i, prepared.op, lamport, prepared.note)
+    }
+
+    /// `alice set 1 true`: write the map view directly (a 2P-Set's monotonic map).
+    fn set_entry(&mut self, name: &str, elem: &Elem, removed: bool) -> Result<Applied, Refusal> {
+        check_elem(elem)?;
+        let i = self.find(name)?;
+        let prepared = self.replicas[i].set.prepare_set(elem, removed)?;
+        let lamport = self.replicas[i].lamport + 1;
+        self.make(i, prepared.op, lamport, prepared.note)
+    }
+
+    /// Replica `i` applies an op it made, keeps it (in op-based mode) and moves its clock on.
+    fn make(
+        &mut self,
+        i: usize,
+        op: AnyOp,
+        lamport: u64,
+        note: Option<String>,
+    ) -> Result<Applied, Refusal> {
+        let kept = (self.sync == SyncMode::Ops).then(|| op.clone());
+        let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(op))?;
+        kept.into_iter().for_each(|op| self.keep_op(i, op));
+        self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
-        applied.record(&r.name.clone(), delta);
-        applied.notes.extend(prepared.note);
+        applied.record(&self.replicas[i].name.clone(), delta);
+        applied.notes.extend(note);
         Ok(applied)
+    }
+
+    /// What replica `j` sends in a merge or a message: its whole state, or with the
+    /// merge-one-side mistake only the add side of it.
+    fn shipped_state(&self, j: usize) -> AnySet {
+        let r = &self.replicas[j];
+        match r.rules.mistake {
+            Mistake::MergeOneSide => r.set.adds_only(),
+            _ => r.set.clone(),
+        }
     }
 
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
@@ -336,24 +379,43 @@ impl World {
         Ok(delta)
     }
 
-    /// Replica `i` absorbs replica `j`'s state, without copying it; what it did goes into `applied`.
-    fn absorb_replica(&mut self, i: usize, j: usize, applied: &mut Applied) -> Result<(), Refusal> {
-        let (_, delta) = self.watch(i, |w| {
-            let (into, from) = match i.cmp(&j) {
-                std::cmp::Ordering::Less => {
-                    let (left, right) = w.replicas.split_at_mut(j);
-                    (&mut left[i], &right[0])
-                }
-                std::cmp::Ordering::Greater => {
-                    let (left, right) = w.replicas.split_at_mut(i);
-                    (&mut right[0], &left[j])
-                }
-                std::cmp::Ordering::Equal => return Ok(()),
-            };
-            into.set.merge(&from.set)?;
-            into.lamport = into.lamport.max(from.lamport);
-            Ok(())
-        })?;
+    /// Replica `i` takes in what replica `j` has: its state (without copying it, unless the
+    /// merge-one-side mistake cuts it down), or in op-based mode the ops it has not had.
+    pub(super) fn absorb_replica(
+        &mut self,
+        i: usize,
+        j: usize,
+        applied: &mut Applied,
+    ) -> Result<(), Refusal> {
+        if i == j {
+            return Ok(());
+        }
+        let lamport = self.replicas[j].lamport;
+        let delta = match self.sync {
+            SyncMode::Ops => {
+                let ops = self.missing(j, i, false);
+                let (delta, reports) = self.receive(i, &ops)?;
+                self.replicas[i].lamport = self.replicas[i].lamport.max(lamport);
+                let to = self.replicas[i].name.to_string();
+                applied
+                    .notes
+                    .extend(reports.iter().filter_map(|o| report_note(&to, o)));
+                delta
+            }
+            SyncMode::State if self.replicas[j].rules.mistake == Mistake::MergeOneSide => {
+                let state = self.shipped_state(j);
+                self.absorb(i, &state, lamport)?
+            }
+            SyncMode::State => {
+                let (_, delta) = self.watch(i, |w| {
+                    let (into, from) = two(&mut w.replicas, i, j);
+                    into.set.merge(&from.set)?;
+                    into.lamport = into.lamport.max(from.lamport);
+                    Ok(())
+                })?;
+                delta
+            }
+        };
         applied.record(&self.replicas[i].name.clone(), delta);
         Ok(())
     }
@@ -384,69 +446,60 @@ impl World {
         Ok(unchanged(applied, || format!("{a} and {b} already agreed")))
     }
 
-    /// Every reachable pair merges until they agree: along each group and back again, so the
-    /// last replica holds the join of all and hands it back down the chain.
-    fn sync_all(&mut self) -> Result<Applied, Refusal> {
-        let mut applied = Applied::default();
-        for group in self.index_groups() {
-            for pair in group.windows(2) {
-                self.absorb_replica(pair[1], pair[0], &mut applied)?;
-            }
-            for pair in group.windows(2).rev() {
-                self.absorb_replica(pair[0], pair[1], &mut applied)?;
-            }
-            if group.len() > 1 {
-                let names = group.iter().map(|&k| self.replicas[k].name.to_string());
-                applied.met.push(names.collect());
-            }
-        }
-        if !self.groups.is_empty() {
-            applied.notes.push(format!(
-                "synced within each side of the partition {}",
-                self.partition_text()
-            ));
-        }
-        Ok(unchanged(applied, || {
-            "every replica that can reach another already agreed with it".to_string()
-        }))
-    }
-
-    /// Replica indexes by partition group (everyone in one group when the network is whole).
-    fn index_groups(&self) -> Vec<Vec<usize>> {
-        if self.groups.is_empty() {
-            return vec![(0..self.replicas.len()).collect()];
-        }
-        let index = |n: &Name| self.replicas.iter().position(|r| r.name == *n);
-        self.groups
-            .iter()
-            .map(|g| g.iter().filter_map(index).collect())
-            .collect()
-    }
-
     fn send(&mut self, from: &str, to: &str) -> Result<Applied, Refusal> {
         let (i, j) = (self.find(from)?, self.find(to)?);
         if i == j {
             return refuse(format!("{from} cannot send to itself"));
         }
         let number = self.next_message;
-        let (from, to) = (self.replicas[i].name.clone(), self.replicas[j].name.clone());
-        let sent = Sent {
-            number,
-            from: from.to_string(),
-            to: to.to_string(),
+        let (payload, note) = match self.sync {
+            SyncMode::State => (Payload::State(self.shipped_state(i)), None),
+            SyncMode::Ops => {
+                let ops = self.missing(i, j, true);
+                let note = ops.is_empty().then(|| {
+                    format!(
+                        "{to} has had (or has on the way) every op {from} has, so the message carries none"
+                    )
+                });
+                (Payload::Ops(ops), note)
+            }
         };
+        let (from, to) = (self.replicas[i].name.clone(), self.replicas[j].name.clone());
         self.wire.push(Message {
             number,
             from,
             to,
-            snapshot: self.replicas[i].set.clone(),
+            payload,
             lamport: self.replicas[i].lamport,
         });
         self.next_message += 1;
         Ok(Applied {
-            sent: vec![sent],
+            sent: self.sent_last(),
+            notes: note.into_iter().collect(),
             ..Applied::default()
         })
+    }
+
+    /// The message just put on the wire, as a record of what was sent (when recording).
+    fn sent_last(&self) -> Vec<Sent> {
+        let Some(m) = self.wire.last() else {
+            return vec![];
+        };
+        let (carries, ops, bytes) = match self.record {
+            true => {
+                let v = self.message_view(m);
+                (v.carries, v.ops, v.bytes)
+            }
+            false => (crate::crdt::Value::Set(vec![]), vec![], 0),
+        };
+        vec![Sent {
+            number: m.number,
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            carries,
+            ops,
+            bytes,
+        }]
     }
 
     /// Where message number `n` is on the wire, or a refusal listing the numbers there are.
@@ -480,10 +533,16 @@ impl World {
             return self.check_link(&m.from, &m.to).map(|_| Applied::default());
         }
         if picks.is_empty() {
-            return refuse(format!(
-                "every message in flight crosses the partition {}; heal it first",
-                self.partition_text()
-            ));
+            return refuse(match self.sides() {
+                Some(_) => format!(
+                    "every message in flight crosses the partition {}; heal it first",
+                    self.partition_text()
+                ),
+                None => format!(
+                    "every message in flight is held by a cut link ({}); link it first",
+                    self.cut_text()
+                ),
+            });
         }
         let wire = std::mem::take(&mut self.wire).into_iter().enumerate();
         let (going, staying): (Vec<_>, Vec<_>) = wire.partition(|(k, _)| picks.contains(k));
@@ -491,13 +550,22 @@ impl World {
         let mut applied = Applied::default();
         for (_, m) in going {
             let to = self.find(&m.to)?;
-            let delta = self.absorb(to, &m.snapshot, m.lamport)?;
+            let (delta, ops) = match &m.payload {
+                Payload::State(state) => (self.absorb(to, state, m.lamport)?, vec![]),
+                Payload::Ops(ops) => {
+                    let got = self.receive(to, ops)?;
+                    let r = &mut self.replicas[to];
+                    r.lamport = r.lamport.max(m.lamport);
+                    got
+                }
+            };
             applied.record(&m.to, delta.clone());
             applied.deliveries.push(Delivery {
                 number: m.number,
                 from: m.from.to_string(),
                 to: m.to.to_string(),
                 delta,
+                ops,
             });
         }
         Ok(applied)
@@ -517,93 +585,226 @@ impl World {
             "message #{n} is now on the wire twice (the copy is #{})",
             copy.number
         );
-        let sent = Sent {
-            number: copy.number,
-            from: copy.from.to_string(),
-            to: copy.to.to_string(),
-        };
         self.wire.push(copy);
         Ok(Applied {
-            sent: vec![sent],
+            sent: self.sent_last(),
             notes: vec![note],
             ..Applied::default()
         })
     }
 
-    fn partition(&mut self, groups: &[Vec<String>]) -> Result<Applied, Refusal> {
-        let mut seen: Vec<&str> = vec![];
-        for name in groups.iter().flatten() {
-            self.find(name)?;
-            if seen.contains(&name.as_str()) {
-                return refuse(format!(
-                    "{name} is named twice; each replica belongs to one side"
-                ));
-            }
-            seen.push(name);
+    /// Drop, on every replica, the OR-Set tombstones that every replica holds (seed 003's
+    /// garbage collection). Messages in flight are not looked at, which is the danger.
+    fn gc(&mut self) -> Result<Applied, Refusal> {
+        if self.kind != Kind::OrSet {
+            return refuse(format!(
+                "gc collects an OR-Set's tombstoned tags, and a {} keeps none that could be dropped",
+                self.kind.title()
+            ));
         }
-        if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
-            return refuse("a partition needs at least two non-empty sides: partition A | B");
-        }
-        let mut sides: Vec<Vec<Name>> = groups
-            .iter()
-            .map(|g| g.iter().map(|n| n.as_str().into()).collect())
-            .collect();
-        let alone: Vec<Name> = self
-            .replicas
-            .iter()
-            .map(|r| r.name.clone())
-            .filter(|n| !seen.contains(&&**n))
-            .collect();
-        let note = (!alone.is_empty()).then(|| {
-            let names: Vec<&str> = alone.iter().map(|n| &**n).collect();
-            format!(
-                "{} not named, so each is cut off on its own",
-                names.join(", ")
-            )
+        let mut held = self.replicas.iter().map(|r| r.set.tombstoned());
+        let first = held.next().unwrap_or_default();
+        let everywhere: Vec<_> = held.fold(first, |common, next| {
+            common.into_iter().filter(|t| next.contains(t)).collect()
         });
-        sides.extend(alone.into_iter().map(|n| vec![n]));
-        self.groups = sides;
-        Ok(Applied {
-            notes: note.into_iter().collect(),
-            ..Applied::default()
-        })
-    }
-
-    fn heal(&mut self) -> Result<Applied, Refusal> {
-        if self.groups.is_empty() {
-            return Ok(Applied::noted("the network is already whole"));
+        if everywhere.is_empty() {
+            return Ok(Applied::noted(
+                "no tombstone is held by every replica yet, so nothing can be dropped",
+            ));
         }
-        self.groups.clear();
-        Ok(Applied::default())
+        let mut applied = Applied::default();
+        for i in 0..self.replicas.len() {
+            let (_, delta) = self.watch(i, |w| {
+                w.replicas[i].set.forget(&everywhere);
+                Ok(())
+            })?;
+            applied.record(&self.replicas[i].name.clone(), delta);
+        }
+        if !self.wire.is_empty() {
+            applied.notes.push(format!(
+                "{} message(s) still in flight were not looked at: one that carries a dropped tag as live will bring its element back",
+                self.wire.len()
+            ));
+        }
+        Ok(applied)
     }
 
-    fn option(&mut self, setting: Setting) -> Applied {
+    /// Change a setting for the replicas named, or for all of them (and for later labs).
+    fn option(&mut self, setting: Setting, names: &[String]) -> Result<Applied, Refusal> {
+        let (name, _) = setting.words();
+        if !setting.per_replica() && !names.is_empty() {
+            return refuse(format!(
+                "option {name} is set for the whole lab, not for single replicas"
+            ));
+        }
+        let targets = match names.is_empty() {
+            true => (0..self.replicas.len()).collect(),
+            false => names
+                .iter()
+                .map(|n| self.find(n))
+                .collect::<Result<Vec<usize>, Refusal>>()?,
+        };
         let mut applied = Applied::default();
         match setting {
-            Setting::TieBreak(t) => {
-                self.rules.tiebreak = t;
-                let rules = self.rules;
-                for i in 0..self.replicas.len() {
-                    let configured = self.watch(i, |w| {
-                        w.replicas[i].set.configure(&rules);
-                        Ok(())
-                    });
-                    if let Ok(((), delta)) = configured {
-                        applied.record(&self.replicas[i].name.clone(), delta);
-                    }
-                }
-            }
             Setting::Clock(c) => self.clock = c,
+            Setting::Sync(mode) => self.switch_sync(mode)?,
+            rule => {
+                if names.is_empty() {
+                    set_rule(&mut self.rules, rule);
+                }
+                for i in targets {
+                    let (_, delta) = self.watch(i, |w| {
+                        let r = &mut w.replicas[i];
+                        set_rule(&mut r.rules, rule);
+                        r.set.configure(&r.rules);
+                        Ok(())
+                    })?;
+                    applied.record(&self.replicas[i].name.clone(), delta);
+                }
+                applied.notes.extend(self.rule_note(rule));
+            }
         }
-        applied
+        Ok(applied)
     }
 
-    /// Do all replicas hold the same replicated state?
+    /// Op-based sync starts from empty replicas, and state-based sync from no ops pending.
+    fn switch_sync(&mut self, mode: SyncMode) -> Result<(), Refusal> {
+        if mode == self.sync {
+            return Ok(());
+        }
+        let busy = match mode {
+            SyncMode::Ops => {
+                self.replicas.iter().any(|r| r.set.meta_size() > 0) || !self.wire.is_empty()
+            }
+            SyncMode::State => {
+                self.replicas.iter().any(|r| !r.ops.waiting.is_empty()) || !self.wire.is_empty()
+            }
+        };
+        if busy {
+            return refuse(match mode {
+                SyncMode::Ops => {
+                    "op-based sync starts from empty replicas with nothing in flight, since no ops were kept until now: switch before the first edit (new ... keeps the setting)"
+                }
+                SyncMode::State => {
+                    "messages of ops are in flight or ops are waiting; deliver them before switching to state-based sync"
+                }
+            });
+        }
+        self.sync = mode;
+        for r in &mut self.replicas {
+            r.ops = OpLog::default();
+        }
+        Ok(())
+    }
+
+    /// A note when a rule means nothing to this type.
+    fn rule_note(&self, rule: Setting) -> Option<String> {
+        let title = self.kind.title();
+        match rule {
+            Setting::TieBreak(_) if self.kind != Kind::Lww => Some(format!(
+                "the tie-break decides between equal LWW stamps; a {title} has none"
+            )),
+            Setting::RemoveUnseen(_) if self.kind != Kind::TwoPSet => Some(format!(
+                "remove-unseen is a 2P-Set rule; a {title} does not use it"
+            )),
+            Setting::Mistake(Mistake::ReuseTags)
+                if !matches!(self.kind, Kind::OrSet | Kind::Orswot) =>
+            {
+                Some(format!(
+                    "reuse-tags is a mistake with tags; a {title} mints none"
+                ))
+            }
+            Setting::Mistake(Mistake::MergeOneSide) => Some(match self.kind.remove_side() {
+                Some(side) if self.sync == SyncMode::State => {
+                    format!("merges and messages now leave the {title}'s {side} behind")
+                }
+                Some(_) => {
+                    "merge-one-side spoils state merges; with op-based sync it changes nothing"
+                        .to_string()
+                }
+                None => format!(
+                    "a {title} keeps no separate remove side, so merge-one-side changes nothing"
+                ),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Do all replicas hold the same replicated state, and show the same elements? (Replicas
+    /// that read one state by different rules have not converged.)
     pub fn converged(&self) -> bool {
-        let mut states = self.replicas.iter().map(|r| r.set.describe());
+        let mut states = self
+            .replicas
+            .iter()
+            .map(|r| (r.set.describe(), r.set.visible()));
         let first = states.next();
         states.all(|s| Some(&s) == first.as_ref())
     }
+
+    /// Why `elem` is present or absent on replica `i`: the core's sentence, what held or early
+    /// ops have to do with it, and whether the replicas read ties by different rules.
+    pub fn explain(&self, i: usize, elem: &Elem) -> String {
+        let r = &self.replicas[i];
+        let mut parts = vec![r.set.explain(elem)];
+        parts.extend(self.op_story(i, elem));
+        let rules: BTreeSet<&str> = self
+            .replicas
+            .iter()
+            .map(|r| r.rules.tiebreak.word())
+            .collect();
+        if self.kind == Kind::Lww && rules.len() > 1 {
+            let each: Vec<String> = self
+                .replicas
+                .iter()
+                .map(|r| format!("{} {}", r.name, r.rules.tiebreak.word()))
+                .collect();
+            parts.push(format!(
+                "the replicas do not share one tie-break ({}), so where an add and a remove tie they can never agree",
+                each.join(", ")
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Change one rule in a replica's rules.
+fn set_rule(rules: &mut Rules, setting: Setting) {
+    match setting {
+        Setting::TieBreak(t) => rules.tiebreak = t,
+        Setting::Mistake(m) => rules.mistake = m,
+        Setting::RemoveUnseen(r) => rules.remove_unseen = r,
+        Setting::Clock(_) | Setting::Sync(_) => {}
+    }
+}
+
+/// A note for an op of a direct merge that did not simply apply.
+fn report_note(to: &str, report: &OpReport) -> Option<String> {
+    use super::ops::Outcome;
+    let op = format!("{} (from {})", report.op, report.origin);
+    match &report.outcome {
+        Outcome::Applied | Outcome::Duplicate => None,
+        Outcome::Early(why) => Some(format!("{op} was applied early on {to}: {why}")),
+        Outcome::Waiting(why) => Some(format!("{op} waits on {to}: {why}")),
+        Outcome::Released => Some(format!("{op} no longer waits on {to}, and is applied")),
+    }
+}
+
+/// Two distinct replicas, one to change and one to read.
+fn two(replicas: &mut [Replica], i: usize, j: usize) -> (&mut Replica, &Replica) {
+    if i < j {
+        let (left, right) = replicas.split_at_mut(j);
+        (&mut left[i], &right[0])
+    } else {
+        let (left, right) = replicas.split_at_mut(i);
+        (&mut right[0], &left[j])
+    }
+}
+
+fn check_elem(elem: &Elem) -> Result<(), Refusal> {
+    if elem.to_string().chars().count() > MAX_ELEM {
+        return refuse(format!("an element is at most {MAX_ELEM} characters"));
+    }
+    Ok(())
 }
 
 /// Replica names: 1 to 26 of them, each a letter then letters, digits, `_` or `-`, distinct
@@ -635,7 +836,7 @@ pub fn check_names(names: &[String]) -> Result<(), Refusal> {
 }
 
 /// A command that changed no replica says so, unless it already said something.
-fn unchanged(mut applied: Applied, why: impl FnOnce() -> String) -> Applied {
+pub(super) fn unchanged(mut applied: Applied, why: impl FnOnce() -> String) -> Applied {
     if applied.changes.is_empty() && applied.notes.is_empty() {
         applied.notes.push(format!("{}: nothing changed", why()));
     }

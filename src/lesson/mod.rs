@@ -85,6 +85,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lessons/gset-apple-banana.md"),
     ),
     (
+        "partitions-in-flight",
+        include_str!("../../lessons/partitions-in-flight.md"),
+    ),
+    (
         "naive-zombie",
         include_str!("../../lessons/naive-zombie.md"),
     ),
@@ -101,6 +105,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lessons/2pset-lattice.md"),
     ),
     (
+        "2pset-monotonic-map",
+        include_str!("../../lessons/2pset-monotonic-map.md"),
+    ),
+    (
         "lww-clock-decides",
         include_str!("../../lessons/lww-clock-decides.md"),
     ),
@@ -113,25 +121,31 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lessons/lww-clock-skew.md"),
     ),
     (
+        "pnset-negative",
+        include_str!("../../lessons/pnset-negative.md"),
+    ),
+    (
         "orset-add-wins",
         include_str!("../../lessons/orset-add-wins.md"),
     ),
     ("orset-readd", include_str!("../../lessons/orset-readd.md")),
     (
-        "one-story-four-answers",
-        include_str!("../../lessons/one-story-four-answers.md"),
+        "orset-practice",
+        include_str!("../../lessons/orset-practice.md"),
     ),
     (
         "orswot-no-tombstones",
         include_str!("../../lessons/orswot-no-tombstones.md"),
     ),
     (
-        "pnset-negative",
-        include_str!("../../lessons/pnset-negative.md"),
+        "one-story-four-answers",
+        include_str!("../../lessons/one-story-four-answers.md"),
     ),
+    ("ops-relay", include_str!("../../lessons/ops-relay.md")),
+    ("mistakes", include_str!("../../lessons/mistakes.md")),
     (
-        "partitions-in-flight",
-        include_str!("../../lessons/partitions-in-flight.md"),
+        "choosing-a-set",
+        include_str!("../../lessons/choosing-a-set.md"),
     ),
 ];
 

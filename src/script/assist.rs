@@ -2,7 +2,9 @@
 //! completion of commands, replicas, elements, set types and option values by where the cursor
 //! is, the usage of the command being typed, `a x` on the focused replica, and the quit words.
 
-use super::grammar::{FORMATS, OPTIONS, SUBJECT_VERBS, command_words, is_command_word, usage_of};
+use super::grammar::{
+    FORMATS, OPTIONS, PER_REPLICA, SUBJECT_VERBS, command_words, is_command_word, usage_of,
+};
 use crate::crdt::{Edit, Kind};
 use crate::lab::{Command, Lab};
 
@@ -47,13 +49,18 @@ fn context(lab: &Lab, before: &[&str]) -> Vec<String> {
     };
     match (verb, args) {
         ("new", 0) => Kind::ALL.iter().map(|k| k.word().to_string()).collect(),
-        ("add" | "remove", 0) | ("lookup" | "explain", 1) => replicas(),
-        ("add" | "remove", 1) | ("lookup" | "explain", 0) => elements(lab),
-        ("merge" | "sync" | "send" | "partition" | "show" | "skew", _) => replicas(),
+        ("add" | "remove" | "set", 0) | ("lookup" | "explain", 1) => replicas(),
+        ("add" | "remove" | "set", 1) | ("lookup" | "explain", 0) => elements(lab),
+        ("set", 2) => words(&["true", "false"]),
+        ("show", 0) => [replicas(), words(&["as"])].concat(),
+        ("show", _) if before.last() == Some(&"as") => layouts(lab),
+        ("show", 1) => words(&["as"]),
+        ("merge" | "sync" | "send" | "partition" | "skew" | "cut" | "link", _) => replicas(),
         ("deliver", 0) => [vec!["all".to_string()], messages(lab)].concat(),
         ("duplicate", 0) => messages(lab),
         ("option", 0) => OPTIONS.iter().map(|(n, _)| n.to_string()).collect(),
         ("option", 1) => option_values(before.last().copied().unwrap_or("")),
+        ("option", _) if before.get(1).is_some_and(|n| PER_REPLICA.contains(n)) => replicas(),
         ("export", 0) => words(FORMATS),
         ("help", 0) => command_words(),
         ("expect", 0) => [words(&["converged", "diverged", "refused"]), replicas()].concat(),
@@ -73,6 +80,12 @@ fn option_values(name: &str) -> Vec<String> {
     values.map(|(_, v)| words(v)).unwrap_or_default()
 }
 
+/// The layouts the lab's type can be shown in.
+fn layouts(lab: &Lab) -> Vec<String> {
+    let first = lab.world().replicas.first();
+    first.map(|r| words(r.set.layouts())).unwrap_or_default()
+}
+
 /// The elements named in the history so far.
 fn elements(lab: &Lab) -> Vec<String> {
     lab.history()
@@ -81,7 +94,8 @@ fn elements(lab: &Lab) -> Vec<String> {
             Command::Edit {
                 edit: Edit::Add(e) | Edit::Remove(e),
                 ..
-            } => Some(e.to_string()),
+            }
+            | Command::Set { elem: e, .. } => Some(e.to_string()),
             _ => None,
         })
         .collect()
@@ -143,8 +157,22 @@ mod tests {
         assert_eq!(tab(&lab, "A me"), ["merge"]);
         assert_eq!(tab(&lab, "A add a"), ["apple"]);
         assert_eq!(tab(&lab, "new o"), ["orset", "orswot"]);
-        assert_eq!(tab(&lab, "option "), ["clock", "tiebreak"]);
+        assert_eq!(
+            tab(&lab, "option "),
+            ["clock", "mistake", "remove-unseen", "sync", "tiebreak"]
+        );
         assert_eq!(tab(&lab, "option tiebreak "), ["add-wins", "remove-wins"]);
+        assert_eq!(tab(&lab, "option tiebreak remove-wins "), ["A", "B"]);
+        assert_eq!(tab(&lab, "option sync ops "), Vec::<String>::new());
+        assert_eq!(
+            tab(&lab, "option mistake "),
+            ["merge-one-side", "none", "reuse-tags"]
+        );
+        assert_eq!(tab(&lab, "cut A "), ["A", "B"]);
+        assert_eq!(tab(&lab, "A set a"), ["apple"]);
+        assert_eq!(tab(&lab, "A set apple "), ["false", "true"]);
+        assert_eq!(tab(&lab, "show A "), ["as"]);
+        assert_eq!(tab(&lab, "show A as "), ["boolean", "element", "separate"]);
         assert_eq!(tab(&lab, "deliver "), ["1", "all"]);
         assert_eq!(tab(&lab, "export "), ["json", "md"]);
         assert_eq!(tab(&lab, "B merge "), ["A", "B"]);

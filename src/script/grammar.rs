@@ -3,9 +3,9 @@
 //! `help`, completion and hints read.
 
 use super::expect::Expectation;
-use crate::crdt::{Edit, Elem, Kind, Stamp, TieBreak};
+use crate::crdt::{Edit, Elem, Kind, Mistake, RemoveUnseen, Stamp, TieBreak};
 use crate::lab::closest;
-use crate::lab::{ClockMode, Command, Setting, Which};
+use crate::lab::{ClockMode, Command, Setting, SyncMode, Which};
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -41,13 +41,21 @@ pub enum Line {
         elem: String,
         at: Option<String>,
     },
-    /// R absorbs S's state, one direction only: A merge B
+    /// Write a 2P-Set's map entry (element → removed?) directly; true → false is refused: A set x true
+    #[command(override_usage = "<R> set <elem> true|false")]
+    Set {
+        replica: String,
+        #[arg(allow_hyphen_values = true)]
+        elem: String,
+        value: String,
+    },
+    /// R absorbs S's state (or, with op-based sync, the ops it has not had), one direction only: A merge B
     #[command(override_usage = "<R> merge <S>")]
     Merge { into: String, from: String },
     /// Merge both ways; a bare sync merges every reachable pair until they agree
     #[command(override_usage = "sync [<R> <S>]")]
     Sync { replicas: Vec<String> },
-    /// Put a snapshot of R's state on the wire to S: send A B
+    /// Put a message on the wire to S: a snapshot of R's state, or the ops R has that S has not had
     #[command(override_usage = "send <R> <S>")]
     Send { from: String, to: String },
     /// Hand over the oldest message in flight, message n, or all of them
@@ -56,14 +64,22 @@ pub enum Line {
     /// Put a second copy of message n on the wire, to show a duplicate delivery
     #[command(override_usage = "duplicate <n>")]
     Duplicate { number: usize },
-    /// Cut the network into groups: partition A B | C
+    /// Keep links up only between replicas that share a side: partition A B | C
     #[command(override_usage = "partition <R>... | <S>...")]
     Partition {
         #[arg(required = true, allow_hyphen_values = true)]
         words: Vec<String>,
     },
-    /// Join the network again
+    /// Bring every link up again
     Heal,
+    /// Take one link down, so that R and S cannot reach each other directly: cut A B
+    #[command(override_usage = "cut <R> <S>")]
+    Cut { a: String, b: String },
+    /// Bring one link up again: link A B
+    #[command(override_usage = "link <R> <S>")]
+    Link { a: String, b: String },
+    /// Drop the OR-Set tombstones every replica holds (seed 003's garbage collection)
+    Gc,
     /// Set how far R's wall clock runs ahead (or behind): A skew +10
     #[command(override_usage = "<R> skew <+/-seconds>")]
     Skew {
@@ -77,12 +93,16 @@ pub enum Line {
     /// Move the simulated real time on by n seconds (1 if not given)
     #[command(override_usage = "tick [<n>]")]
     Tick { seconds: Option<u64> },
-    /// Change a setting: option tiebreak add-wins|remove-wins, option clock lamport|wall
+    /// Change a setting, for the replicas named or all: tiebreak, mistake, remove-unseen, clock, sync
     #[command(
         name = "option",
-        override_usage = "option tiebreak add-wins|remove-wins | option clock lamport|wall"
+        override_usage = "option tiebreak add-wins|remove-wins [<R>...] | mistake reuse-tags|merge-one-side|none [<R>...] | remove-unseen refuse|accept [<R>...] | clock lamport|wall | sync state|ops"
     )]
-    Setting { name: String, value: String },
+    Setting {
+        name: String,
+        value: String,
+        replicas: Vec<String>,
+    },
     /// Is the element present? One answer per replica: lookup x
     #[command(override_usage = "lookup <elem> [<R>]")]
     Lookup {
@@ -90,9 +110,9 @@ pub enum Line {
         elem: String,
         replica: Option<String>,
     },
-    /// Show every field of each replica (or just R)
-    #[command(override_usage = "show [<R>]")]
-    Show { replica: Option<String> },
+    /// Show every field of each replica (or just R), or another layout of them: show A as element
+    #[command(override_usage = "show [<R>] [as <layout>]")]
+    Show { words: Vec<String> },
     /// Why is the element present or absent, with the actual numbers: explain x A
     #[command(override_usage = "explain <elem> [<R>]")]
     Explain {
@@ -189,7 +209,8 @@ pub enum Action {
     Redo,
     Reset,
     Lookup(Elem, Option<String>),
-    Show(Option<String>),
+    /// `show [R] [as layout]`.
+    Show(Option<String>, Option<String>),
     Explain(Elem, Option<String>),
     Compare,
     Help(Option<String>),
@@ -200,13 +221,19 @@ pub enum Action {
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
-pub const SUBJECT_VERBS: &[&str] = &["add", "remove", "merge", "skew"];
+pub const SUBJECT_VERBS: &[&str] = &["add", "remove", "set", "merge", "skew"];
 
 /// The settings `option` changes, each with the values it takes.
 pub const OPTIONS: &[(&str, &[&str])] = &[
     ("tiebreak", &["add-wins", "remove-wins"]),
+    ("mistake", &["reuse-tags", "merge-one-side", "none"]),
+    ("remove-unseen", &["refuse", "accept"]),
     ("clock", &["lamport", "wall"]),
+    ("sync", &["state", "ops"]),
 ];
+
+/// The settings that may name replicas (the others are the whole lab's).
+pub const PER_REPLICA: &[&str] = &["tiebreak", "mistake", "remove-unseen"];
 
 /// The formats `export` writes.
 pub const FORMATS: &[&str] = &["md", "json"];
@@ -367,6 +394,15 @@ fn action(line: Line) -> Result<Action, ParseError> {
         }),
         Line::Add { replica, elem, at } => edit(replica, Edit::Add(Elem::parse(&elem)), at)?,
         Line::Remove { replica, elem, at } => edit(replica, Edit::Remove(Elem::parse(&elem)), at)?,
+        Line::Set {
+            replica,
+            elem,
+            value,
+        } => Action::Change(Command::Set {
+            replica,
+            elem: Elem::parse(&elem),
+            removed: bool_word(&value)?,
+        }),
         Line::Merge { into, from } => Action::Change(Command::Merge { into, from }),
         Line::Sync { replicas } => Action::Change(Command::Sync(pair(replicas)?)),
         Line::Send { from, to } => Action::Change(Command::Send { from, to }),
@@ -374,15 +410,25 @@ fn action(line: Line) -> Result<Action, ParseError> {
         Line::Duplicate { number } => Action::Change(Command::Duplicate(number)),
         Line::Partition { words } => Action::Change(Command::Partition(groups(&words))),
         Line::Heal => Action::Change(Command::Heal),
+        Line::Cut { a, b } => Action::Change(Command::Cut(a, b)),
+        Line::Link { a, b } => Action::Change(Command::Link(a, b)),
+        Line::Gc => Action::Change(Command::Gc),
         Line::Skew { replica, seconds } => Action::Change(Command::Skew {
             replica,
             seconds: seconds_word(&seconds)?,
         }),
         Line::Time { clock } => Action::Change(Command::Time(clock_word(&clock)?)),
         Line::Tick { seconds } => Action::Change(Command::Tick(seconds.unwrap_or(1))),
-        Line::Setting { name, value } => Action::Change(Command::Option(setting(&name, &value)?)),
+        Line::Setting {
+            name,
+            value,
+            replicas,
+        } => Action::Change(Command::Option {
+            setting: setting(&name, &value)?,
+            replicas,
+        }),
         Line::Lookup { elem, replica } => Action::Lookup(Elem::parse(&elem), replica),
-        Line::Show { replica } => Action::Show(replica),
+        Line::Show { words } => show(words)?,
         Line::Explain { elem, replica } => Action::Explain(Elem::parse(&elem), replica),
         Line::Undo => Action::Undo,
         Line::Redo => Action::Redo,
@@ -490,12 +536,43 @@ fn stamp_word(word: &str) -> Result<Stamp, ParseError> {
         .map_err(|_| ParseError::new(format!("'{word}' is not a timestamp like @7 or @12:00:05")))
 }
 
+/// `show`, `show A`, `show as element`, `show A as element`.
+fn show(words: Vec<String>) -> Result<Action, ParseError> {
+    match &words[..] {
+        [] => Ok(Action::Show(None, None)),
+        [r] if r != "as" => Ok(Action::Show(Some(r.clone()), None)),
+        [a, layout] if a == "as" => Ok(Action::Show(None, Some(layout.clone()))),
+        [r, a, layout] if a == "as" => Ok(Action::Show(Some(r.clone()), Some(layout.clone()))),
+        _ => Err(ParseError {
+            message: format!("cannot read 'show {}'", words.join(" ")),
+            usage: usage_of("show").map(str::to_string),
+        }),
+    }
+}
+
+fn bool_word(word: &str) -> Result<bool, ParseError> {
+    match word {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ParseError::new(format!(
+            "set takes true (removed) or false (not removed), not '{word}'"
+        ))),
+    }
+}
+
 fn setting(name: &str, value: &str) -> Result<Setting, ParseError> {
     match (name, value) {
         ("tiebreak", "add-wins") => Ok(Setting::TieBreak(TieBreak::AddWins)),
         ("tiebreak", "remove-wins") => Ok(Setting::TieBreak(TieBreak::RemoveWins)),
+        ("mistake", "reuse-tags") => Ok(Setting::Mistake(Mistake::ReuseTags)),
+        ("mistake", "merge-one-side") => Ok(Setting::Mistake(Mistake::MergeOneSide)),
+        ("mistake", "none") => Ok(Setting::Mistake(Mistake::None)),
+        ("remove-unseen", "refuse") => Ok(Setting::RemoveUnseen(RemoveUnseen::Refuse)),
+        ("remove-unseen", "accept") => Ok(Setting::RemoveUnseen(RemoveUnseen::Accept)),
         ("clock", "lamport") => Ok(Setting::Clock(ClockMode::Lamport)),
         ("clock", "wall") => Ok(Setting::Clock(ClockMode::Wall)),
+        ("sync", "state") => Ok(Setting::Sync(SyncMode::State)),
+        ("sync", "ops") => Ok(Setting::Sync(SyncMode::Ops)),
         _ => Err(ParseError::new(
             match OPTIONS.iter().find(|(n, _)| *n == name) {
                 Some((_, values)) => format!("{name} is {}, not '{value}'", values.join(" or ")),

@@ -120,17 +120,20 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
         Action::Redo => Ok(moved(lab, Motion::Redo)),
         Action::Reset => Ok(moved(lab, Motion::Reset)),
         Action::Lookup(elem, only) => {
-            let answers = each(lab, only.as_deref(), |r| r.set.contains(&elem))?;
+            let answers = each(lab, only.as_deref(), |_, r| r.set.contains(&elem))?;
             Ok(Reply::Lookup { elem, answers })
         }
         Action::Explain(elem, only) => {
-            let answers = each(lab, only.as_deref(), |r| r.set.explain(&elem))?;
+            let answers = each(lab, only.as_deref(), |i, _| lab.world().explain(i, &elem))?;
             Ok(Reply::Explain { elem, answers })
         }
-        Action::Show(only) => {
-            each(lab, only.as_deref(), |_| ())?;
+        Action::Show(only, layout) => {
+            each(lab, only.as_deref(), |_, _| ())?;
+            if let Some(name) = &layout {
+                check_layout(lab, name)?;
+            }
             Ok(Reply::State {
-                view: lab.view(),
+                view: lab.world().view_as(layout.as_deref()),
                 only,
             })
         }
@@ -180,21 +183,43 @@ fn moved(lab: &mut Lab, motion: Motion) -> Reply {
     })
 }
 
+/// A layout the lab's type has, or a failure that lists those it has.
+fn check_layout(lab: &Lab, name: &str) -> Result<(), Failure> {
+    let world = lab.world();
+    let layouts = world
+        .replicas
+        .first()
+        .map(|r| r.set.layouts())
+        .unwrap_or_default();
+    if layouts.contains(&name) {
+        return Ok(());
+    }
+    let title = world.kind.title();
+    Err(Failure::Unreadable(ParseError::new(match layouts {
+        [] => format!("a {title} has one layout only, so there is no '{name}' to show"),
+        _ => format!(
+            "a {title} has no layout '{name}'; its layouts: {}",
+            layouts.join(", ")
+        ),
+    })))
+}
+
 /// `f` of each replica, or of the one named (a name there is not is a failure).
 fn each<T>(
     lab: &Lab,
     only: Option<&str>,
-    f: impl Fn(&crate::lab::Replica) -> T,
+    f: impl Fn(usize, &crate::lab::Replica) -> T,
 ) -> Result<Vec<(String, T)>, Failure> {
     let world = lab.world();
     if let Some(name) = only {
-        let r = world.replica(name).map_err(Failure::NoReplica)?;
-        return Ok(vec![(name.to_string(), f(r))]);
+        let i = world.find(name).map_err(Failure::NoReplica)?;
+        return Ok(vec![(name.to_string(), f(i, &world.replicas[i]))]);
     }
     Ok(world
         .replicas
         .iter()
-        .map(|r| (r.name.to_string(), f(r)))
+        .enumerate()
+        .map(|(i, r)| (r.name.to_string(), f(i, r)))
         .collect())
 }
 

@@ -3,9 +3,12 @@
 //! here, and only here, with comfy-table.
 
 use super::{Expectation, Failure, Format, Motion, Moved, Reply, Usage};
-use crate::crdt::Delta;
-use crate::lab::{Applied, Command, Comparison, Lab, LabView, MessageView, WorkedTable};
-use comfy_table::{Table, presets};
+use crate::crdt::{Delta, Kind, PROPERTIES, SEED_TYPES};
+use crate::lab::{
+    Applied, Command, Comparison, Delivery, Lab, LabView, MessageView, OpReport, Outcome,
+    WorkedTable,
+};
+use comfy_table::{ContentArrangement, Table, presets};
 
 /// How much of a change a face prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,24 +110,69 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> Str
     for sent in sent {
         let m = view
             .iter()
-            .flat_map(|v| &v.wire)
-            .find(|m| m.number == sent.number);
+            .flat_map(|v| v.wire.iter().map(move |m| (v, m)))
+            .find(|(_, m)| m.number == sent.number);
+        let ops_mode = lab.world().sync == crate::lab::SyncMode::Ops;
         lines.push(match m {
-            Some(m) => format!("{pad}{}", message(m)),
-            None => format!("{pad}sent #{} {} → {}", sent.number, sent.from, sent.to),
+            Some((v, m)) => format!("{pad}{}", message(v, m)),
+            None => format!("{pad}{}", sent_line(sent, ops_mode)),
         });
     }
     for d in &applied.deliveries {
-        let what = match d.delta.is_empty() {
-            true => format!("nothing new for {}", d.to),
-            false => delta(&d.to, &d.delta),
-        };
-        lines.push(format!(
-            "{pad}delivered #{} {} → {}: {what}",
-            d.number, d.from, d.to
-        ));
+        lines.push(format!("{pad}{}", delivered(d)));
+        lines.extend(d.ops.iter().map(|o| format!("{pad}  {}", op_report(o))));
     }
     lines.join("\n")
+}
+
+/// A message sent and already delivered: `sent #1 A → B carrying {x} (104 bytes)`, or for ops
+/// `sent #1 A → B carrying 1 op: add x a1 [54 bytes] (54 bytes)`.
+fn sent_line(sent: &crate::lab::Sent, ops_mode: bool) -> String {
+    let what = match ops_mode || !sent.ops.is_empty() {
+        true => ops_text(&sent.ops),
+        false => sent.carries.to_string(),
+    };
+    format!(
+        "sent #{} {} → {} carrying {what} ({} bytes)",
+        sent.number, sent.from, sent.to, sent.bytes
+    )
+}
+
+/// `1 op: add x a1 [54 bytes]`, `2 ops: ...`, `no ops`.
+fn ops_text(ops: &[crate::lab::OpView]) -> String {
+    let each: Vec<String> = ops
+        .iter()
+        .map(|o| format!("{} [{} bytes]", o.op, o.bytes))
+        .collect();
+    match each.len() {
+        0 => "no ops".to_string(),
+        1 => format!("1 op: {}", each.join(", ")),
+        n => format!("{n} ops: {}", each.join(", ")),
+    }
+}
+
+/// A delivery: `delivered #1 C → A: tombstones gained milk: c1; milk gone from A`.
+pub fn delivered(d: &Delivery) -> String {
+    let what = match d.delta.is_empty() {
+        true => format!("nothing new for {}", d.to),
+        false => delta(&d.to, &d.delta),
+    };
+    format!("delivered #{} {} → {}: {what}", d.number, d.from, d.to)
+}
+
+/// What became of one op of a delivery: `add x a1 (from A): applied early: ...`.
+pub fn op_report(o: &OpReport) -> String {
+    let what = match &o.outcome {
+        Outcome::Applied if !o.changed => "applied, changing nothing".to_string(),
+        Outcome::Applied => "applied".to_string(),
+        Outcome::Early(why) => format!("applied early: {why}"),
+        Outcome::Waiting(why) => format!("held: {why}"),
+        Outcome::Released => "applied now that what it waited for has come".to_string(),
+        Outcome::Duplicate => {
+            "already had here, so skipped: a second copy changes nothing".to_string()
+        }
+    };
+    format!("{} (from {}): {what}", o.op, o.origin)
 }
 
 /// What changed on one replica, in words: `tombstones gained x: a1; live lost x: a1; x gone from A`.
@@ -159,23 +207,29 @@ pub fn delta(replica: &str, d: &Delta) -> String {
     parts.join("; ")
 }
 
-/// A message in flight: `#1 A → B carrying {x}: live {x: {a1}}, tombstones {} (54 bytes)`.
-pub fn message(m: &MessageView) -> String {
+/// A message in flight: `#1 A → B carrying {x}: live {x: {a1}}, tombstones {} (54 bytes)`, or
+/// for ops `#1 A → B carrying 1 op: add x a1 [40 bytes] (40 bytes)`.
+pub fn message(view: &LabView, m: &MessageView) -> String {
+    let held = match (m.deliverable, view.groups.is_empty()) {
+        (true, _) => "",
+        (false, false) => ", held by the partition",
+        (false, true) => ", held: the link is cut",
+    };
+    let head = format!("in flight #{} {} → {}", m.number, m.from, m.to);
+    if view.sync == "ops" || !m.ops.is_empty() {
+        return format!(
+            "{head} carrying {} ({} bytes{held})",
+            ops_text(&m.ops),
+            m.bytes
+        );
+    }
     let fields: Vec<String> = m
         .payload
         .iter()
         .map(|f| format!("{} {}", f.name, f.value))
         .collect();
-    let held = if m.deliverable {
-        ""
-    } else {
-        ", held by the partition"
-    };
     format!(
-        "in flight #{} {} → {} carrying {}: {} ({} bytes{held})",
-        m.number,
-        m.from,
-        m.to,
+        "{head} carrying {}: {} ({} bytes{held})",
         m.carries,
         fields.join(", "),
         m.bytes
@@ -259,21 +313,37 @@ pub fn state_table(view: &LabView, only: Option<&str>) -> String {
     out
 }
 
-/// The partition and the messages in flight, one line each (nothing when the network is quiet).
+/// The partition (or the cut links), the settings worth knowing, ops waiting and the messages
+/// in flight, one line each (nothing when the network is quiet and the settings plain).
 pub fn network_line(view: &LabView) -> String {
     let mut out = String::new();
     if !view.groups.is_empty() {
         let sides: Vec<String> = view.groups.iter().map(|g| g.join(" ")).collect();
         out.push_str(&format!("\npartition: {}", sides.join(" | ")));
+    } else if !view.cuts.is_empty() {
+        let cuts: Vec<String> = view.cuts.iter().map(|(a, b)| format!("{a}–{b}")).collect();
+        out.push_str(&format!("\ncut: {}", cuts.join(", ")));
+    }
+    if view.sync == "ops" {
+        out.push_str("\nsync: ops (each message carries the ops its receiver has not had)");
+    }
+    if let Some(mistake) = &view.mistake {
+        out.push_str(&format!("\nmistake on: {mistake}"));
+    }
+    for r in &view.replicas {
+        for (op, why) in &r.waiting {
+            out.push_str(&format!("\nwaiting on {}: {op}: {why}", r.name));
+        }
     }
     for m in &view.wire {
         out.push('\n');
-        out.push_str(&message(m));
+        out.push_str(&message(view, m));
     }
     out
 }
 
-/// `compare`: every set type's final elements for the same history.
+/// `compare`: every set type's final elements for the same history, what each stores, and the
+/// seed's table of properties with this history's numbers beside its facts.
 pub fn compare_table(rows: &[Comparison]) -> String {
     let mut t = table(presets::UTF8_FULL_CONDENSED);
     let mut header = vec!["type".to_string()];
@@ -287,7 +357,7 @@ pub fn compare_table(rows: &[Comparison]) -> String {
     for c in rows {
         let mut row = vec![c.title.to_string()];
         row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
-        row.push(c.meta_size.to_string());
+        row.push(metadata(c));
         let refused = counted(c.refused.iter().map(|(cmd, _)| cmd.as_str()));
         row.push(if refused.is_empty() {
             "-".into()
@@ -296,7 +366,87 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         });
         t.add_row(row);
     }
-    t.to_string()
+    format!(
+        "{t}\nmetadata: every piece the replicas store at the end, summed over the {} replicas\n\n{}",
+        rows.first().map_or(0, |c| c.finals.len()),
+        properties(rows)
+    )
+}
+
+/// `6 = 2 live tags + 4 tombstoned tags` (pieces of which there are none are left out).
+fn metadata(c: &Comparison) -> String {
+    let parts: Vec<String> = c
+        .metadata
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(name, n)| format!("{n} {name}"))
+        .collect();
+    match parts.len() {
+        0 => "0".to_string(),
+        _ => format!("{} = {}", c.meta_size, parts.join(" + ")),
+    }
+}
+
+/// The seed's comparison table (§4): a row per property, a column per type it compares, each
+/// cell the fact and, where the history shows it, what happened here.
+pub fn properties(rows: &[Comparison]) -> String {
+    let mut t = table(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(120);
+    let columns: Vec<(Kind, Option<&Comparison>)> = SEED_TYPES
+        .iter()
+        .map(|k| (*k, rows.iter().find(|c| c.kind == k.word())))
+        .collect();
+    let mut header = vec!["property".to_string()];
+    header.extend(columns.iter().map(|(k, _)| k.title().to_string()));
+    t.set_header(header);
+    for (p, name) in PROPERTIES.iter().enumerate() {
+        let mut row = vec![name.to_string()];
+        for (kind, c) in &columns {
+            let fact = kind.facts()[p].to_string();
+            row.push(match c.and_then(|c| here(p, c)) {
+                Some(seen) => format!("{fact}\nhere: {seen}"),
+                None => fact,
+            });
+        }
+        t.add_row(row);
+    }
+    format!("the seed's table of properties, with this history's numbers:\n{t}")
+}
+
+/// What the history shows of property `p` for one type, if anything.
+fn here(p: usize, c: &Comparison) -> Option<String> {
+    let seen = &c.observed;
+    match PROPERTIES[p] {
+        "can re-add after remove?" => seen.readd.as_ref().map(|(command, present)| {
+            let now = if *present { "present" } else { "absent" };
+            format!("after {command}, {now}")
+        }),
+        "concurrent add + remove: who wins" if !seen.contested.is_empty() => {
+            let each: Vec<String> = seen
+                .contested
+                .iter()
+                .map(|(e, on)| match on.as_str() {
+                    "all" => format!("{e} kept"),
+                    "none" => format!("{e} gone"),
+                    some => format!("{e} only on {some}"),
+                })
+                .collect();
+            Some(each.join(", "))
+        }
+        "needs synchronized clocks?" => seen.stamps.clone(),
+        "metadata cost" if seen.elements > 0 => Some(format!(
+            "{} for {} element{}{}",
+            c.meta_size,
+            seen.elements,
+            if seen.elements == 1 { "" } else { "s" },
+            match metadata(c).split_once(" = ") {
+                Some((_, parts)) => format!(" ({parts})"),
+                None => String::new(),
+            }
+        )),
+        _ => None,
+    }
 }
 
 /// Each distinct line once, in first-seen order, with a count when it repeats: `A remove x (×3)`.
@@ -421,11 +571,12 @@ mod tests {
         ] {
             execute(&mut lab, line).expect("accepted");
         }
-        let sent = lab.view().wire[0].clone();
+        let view = lab.view();
+        let sent = &view.wire[0];
         assert!(
-            message(&sent).contains("tombstones {milk: {c1}}"),
+            message(&view, sent).contains("tombstones {milk: {c1}}"),
             "the strip shows the tombstone the message carries: {}",
-            message(&sent)
+            message(&view, sent)
         );
         let r = execute(&mut lab, "deliver").expect("accepted");
         let text = reply(&lab, &r, Style::Transcript);

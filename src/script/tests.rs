@@ -17,6 +17,7 @@ fn err(lab: &mut Lab, line: &str) -> String {
 fn subject_first_and_verb_first_read_the_same() {
     assert_eq!(parse("A add x @7"), parse("add A x @7"));
     assert_eq!(parse("A skew -5"), parse("skew A -5"));
+    assert_eq!(parse("alice set 1 true"), parse("set alice 1 true"));
     assert_eq!(parse("   # only a comment"), Ok(None));
     assert_eq!(
         parse("A add 'two words'  # comment"),
@@ -46,7 +47,21 @@ fn every_command_prints_back_as_a_line_that_parses_to_it() {
         "time 12:00:00",
         "tick 5",
         "option tiebreak remove-wins",
+        "option tiebreak add-wins A B",
         "option clock wall",
+        "option sync ops",
+        "option sync state",
+        "option mistake reuse-tags",
+        "option mistake merge-one-side B",
+        "option mistake none",
+        "option remove-unseen accept",
+        "option remove-unseen refuse alice",
+        "alice set 1 true",
+        "alice set 'two words' false",
+        "cut home phone",
+        "link home phone",
+        "partition work phone | phone home",
+        "gc",
         "step B adds x",
     ];
     for line in lines {
@@ -86,6 +101,10 @@ fn mistakes_get_messages_for_people_and_change_nothing() {
     );
     assert!(err(&mut lab, "time 25:00:00").contains("not a time of day"));
     assert!(err(&mut lab, "option tiebreak maybe").contains("add-wins or remove-wins"));
+    assert!(err(&mut lab, "option sync maybe").contains("state or ops"));
+    assert!(err(&mut lab, "A set x maybe").contains("true (removed) or false"));
+    assert!(err(&mut lab, "show A as").contains("cannot read 'show A as'"));
+    assert!(err(&mut lab, "show as optimised").contains("OR-Set has no layout 'optimised'"));
     assert_eq!(
         lab.history().len(),
         2,

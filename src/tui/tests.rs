@@ -563,10 +563,10 @@ fn auto_advances_a_lesson_and_pauses_on_its_question() {
 #[test]
 fn the_home_screen_opens_a_lesson_and_q_comes_back() {
     let mut app = App::home(theme(), Default::default());
-    let mut inputs = vec![key(KeyCode::Down); 8];
+    let mut inputs = vec![key(KeyCode::Down); 11];
     inputs.push(key(KeyCode::Enter));
     let text = press(&mut app, inputs).backend().to_string();
-    assert!(text.contains("OR-Set: add wins"), "{text}");
+    assert!(text.contains("OR-Set: remove against add"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Char('q'))])
         .backend()
         .to_string();
