@@ -2,7 +2,8 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
-use crdt_lab::exit::Status;
+use crdt_lab::exit::{Output, Status, warn};
+use crdt_lab::script::render::escape_lines;
 use crdt_lab::script::{RunOptions, run_script};
 use crdt_lab::tui;
 use std::process::ExitCode;
@@ -95,12 +96,15 @@ fn lessons() -> Status {
     let lessons = match crdt_lab::lesson::builtin() {
         Ok(lessons) => lessons,
         Err(e) => {
-            eprintln!("crdt-lab: a built-in lesson could not be read: {e}");
+            warn(&format!(
+                "crdt-lab: a built-in lesson could not be read: {e}"
+            ));
             return Status::Failure;
         }
     };
-    let written = crdt_lab::plain::list(&lessons, &mut std::io::stdout().lock());
-    Status::of(written.is_ok())
+    let mut out = Output::new(std::io::stdout().lock());
+    let _ = crdt_lab::plain::list(&lessons, &mut out);
+    out.status(Status::Success)
 }
 
 fn node(args: &crdt_lab::node::NodeArgs) -> Status {
@@ -108,7 +112,7 @@ fn node(args: &crdt_lab::node::NodeArgs) -> Status {
     match crdt_lab::node::run(args, input, std::io::stdout().lock(), std::io::stderr()) {
         Ok(()) => Status::Success,
         Err(e) => {
-            eprintln!("crdt-lab node: {e}");
+            warn(&format!("crdt-lab node: {e}"));
             Status::Failure
         }
     }
@@ -130,7 +134,7 @@ fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -
     let lesson = match crdt_lab::lesson::find(name) {
         Ok(lesson) => lesson,
         Err(e) => {
-            eprintln!("{e}");
+            warn(&escape_lines(&e.to_string()));
             return Status::Unusable;
         }
     };
@@ -139,21 +143,19 @@ fn play(name: &str, plain: bool, mut options: tui::Options, auto: Option<f64>) -
             None => None,
             Some(Ok(secs)) if !secs.is_zero() => Some(secs),
             Some(_) => {
-                eprintln!("--auto takes a number of seconds above 0, like 4 or 2.5");
+                warn("--auto takes a number of seconds above 0, like 4 or 2.5");
                 return Status::Unusable;
             }
         };
         return tui::run(tui::Start::Lesson(Box::new(lesson)), options);
     }
-    crdt_lab::plain::play(
-        lesson,
-        std::io::stdin().lock(),
-        &mut std::io::stdout().lock(),
-    )
+    let mut out = Output::new(std::io::stdout().lock());
+    let status = crdt_lab::plain::play(lesson, std::io::stdin().lock(), &mut out);
+    out.status(status)
 }
 
 fn run_files(files: &[String], options: RunOptions) -> Status {
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::new(std::io::stdout().lock());
     for file in files {
         let result = if file.ends_with(".md") {
             run_lesson(file, options, &mut out)
@@ -162,12 +164,15 @@ fn run_files(files: &[String], options: RunOptions) -> Status {
                 .map(|_| ())
                 .map_err(|e| e.into())
         };
+        if out.failed() {
+            break;
+        }
         if let Err(e) = result {
-            eprintln!("{e}");
-            return Status::Failure;
+            warn(&escape_lines(&e.to_string()));
+            return out.status(Status::Failure);
         }
     }
-    Status::Success
+    out.status(Status::Success)
 }
 
 fn run_lesson(

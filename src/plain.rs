@@ -24,16 +24,23 @@ pub fn list(lessons: &[Lesson], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
 }
 
-/// Play a lesson line by line until `q` or the end of input.
+/// Play a lesson line by line until `q` or the end of input. A line of input that is not UTF-8
+/// is said on stderr and skipped, and the status is then Failure; so is a write that fails,
+/// which also stops the lesson.
 pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> Status {
     let mut player = Player::new(lesson);
-    let mut face = Face { out };
+    let mut face = Face { out, broken: false };
+    let mut skipped = false;
     face.title_page(&player);
     face.prompt(&player);
-    for line in input.lines() {
-        let Ok(line) = line else { break };
-        if !face.line(&mut player, line.trim()) {
-            break;
+    for line in crate::term::lines(input) {
+        match line {
+            Err(n) => {
+                crate::exit::warn(&format!("line {n} of the input is not UTF-8; skipped"));
+                skipped = true;
+            }
+            Ok(line) if !face.line(&mut player, line.trim()) => break,
+            Ok(_) => {}
         }
         face.prompt(&player);
     }
@@ -41,16 +48,21 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> Status
     face.say(&format!(
         "\nBye. Score: {right} of {asked} answered right the first time."
     ));
-    Status::Success
+    Status::of(!face.broken && !skipped)
 }
 
 struct Face<'a, W: Write> {
     out: &'a mut W,
+    /// True once a write failed: the output is gone, so the lesson stops.
+    broken: bool,
 }
 
 impl<W: Write> Face<'_, W> {
+    /// Text from the lesson and the lab, with control characters shown escaped.
     fn say(&mut self, text: &str) {
-        let _ = writeln!(self.out, "{text}");
+        if writeln!(self.out, "{}", render::escape_lines(text)).is_err() {
+            self.broken = true;
+        }
     }
 
     fn prompt(&mut self, player: &Player) {
@@ -59,18 +71,18 @@ impl<W: Write> Face<'_, W> {
         } else {
             "step"
         };
-        let _ = write!(
-            self.out,
-            "[{where_} {}/{}] > ",
-            player.step(),
-            player.step_count()
-        );
-        let _ = self.out.flush();
+        let prompt = format!("[{where_} {}/{}] > ", player.step(), player.step_count());
+        if write!(self.out, "{prompt}")
+            .and_then(|_| self.out.flush())
+            .is_err()
+        {
+            self.broken = true;
+        }
     }
 
-    /// Handle one line; false to quit.
+    /// Handle one line; false to quit (or when the output is gone).
     fn line(&mut self, player: &mut Player, line: &str) -> bool {
-        if assist::is_quit(line) {
+        if assist::is_quit(line) || self.broken {
             return false;
         }
         match line {

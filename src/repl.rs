@@ -2,7 +2,7 @@
 //! `script::assist` and every reply is printed by `script::render`. Without a terminal on stdin
 //! it reads lines quietly, so `crdt-lab repl < script` works.
 
-use crate::exit::Status;
+use crate::exit::{Output, Status, warn};
 use crate::lab::Lab;
 use crate::script::render::{self, Style};
 use crate::script::{self, Failure, Reply, assist};
@@ -14,7 +14,7 @@ use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
 /// Completion and hints read the lab as it is now.
@@ -106,7 +106,7 @@ fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint) -> String {
             });
             notes.collect::<Vec<_>>().join("\n")
         }
-        Err(failure) => paint.red(&format!("error: {failure}")),
+        Err(failure) => paint.red(&render::escape_lines(&format!("error: {failure}"))),
     }
 }
 
@@ -118,36 +118,44 @@ fn banner(lab: &Lab) -> String {
     )
 }
 
-/// Run the REPL until end of input.
+/// Run the REPL until end of input. Its status is Failure when a piped line failed, and when
+/// the output could not be written (said on stderr).
 pub fn run() -> Status {
     let mut lab = Lab::new();
+    let mut out = Output::new(std::io::stdout().lock());
     if !std::io::stdin().is_terminal() {
-        return run_piped(&mut lab);
+        let status = run_piped(&mut lab, &mut out);
+        return out.status(status);
     }
-    match run_terminal(lab) {
+    let status = match run_terminal(lab, &mut out) {
         Ok(()) => Status::Success,
+        Err(_) if out.failed() => Status::Failure,
         Err(e) => {
-            eprintln!("crdt-lab repl: {e}");
+            warn(&format!("crdt-lab repl: {e}"));
             Status::Failure
         }
-    }
+    };
+    out.status(status)
 }
 
-/// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a failure.
-fn run_piped(lab: &mut Lab) -> Status {
+/// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a
+/// failure, and so does a line that is not UTF-8 (it is skipped).
+fn run_piped(lab: &mut Lab, out: &mut impl Write) -> Status {
     let (paint, mut ok) = (Paint(false), true);
-    let stdout = std::io::stdout();
-    for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
-        let result = script::execute(lab, &line);
-        if let Err(failure) = &result {
-            eprintln!("error: {failure}");
+    for line in crate::term::lines(std::io::stdin().lock()) {
+        let Ok(line) = line else {
+            let n = line.err().unwrap_or_default();
+            warn(&format!("error: line {n} is not UTF-8; skipped"));
             ok = false;
             continue;
-        }
+        };
+        let result = script::execute(lab, &line);
         let text = show(lab, &result, &paint);
-        if !text.is_empty() {
-            let _ = writeln!(stdout.lock(), "{text}");
+        if result.is_err() {
+            warn(&text);
+            ok = false;
+        } else if !text.is_empty() && writeln!(out, "{text}").is_err() {
+            break;
         }
     }
     Status::of(ok)
@@ -159,7 +167,7 @@ fn history_path() -> Option<std::path::PathBuf> {
     Some(dir.join("history.txt"))
 }
 
-fn run_terminal(lab: Lab) -> rustyline::Result<()> {
+fn run_terminal(lab: Lab, out: &mut impl Write) -> rustyline::Result<()> {
     let lab = Rc::new(RefCell::new(lab));
     let colour = crate::term::colour(std::io::stdout().is_terminal());
     let mut editor: Editor<LabHelper, _> = Editor::new()?;
@@ -172,7 +180,7 @@ fn run_terminal(lab: Lab) -> rustyline::Result<()> {
         let _ = editor.load_history(path);
     }
     let paint = Paint(colour);
-    println!("{}", banner(&lab.borrow()));
+    writeln!(out, "{}", banner(&lab.borrow()))?;
     loop {
         match editor.readline("crdt> ") {
             Ok(line) => {
@@ -181,7 +189,7 @@ fn run_terminal(lab: Lab) -> rustyline::Result<()> {
                 let result = script::execute(&mut lab, &line);
                 let text = show(&lab, &result, &paint);
                 if !text.is_empty() {
-                    println!("{text}");
+                    writeln!(out, "{text}")?;
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

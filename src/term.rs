@@ -13,3 +13,18 @@ pub fn colour(is_terminal: bool) -> bool {
     }
     is_terminal
 }
+
+/// The lines of an input that may hold bytes that are not UTF-8: each is its text (without the
+/// line ending), or `Err(n)` for line `n` (from 1) that is not UTF-8. A read error ends them.
+pub fn lines(input: impl std::io::BufRead) -> impl Iterator<Item = Result<String, usize>> {
+    input
+        .split(b'\n')
+        .map_while(Result::ok)
+        .enumerate()
+        .map(|(k, mut line)| {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            String::from_utf8(line).map_err(|_| k + 1)
+        })
+}

@@ -44,4 +44,4 @@ pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
 pub use view::{Delta, Field, Leaf, Role, Value, normalize};
 
 pub(crate) use merge::{merge_map, union_into};
-pub(crate) use view::{set_of, tag_list, tag_map};
+pub(crate) use view::{scope, set_of, tag_list, tag_map};

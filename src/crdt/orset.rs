@@ -2,7 +2,7 @@
 //! has observed. Present iff some tag is live. A concurrent add's new tag was never observed, so add wins.
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, tag_list, tag_map,
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, scope, tag_list, tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -51,6 +51,20 @@ impl OrSet {
             live,
             tombstones,
         }
+    }
+}
+
+impl OrSet {
+    fn fields(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let (live, dead) = (&self.live, &self.tombstones);
+        vec![
+            Field::new("live", Role::Live, tag_map(live.range(scope(elem)))),
+            Field::new(
+                "tombstones",
+                Role::Removed,
+                tag_map(dead.range(scope(elem))),
+            ),
+        ]
     }
 }
 
@@ -154,10 +168,15 @@ impl SetCrdt for OrSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        vec![
-            Field::new("live", Role::Live, tag_map(&self.live)),
-            Field::new("tombstones", Role::Removed, tag_map(&self.tombstones)),
-        ]
+        self.fields(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.fields(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.live, &self.tombstones) == (&other.live, &other.tombstones)
     }
 
     fn explain(&self, elem: &Elem) -> String {

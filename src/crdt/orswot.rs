@@ -3,7 +3,8 @@
 //! other side's clock was removed there, so no tombstones are kept. Visibly the same as the OR-Set.
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, Value, tag_list, tag_map,
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Tag, Value, scope, tag_list,
+    tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -43,6 +44,22 @@ impl fmt::Display for Op {
 }
 
 impl Orswot {
+    /// Its fields: the entries of every element or only `elem`, and the whole clock.
+    fn fields(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let clock = self
+            .clock
+            .iter()
+            .map(|(r, n)| (r.to_string(), Value::Scalar(n.to_string())));
+        vec![
+            Field::new(
+                "entries",
+                Role::Live,
+                tag_map(self.entries.range(scope(elem))),
+            ),
+            Field::new("clock", Role::Meta, Value::Map(clock.collect())),
+        ]
+    }
+
     /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
     /// Empty dot sets are dropped, and the clock is raised to cover every dot in `entries`.
     pub fn from_fields(
@@ -194,14 +211,15 @@ impl SetCrdt for Orswot {
     }
 
     fn describe(&self) -> Vec<Field> {
-        let clock = self
-            .clock
-            .iter()
-            .map(|(r, n)| (r.to_string(), Value::Scalar(n.to_string())));
-        vec![
-            Field::new("entries", Role::Live, tag_map(&self.entries)),
-            Field::new("clock", Role::Meta, Value::Map(clock.collect())),
-        ]
+        self.fields(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.fields(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.clock, &self.entries) == (&other.clock, &other.entries)
     }
 
     fn explain(&self, elem: &Elem) -> String {

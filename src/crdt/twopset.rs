@@ -1,7 +1,9 @@
 //! 2P-Set. Rule: an add-set and a tombstone set, both grow-only; an element is present iff it
 //! is in `added` and not in `removed`. Remove wins, forever: a removed element never comes back.
 
-use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value, set_of};
+use super::{
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value, scope, set_of,
+};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12,6 +14,31 @@ pub struct TwoPSet {
 
 /// Its ops carry just the element.
 pub use super::ElemOp as Op;
+
+impl TwoPSet {
+    /// Its fields, over every element or only `elem`.
+    fn fields(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let (added, removed) = (
+            self.added.range(scope(elem)),
+            self.removed.range(scope(elem)),
+        );
+        let keys: BTreeSet<&Elem> = added.clone().chain(removed.clone()).collect();
+        let map = keys
+            .into_iter()
+            .map(|e| {
+                (
+                    e.to_string(),
+                    Value::Scalar(self.removed.contains(e).to_string()),
+                )
+            })
+            .collect();
+        vec![
+            Field::new("added", Role::Live, set_of(added)),
+            Field::new("removed", Role::Removed, set_of(removed)),
+            Field::new("map", Role::Derived, Value::Map(map)),
+        ]
+    }
+}
 
 impl SetCrdt for TwoPSet {
     type Op = Op;
@@ -66,20 +93,15 @@ impl SetCrdt for TwoPSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        let keys = self.added.union(&self.removed);
-        let map = keys
-            .map(|e| {
-                (
-                    e.to_string(),
-                    Value::Scalar(self.removed.contains(e).to_string()),
-                )
-            })
-            .collect();
-        vec![
-            Field::new("added", Role::Live, set_of(&self.added)),
-            Field::new("removed", Role::Removed, set_of(&self.removed)),
-            Field::new("map", Role::Derived, Value::Map(map)),
-        ]
+        self.fields(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.fields(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.added, &self.removed) == (&other.added, &other.removed)
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -2,8 +2,9 @@
 
 use super::{Elem, Tag};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::Bound;
 
 /// A field's value: a set `{a, b}`, a map `{k: v}` (values may nest), or a single word.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -210,15 +211,24 @@ pub(crate) fn set_of<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Val
 }
 
 /// Render elem → tags as `{x: {a1, b1}}`.
-pub(crate) fn tag_map<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
+pub(crate) fn tag_map<'a, Tags: 'a>(entries: impl Iterator<Item = (&'a Elem, &'a Tags)>) -> Value
 where
     &'a Tags: IntoIterator<Item = &'a Tag>,
 {
     Value::Map(
-        map.iter()
+        entries
             .map(|(e, tags)| (e.to_string(), set_of(tags)))
             .collect(),
     )
+}
+
+/// The elements a description covers, as a range over a map or set keyed by element: all of
+/// them, or only `elem` (see `SetCrdt::describe_elem`).
+pub(crate) fn scope(elem: Option<&Elem>) -> (Bound<&Elem>, Bound<&Elem>) {
+    match elem {
+        Some(e) => (Bound::Included(e), Bound::Included(e)),
+        None => (Bound::Unbounded, Bound::Unbounded),
+    }
 }
 
 /// A list of tags for a sentence: `a1, b1`.

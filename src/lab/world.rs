@@ -2,7 +2,7 @@
 //! in flight) and the clocks. `apply` checks everything first, so a refused command changes nothing.
 
 use super::command::{ClockMode, Command, Setting, Which};
-use crate::crdt::{AnySet, Delta, Edit, Kind, Name, Refusal, Rules, Stamp};
+use crate::crdt::{AnySet, Delta, Edit, Elem, Kind, Name, Refusal, Rules, Stamp, Value};
 
 /// At most this many replicas in one lab.
 pub const MAX_REPLICAS: usize = 26;
@@ -244,32 +244,53 @@ impl World {
                 self.time = *t;
                 Ok(Applied::default())
             }
-            Command::Tick(n) => {
-                self.time += n;
-                Ok(Applied::default())
-            }
+            Command::Tick(n) => self.tick(*n),
             Command::Option(setting) => Ok(self.option(*setting)),
             Command::Step(_) => Ok(Applied::default()),
         }
     }
 
-    /// Run `f` on replica `i` and say what it changed (nothing, when not recording).
+    /// Run `f` on replica `i` and say what it changed (nothing, when not recording). When `f`
+    /// can only touch `elem` (an edit), only what concerns `elem` is compared.
     fn watch<T>(
         &mut self,
         i: usize,
+        elem: Option<&Elem>,
         f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
     ) -> Result<(T, Delta), Refusal> {
         if !self.record {
             return f(self).map(|t| (t, Delta::default()));
         }
-        let before = (
-            self.replicas[i].set.describe(),
-            self.replicas[i].set.visible(),
-        );
+        let look = |set: &AnySet| match elem {
+            Some(e) => {
+                let shown = set.contains(e).then(|| e.to_string());
+                (
+                    set.describe_elem(e),
+                    Value::Set(shown.into_iter().collect()),
+                )
+            }
+            None => (set.describe(), set.visible()),
+        };
+        let before = look(&self.replicas[i].set);
         let out = f(self)?;
-        let set = &self.replicas[i].set;
-        let delta = Delta::between(&before.0, &set.describe(), &before.1, &set.visible());
+        let after = look(&self.replicas[i].set);
+        let delta = Delta::between(&before.0, &after.0, &before.1, &after.1);
         Ok((out, delta))
+    }
+
+    /// Move the simulated time on. Past midnight the clock reads 24:00:00 and on (which `time`
+    /// and `@` accept), so it never goes back; a tick past the last second it can count is refused.
+    fn tick(&mut self, seconds: u64) -> Result<Applied, Refusal> {
+        match self.time.checked_add(seconds) {
+            Some(time) => {
+                self.time = time;
+                Ok(Applied::default())
+            }
+            None => refuse(format!(
+                "the clock reads {} and cannot count {seconds} seconds more",
+                crate::crdt::hms(self.time)
+            )),
+        }
     }
 
     fn skew(&mut self, replica: &str, seconds: i64) -> Result<Applied, Refusal> {
@@ -297,27 +318,27 @@ impl World {
     fn stamp_for(&self, i: usize) -> Stamp {
         let r = &self.replicas[i];
         match self.clock {
-            ClockMode::Lamport => Stamp::lamport(r.lamport + 1, &r.name),
+            ClockMode::Lamport => Stamp::lamport(r.lamport.saturating_add(1), &r.name),
             ClockMode::Wall => Stamp::clock(self.time.saturating_add_signed(r.skew)),
         }
     }
 
     fn edit(&mut self, name: &str, edit: &Edit, at: Option<&Stamp>) -> Result<Applied, Refusal> {
         let elem = match edit {
-            Edit::Add(e) | Edit::Remove(e) => e.to_string(),
+            Edit::Add(e) | Edit::Remove(e) => e,
         };
-        if elem.chars().count() > MAX_ELEM {
+        if elem.to_string().chars().count() > MAX_ELEM {
             return refuse(format!("an element is at most {MAX_ELEM} characters"));
         }
         let i = self.find(name)?;
         let stamp = at.cloned().unwrap_or_else(|| self.stamp_for(i));
         let prepared = self.replicas[i].set.prepare(edit, &stamp)?;
-        let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(prepared.op))?;
+        let (_, delta) = self.watch(i, Some(elem), |w| w.replicas[i].set.apply(prepared.op))?;
         let r = &mut self.replicas[i];
         r.lamport = if stamp.by.is_some() {
             stamp.time
         } else {
-            r.lamport + 1
+            r.lamport.saturating_add(1)
         };
         let mut applied = Applied::default();
         applied.record(&r.name.clone(), delta);
@@ -327,7 +348,7 @@ impl World {
 
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
     fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<Delta, Refusal> {
-        let (_, delta) = self.watch(i, |w| {
+        let (_, delta) = self.watch(i, None, |w| {
             let r = &mut w.replicas[i];
             r.set.merge(state)?;
             r.lamport = r.lamport.max(lamport);
@@ -338,7 +359,7 @@ impl World {
 
     /// Replica `i` absorbs replica `j`'s state, without copying it; what it did goes into `applied`.
     fn absorb_replica(&mut self, i: usize, j: usize, applied: &mut Applied) -> Result<(), Refusal> {
-        let (_, delta) = self.watch(i, |w| {
+        let (_, delta) = self.watch(i, None, |w| {
             let (into, from) = match i.cmp(&j) {
                 std::cmp::Ordering::Less => {
                     let (left, right) = w.replicas.split_at_mut(j);
@@ -584,7 +605,7 @@ impl World {
                 self.rules.tiebreak = t;
                 let rules = self.rules;
                 for i in 0..self.replicas.len() {
-                    let configured = self.watch(i, |w| {
+                    let configured = self.watch(i, None, |w| {
                         w.replicas[i].set.configure(&rules);
                         Ok(())
                     });
@@ -598,11 +619,19 @@ impl World {
         applied
     }
 
+    /// How big the world is, in pieces of metadata (the replicas' and the messages in flight):
+    /// what a copy of it costs, roughly.
+    pub fn size(&self) -> usize {
+        let sets = self.replicas.iter().map(|r| &r.set);
+        let sets = sets.chain(self.wire.iter().map(|m| &m.snapshot));
+        sets.map(|s| s.meta_size() + 1).sum()
+    }
+
     /// Do all replicas hold the same replicated state?
     pub fn converged(&self) -> bool {
-        let mut states = self.replicas.iter().map(|r| r.set.describe());
-        let first = states.next();
-        states.all(|s| Some(&s) == first.as_ref())
+        let mut sets = self.replicas.iter().map(|r| &r.set);
+        let first = sets.next();
+        sets.all(|s| first.is_none_or(|f| f.same_state(s)))
     }
 }
 
@@ -630,8 +659,24 @@ pub fn check_names(names: &[String]) -> Result<(), Refusal> {
                 "'{name}' is named twice (names must differ even ignoring case, since tags are lowercase)"
             ));
         }
+        if let Some(other) = names.iter().find(|m| tags_collide(m, name)) {
+            let digits = &name[other.len()..];
+            return refuse(format!(
+                "'{name}' is '{other}' followed by digits, so their tags would read alike ({other}'s tag {digits}1 and {name}'s tag 1 are both {}1); pick names that differ otherwise",
+                name.to_lowercase()
+            ));
+        }
     }
     Ok(())
+}
+
+/// Would tags of `longer` read like tags of `name`? A tag is the lowercase name and a counter,
+/// so `a` and `a1` collide (`a11`), while `a` and `ab` cannot.
+fn tags_collide(name: &str, longer: &str) -> bool {
+    let (name, longer) = (name.to_lowercase(), longer.to_lowercase());
+    longer.len() > name.len()
+        && longer.starts_with(&name)
+        && longer[name.len()..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A command that changed no replica says so, unless it already said something.

@@ -34,7 +34,7 @@ pub fn play_headless(
     let mut player = Player::new(lesson.clone());
     let mut print = |text: &str| {
         if !options.quiet {
-            let _ = writeln!(out, "{text}");
+            let _ = writeln!(out, "{}", render::escape_lines(text));
         }
     };
     print(&format!("# {}\n", lesson.title));

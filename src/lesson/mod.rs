@@ -164,7 +164,7 @@ pub enum FindError {
 pub fn find(name_or_path: &str) -> Result<Lesson, FindError> {
     let path = std::path::Path::new(name_or_path);
     if name_or_path.ends_with(".md") || path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|e| FindError::Unreadable {
+        let text = crate::script::read_text(name_or_path).map_err(|e| FindError::Unreadable {
             path: name_or_path.to_string(),
             why: e.to_string(),
         })?;

@@ -4,8 +4,10 @@
 
 use super::{Expectation, Failure, Format, Motion, Moved, Reply, Usage};
 use crate::crdt::Delta;
+use crate::lab::clip;
 use crate::lab::{Applied, Command, Comparison, Lab, LabView, MessageView, WorkedTable};
 use comfy_table::{Table, presets};
+use std::borrow::Cow;
 
 /// How much of a change a face prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +25,9 @@ pub enum Style {
 pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
     let text = match reply {
         Reply::Nothing => String::new(),
-        Reply::Changed { command, applied } => return changed(lab, command, applied, style),
+        Reply::Changed { command, applied } => {
+            return escape_lines(&changed(lab, command, applied, style)).into_owned();
+        }
         Reply::Moved(moved) => {
             let said = motion(moved);
             match style {
@@ -52,7 +56,7 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
             path: Some(path),
             ..
         } => format!("exported {} to {path}", format_name(*format)),
-        Reply::Exported { text, .. } => text.trim_end().to_string(),
+        Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
         Reply::Passed {
             expectation,
             refusal,
@@ -61,10 +65,11 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
             None => format!("ok: {}", expectation_text(expectation)),
         },
     };
-    match style {
+    let text = match style {
         Style::Repl => text,
         _ => indent(&text),
-    }
+    };
+    escape_lines(&text).into_owned()
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -210,7 +215,7 @@ fn expectation_text(e: &Expectation) -> String {
 
 /// A failure as a transcript line.
 pub fn failure(failure: &Failure) -> String {
-    format!("  error: {failure}")
+    escape_lines(&format!("  error: {failure}")).into_owned()
 }
 
 fn indent(text: &str) -> String {
@@ -226,6 +231,57 @@ fn table(style: &str) -> Table {
     t
 }
 
+/// Table cells as they are shown: control characters escaped, and long ones cut short (a table
+/// cell of a whole big state would be too long to read, and slow to lay out).
+fn cells<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(|s| shown(s.as_ref())).collect()
+}
+
+fn shown(text: &str) -> String {
+    escape(&clip(text)).into_owned()
+}
+
+/// Text from users and lesson files, safe to print on one line: control characters (ESC, NUL,
+/// a newline, DEL, C1 codes) and invisible formatting characters (bidirectional overrides,
+/// zero-width characters) are shown as escapes, `\e`, `\x00`, `\n`, `\u{202e}`, instead of
+/// acting on the terminal. Every face shows such text through this (the TUI too).
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, &[])
+}
+
+/// [`escape`] for text of several lines: newlines are kept, everything else is escaped.
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, &['\n'])
+}
+
+fn escape_keeping<'t>(text: &'t str, keep: &[char]) -> Cow<'t, str> {
+    let unsafe_char = |c: char| !keep.contains(&c) && hidden(c);
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !unsafe_char(c) => out.push(c),
+            '\x1b' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Does this character act on the terminal or hide itself, rather than show as a glyph?
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
 /// Every field of each replica (or one), as a table: a column per replica, a row per field.
 pub fn state_table(view: &LabView, only: Option<&str>) -> String {
     let shown: Vec<_> = view
@@ -236,10 +292,10 @@ pub fn state_table(view: &LabView, only: Option<&str>) -> String {
     let mut t = table(presets::UTF8_FULL_CONDENSED);
     let mut header = vec![view.title.to_string()];
     header.extend(shown.iter().map(|r| r.name.clone()));
-    t.set_header(header);
+    t.set_header(cells(header));
     let mut value = vec!["value".to_string()];
     value.extend(shown.iter().map(|r| r.visible.to_string()));
-    t.add_row(value);
+    t.add_row(cells(value));
     let names: Vec<&str> = shown
         .first()
         .map(|r| r.fields.iter().map(|f| f.name).collect())
@@ -252,7 +308,7 @@ pub fn state_table(view: &LabView, only: Option<&str>) -> String {
                 .map(|f| f.value.to_string())
                 .unwrap_or_default()
         }));
-        t.add_row(row);
+        t.add_row(cells(row));
     }
     let mut out = t.to_string();
     out.push_str(&network_line(view));
@@ -283,7 +339,7 @@ pub fn compare_table(rows: &[Comparison]) -> String {
             .flat_map(|c| c.finals.iter().map(|(n, _)| n.clone())),
     );
     header.extend(["metadata".to_string(), "refused".to_string()]);
-    t.set_header(header);
+    t.set_header(cells(header));
     for c in rows {
         let mut row = vec![c.title.to_string()];
         row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
@@ -294,7 +350,7 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         } else {
             refused.join("; ")
         });
-        t.add_row(row);
+        t.add_row(cells(row));
     }
     t.to_string()
 }
@@ -326,7 +382,7 @@ pub fn help(usages: &[Usage]) -> String {
     }
     let mut t = table(presets::NOTHING);
     for u in usages {
-        t.add_row(vec![u.usage.clone(), u.about.clone()]);
+        t.add_row(cells([&u.usage, &u.about]));
     }
     format!("{t}\nA # starts a comment. help <command> says more about one.")
 }
@@ -359,23 +415,24 @@ pub fn markdown(tables: &[WorkedTable]) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// A Markdown table cell: a `|` inside it is escaped, so it does not start another column.
+/// A Markdown table cell: shown safely (see [`cells`]), and a `|` inside it is escaped, so it
+/// does not start another column.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    shown(text).replace('|', "\\|")
 }
 
 /// `crdt-lab lessons`: number, name, title, steps and questions of each lesson.
 pub fn lessons(rows: &[(String, String, usize, usize)]) -> String {
     let mut t = table(presets::NOTHING);
-    t.set_header(vec!["#", "name", "title", "steps", "questions"]);
+    t.set_header(cells(["#", "name", "title", "steps", "questions"]));
     for (k, (name, title, steps, questions)) in rows.iter().enumerate() {
-        t.add_row(vec![
+        t.add_row(cells([
             (k + 1).to_string(),
             name.clone(),
             title.clone(),
             steps.to_string(),
             questions.to_string(),
-        ]);
+        ]));
     }
     t.to_string()
 }

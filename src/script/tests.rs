@@ -84,7 +84,7 @@ fn mistakes_get_messages_for_people_and_change_nothing() {
         "{}",
         err(&mut lab, "merge A")
     );
-    assert!(err(&mut lab, "time 25:00:00").contains("not a time of day"));
+    assert!(err(&mut lab, "time 12:60:00").contains("not a time of day"));
     assert!(err(&mut lab, "option tiebreak maybe").contains("add-wins or remove-wins"));
     assert_eq!(
         lab.history().len(),
@@ -130,9 +130,18 @@ fn expectations_report_what_was_expected_and_found() {
         &mut lab,
         &["expect refused B remove x", "expect A.map = {x: true}"],
     );
+    let before = lab.position();
     assert_eq!(
         err(&mut lab, "expect refused A add y"),
-        "expected 'A add y' to be refused, found it was accepted"
+        "expected 'A add y' to be refused, found it would be accepted"
+    );
+    assert_eq!(lab.position(), before, "a failed expectation added nothing");
+    assert!(
+        !lab.world()
+            .replica("A")
+            .unwrap()
+            .set
+            .contains(&crate::crdt::Elem::parse("y"))
     );
 }
 
