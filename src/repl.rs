@@ -95,11 +95,22 @@ impl Paint {
     }
 }
 
-/// What the REPL prints for one line's result.
-fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint) -> String {
+/// How the REPL shows its answers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Draw tables in ASCII only (`--ascii`).
+    pub ascii: bool,
+}
+
+/// What the REPL prints for one line's result, fitted to the terminal as it is now.
+fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint, options: Options) -> String {
+    let look = render::Look {
+        width: crate::term::width(),
+        ascii: options.ascii,
+    };
     match result {
         Ok(reply) => {
-            let text = render::reply(lab, reply, Style::Repl);
+            let text = render::reply_in(lab, reply, Style::Repl, look);
             let notes = text.lines().map(|line| match line.starts_with("note: ") {
                 true => paint.yellow(line),
                 false => line.to_string(),
@@ -120,14 +131,14 @@ fn banner(lab: &Lab) -> String {
 
 /// Run the REPL until end of input. Its status is Failure when a piped line failed, and when
 /// the output could not be written (said on stderr).
-pub fn run() -> Status {
+pub fn run(options: Options) -> Status {
     let mut lab = Lab::new();
     let mut out = Output::new(std::io::stdout().lock());
     if !std::io::stdin().is_terminal() {
-        let status = run_piped(&mut lab, &mut out);
+        let status = run_piped(&mut lab, &mut out, options);
         return out.status(status);
     }
-    let status = match run_terminal(lab, &mut out) {
+    let status = match run_terminal(lab, &mut out, options) {
         Ok(()) => Status::Success,
         Err(_) if out.failed() => Status::Failure,
         Err(e) => {
@@ -140,7 +151,7 @@ pub fn run() -> Status {
 
 /// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a
 /// failure, and so does a line that is not UTF-8 (it is skipped).
-fn run_piped(lab: &mut Lab, out: &mut impl Write) -> Status {
+fn run_piped(lab: &mut Lab, out: &mut impl Write, options: Options) -> Status {
     let (paint, mut ok) = (Paint(false), true);
     for line in crate::term::lines(std::io::stdin().lock()) {
         let Ok(line) = line else {
@@ -150,7 +161,7 @@ fn run_piped(lab: &mut Lab, out: &mut impl Write) -> Status {
             continue;
         };
         let result = script::execute(lab, &line);
-        let text = show(lab, &result, &paint);
+        let text = show(lab, &result, &paint, options);
         if result.is_err() {
             warn(&text);
             ok = false;
@@ -161,13 +172,9 @@ fn run_piped(lab: &mut Lab, out: &mut impl Write) -> Status {
     Status::of(ok)
 }
 
-fn history_path() -> Option<std::path::PathBuf> {
-    let dir = dirs::data_dir()?.join("crdt-lab");
-    std::fs::create_dir_all(&dir).ok()?;
-    Some(dir.join("history.txt"))
-}
-
-fn run_terminal(lab: Lab, out: &mut impl Write) -> rustyline::Result<()> {
+/// Lines typed at a terminal, with completion, hints and the shared history: each line goes into
+/// the history file as soon as it is entered (see `term::append_history`).
+fn run_terminal(lab: Lab, out: &mut impl Write, options: Options) -> rustyline::Result<()> {
     let lab = Rc::new(RefCell::new(lab));
     let colour = crate::term::colour(std::io::stdout().is_terminal());
     let mut editor: Editor<LabHelper, _> = Editor::new()?;
@@ -175,19 +182,23 @@ fn run_terminal(lab: Lab, out: &mut impl Write) -> rustyline::Result<()> {
         lab: Rc::clone(&lab),
         colour,
     }));
-    let history = history_path();
-    if let Some(path) = &history {
-        let _ = editor.load_history(path);
+    for line in crate::term::history() {
+        let _ = editor.add_history_entry(line);
     }
     let paint = Paint(colour);
     writeln!(out, "{}", banner(&lab.borrow()))?;
+    let mut history_lost = false;
     loop {
         match editor.readline("crdt> ") {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
+                if let (Err(e), false) = (crate::term::append_history(&line), history_lost) {
+                    history_lost = true;
+                    warn(&format!("crdt-lab: the history is not being saved: {e}"));
+                }
                 let mut lab = lab.borrow_mut();
                 let result = script::execute(&mut lab, &line);
-                let text = show(&lab, &result, &paint);
+                let text = show(&lab, &result, &paint, options);
                 if !text.is_empty() {
                     writeln!(out, "{text}")?;
                 }
@@ -196,9 +207,6 @@ fn run_terminal(lab: Lab, out: &mut impl Write) -> rustyline::Result<()> {
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e),
         }
-    }
-    if let Some(path) = &history {
-        let _ = editor.save_history(path);
     }
     Ok(())
 }

@@ -168,7 +168,8 @@ proptest! {
             shown.push(String::from_utf8_lossy(&out).into_owned());
             let mut out = vec![];
             let input = format!("\nA add {}\nshow\nb\nq\n", q(&element));
-            crdt_lab::plain::play(lesson, input.as_bytes(), &mut out);
+            let options = crdt_lab::plain::Options { verbose: true, ..Default::default() };
+            crdt_lab::plain::play(lesson, input.as_bytes(), &mut out, options);
             shown.push(String::from_utf8_lossy(&out).into_owned());
         }
         for text in &shown {

@@ -144,6 +144,11 @@ pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
         .collect()
 }
 
+/// The names of the lessons that ship inside the binary, in curriculum order (without reading them).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(name, _)| *name)
+}
+
 /// Why `find` found no lesson.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum FindError {

@@ -179,7 +179,7 @@ fn help_comes_from_the_command_table() {
     };
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].usage, "<R> merge <S>");
-    assert!(render::help(&one).starts_with("<R> merge <S>\n  R absorbs"));
+    assert!(render::help(&one, render::Look::default()).starts_with("<R> merge <S>\n  R absorbs"));
     assert_eq!(
         err(&mut Lab::new(), "help mrge"),
         "no command 'mrge'; did you mean merge?"
