@@ -1,6 +1,8 @@
 //! The REPL face: rustyline line editing over `script::execute`. Completion and hints come from
-//! `script::assist` and every reply is printed by `script::render`. Without a terminal on stdin
-//! it reads lines quietly, so `crdt-lab repl < script` works.
+//! `script::assist`, every reply is printed by `script::render` (fitted to the terminal's
+//! width), and each line entered goes at once into the history file shared with the TUI
+//! (`term::append_history`). Without a terminal on stdin it reads lines quietly, so
+//! `crdt-lab repl < script` works.
 
 use crate::exit::{Output, Status, warn};
 use crate::lab::Lab;

@@ -41,7 +41,7 @@ pub use set::{Prepared, Refusal, Rules, SetCrdt, TieBreak};
 pub use twopset::Op as TwoPSetOp;
 pub use twopset::TwoPSet;
 pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
-pub use view::{Delta, Field, Leaf, Role, Value, normalize};
+pub use view::{Delta, Field, Leaf, Role, Value};
 
 pub(crate) use merge::{merge_map, union_into};
 pub(crate) use view::{scope, set_of, tag_list, tag_map};

@@ -52,9 +52,8 @@ impl OrSet {
             tombstones,
         }
     }
-}
 
-impl OrSet {
+    /// Its fields, over every element or only `elem`.
     fn fields(&self, elem: Option<&Elem>) -> Vec<Field> {
         let (live, dead) = (&self.live, &self.tombstones);
         vec![

@@ -28,18 +28,6 @@ impl fmt::Display for Value {
     }
 }
 
-impl Value {
-    /// The canonical text with all white space dropped, for comparing with what a user typed.
-    pub fn normalized(&self) -> String {
-        normalize(&self.to_string())
-    }
-}
-
-/// Drop white space, so `{x: {b1}}` and `{x:{b1}}` compare equal.
-pub fn normalize(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// What a field holds, so a face can show live and removed things differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -287,7 +275,6 @@ mod tests {
         assert_eq!(set.to_string(), "{1, 2}");
         let map = Value::Map(vec![("x".into(), Value::Set(vec!["b1".into()]))]);
         assert_eq!(map.to_string(), "{x: {b1}}");
-        assert_eq!(map.normalized(), normalize("{x:{ b1 }}"));
         assert_eq!(Value::Set(vec![]).to_string(), "{}");
     }
 

@@ -297,7 +297,7 @@ pub fn words(line: &str) -> Option<Vec<String>> {
 
 /// The line up to its `#` comment. Quotes and backslashes are read as `shlex` reads them, so
 /// a `#` inside a quoted or escaped word is part of the word.
-pub fn strip_comment(line: &str) -> &str {
+fn strip_comment(line: &str) -> &str {
     let mut quote = None;
     let mut escaped = false;
     for (i, c) in line.char_indices() {

@@ -15,7 +15,7 @@ pub use expect::{Expectation, Literal, Mismatch};
 pub use file::{TextError, load, load_text, read_text, save, save_text};
 pub use grammar::{
     Action, Format, Line, MAX_LINE, ParseError, Usage, clock_word, command_table, command_words,
-    is_command_word, line, parse, strip_comment, words,
+    is_command_word, line, parse, words,
 };
 pub use runner::{RunError, RunOptions, run_script, run_text};
 

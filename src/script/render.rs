@@ -1,6 +1,7 @@
 //! The one text renderer: replies and failures as text for the line faces (the REPL, `play
 //! --plain`, `run` transcripts and headless lessons), and the text exports. Tables are drawn
-//! here, and only here, with comfy-table.
+//! here, and only here, with comfy-table, laid out by a [`Look`] (width, ASCII). Text from users
+//! and lesson files is shown through [`escape`], here and in every face.
 
 use super::{Expectation, Failure, Format, Motion, Moved, Reply, Usage};
 use crate::crdt::Delta;
