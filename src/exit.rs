@@ -1,5 +1,6 @@
 //! How the process ends: the one table of exit statuses that every face answers with.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 /// What a face reports when it is done.
@@ -36,4 +37,66 @@ impl From<Status> for ExitCode {
     fn from(status: Status) -> ExitCode {
         ExitCode::from(status.code())
     }
+}
+
+/// A face's output that keeps its first write error, so the face can stop writing and the
+/// process can say why and end non-zero, as ripgrep does. Once a write failed, every later
+/// write fails at once.
+pub struct Output<W: Write> {
+    inner: W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(inner: W) -> Output<W> {
+        Output { inner, error: None }
+    }
+
+    /// Has a write failed?
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The status to end with: `status` while every write went through. After a write error
+    /// it is said on stderr and the status is Failure, except for a closed pipe
+    /// (`crdt-lab run ... | head`), where stopping early is what the reader asked for.
+    pub fn status(mut self, status: Status) -> Status {
+        let flushed = self.inner.flush();
+        match self.error.take().or(flushed.err()) {
+            None => status,
+            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => status,
+            Some(e) => {
+                warn(&format!("crdt-lab: cannot write the output: {e}"));
+                Status::Failure
+            }
+        }
+    }
+
+    fn keep(&mut self, e: io::Error) -> io::Error {
+        let again = io::Error::new(e.kind(), e.to_string());
+        self.error.get_or_insert(e);
+        again
+    }
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// A message on stderr. Unlike `eprintln!`, a stderr that cannot be written (`2>/dev/full`)
+/// does not panic: the message is lost, and the exit status still tells.
+pub fn warn(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
 }

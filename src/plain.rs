@@ -4,7 +4,7 @@
 
 use crate::exit::Status;
 use crate::lesson::{self, Lesson, PlayError, Player, StepReport};
-use crate::script::render::{self, Style};
+use crate::script::render::{self, Look, Style};
 use crate::script::{Reply, assist};
 use std::io::{BufRead, Write};
 
@@ -24,16 +24,36 @@ pub fn list(lessons: &[Lesson], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
 }
 
-/// Play a lesson line by line until `q` or the end of input.
-pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> Status {
+/// How `play --plain` shows a lesson.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Tables in ASCII, prose and tables fitted to a width.
+    pub look: Look,
+    /// Show the lesson's own checks (`expect` lines and their `ok:`), hidden by default.
+    pub verbose: bool,
+}
+
+/// Play a lesson line by line until `q` or the end of input. A line of input that is not UTF-8
+/// is said on stderr and skipped, and the status is then Failure; so is a write that fails,
+/// which also stops the lesson.
+pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write, options: Options) -> Status {
     let mut player = Player::new(lesson);
-    let mut face = Face { out };
+    let mut face = Face {
+        out,
+        broken: false,
+        options,
+    };
+    let mut skipped = false;
     face.title_page(&player);
     face.prompt(&player);
-    for line in input.lines() {
-        let Ok(line) = line else { break };
-        if !face.line(&mut player, line.trim()) {
-            break;
+    for line in crate::term::lines(input) {
+        match line {
+            Err(n) => {
+                crate::exit::warn(&format!("line {n} of the input is not UTF-8; skipped"));
+                skipped = true;
+            }
+            Ok(line) if !face.line(&mut player, line.trim()) => break,
+            Ok(_) => {}
         }
         face.prompt(&player);
     }
@@ -41,16 +61,30 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write) -> Status
     face.say(&format!(
         "\nBye. Score: {right} of {asked} answered right the first time."
     ));
-    Status::Success
+    Status::of(!face.broken && !skipped)
 }
 
 struct Face<'a, W: Write> {
     out: &'a mut W,
+    /// True once a write failed: the output is gone, so the lesson stops.
+    broken: bool,
+    options: Options,
 }
 
 impl<W: Write> Face<'_, W> {
+    /// A lesson's prose, its paragraphs filled to the terminal's width.
+    fn prose(&mut self, text: &str) {
+        let text = render::escape_lines(text);
+        self.say(&render::wrap_prose(&text, self.options.look.width));
+    }
+
+    /// Text from the lesson and the lab, with control characters shown escaped, wrapped to the
+    /// terminal's width.
     fn say(&mut self, text: &str) {
-        let _ = writeln!(self.out, "{text}");
+        let text = render::wrap(&render::escape_lines(text), self.options.look.width);
+        if writeln!(self.out, "{text}").is_err() {
+            self.broken = true;
+        }
     }
 
     fn prompt(&mut self, player: &Player) {
@@ -59,18 +93,18 @@ impl<W: Write> Face<'_, W> {
         } else {
             "step"
         };
-        let _ = write!(
-            self.out,
-            "[{where_} {}/{}] > ",
-            player.step(),
-            player.step_count()
-        );
-        let _ = self.out.flush();
+        let prompt = format!("[{where_} {}/{}] > ", player.step(), player.step_count());
+        if write!(self.out, "{prompt}")
+            .and_then(|_| self.out.flush())
+            .is_err()
+        {
+            self.broken = true;
+        }
     }
 
-    /// Handle one line; false to quit.
+    /// Handle one line; false to quit (or when the output is gone).
     fn line(&mut self, player: &mut Player, line: &str) -> bool {
-        if assist::is_quit(line) {
+        if assist::is_quit(line) || self.broken {
             return false;
         }
         match line {
@@ -100,7 +134,7 @@ impl<W: Write> Face<'_, W> {
         let questions = lesson::count(l.question_count(), "question");
         self.say(&format!("Lesson: {} ({steps}, {questions})\n", l.title));
         if !l.intro.is_empty() {
-            self.say(&format!("{}\n", l.intro));
+            self.prose(&format!("{}\n", l.intro));
         }
         self.lines(player, player.setup());
         self.state(player);
@@ -157,7 +191,7 @@ impl<W: Write> Face<'_, W> {
         };
         match player.answer(choice) {
             Ok(a) if a.correct => {
-                self.say(&format!(
+                self.prose(&format!(
                     "Right: {}.\n{}\nPress Enter to see it happen.",
                     number, a.explanation
                 ));
@@ -175,7 +209,8 @@ impl<W: Write> Face<'_, W> {
     fn experiment(&mut self, player: &mut Player, line: &str) {
         match player.experiment(line) {
             Ok(reply) => {
-                let text = render::reply(player.lab(), &reply, Style::Transcript);
+                let text =
+                    render::reply_in(player.lab(), &reply, Style::Transcript, self.options.look);
                 if !text.is_empty() {
                     self.say(&text);
                 }
@@ -204,7 +239,7 @@ impl<W: Write> Face<'_, W> {
             player.title()
         ));
         if !player.narration().is_empty() {
-            self.say(&format!("{}\n", player.narration()));
+            self.prose(&format!("{}\n", player.narration()));
         }
     }
 
@@ -212,7 +247,7 @@ impl<W: Write> Face<'_, W> {
         if player.step() == 0 {
             self.say(&format!("\n{}\n", player.lesson().title));
             if !player.narration().is_empty() {
-                self.say(&format!("{}\n", player.narration()));
+                self.prose(&format!("{}\n", player.narration()));
             }
         } else {
             self.heading(player);
@@ -223,9 +258,13 @@ impl<W: Write> Face<'_, W> {
 
     fn lines(&mut self, player: &Player, report: &StepReport) {
         for (line, result) in &report.lines {
+            // The lesson's own checks are for its author (and `--verbose`), not the learner.
+            if !self.options.verbose && matches!(result, Ok(Reply::Passed { .. })) {
+                continue;
+            }
             self.say(&format!("> {line}"));
             let text = match result {
-                Ok(reply) => render::reply(player.lab(), reply, Style::Step),
+                Ok(reply) => render::reply_in(player.lab(), reply, Style::Step, self.options.look),
                 Err(failure) => render::failure(failure),
             };
             if !text.is_empty() {
@@ -259,7 +298,7 @@ impl<W: Write> Face<'_, W> {
 
     fn ask(&mut self, player: &Player) {
         let Some(q) = player.question() else { return };
-        self.say(&format!("\nQuestion: {}", q.prompt));
+        self.prose(&format!("\nQuestion: {}", q.prompt));
         for (k, choice) in q.choices.iter().enumerate() {
             self.say(&format!("  {}. {choice}", k + 1));
         }
@@ -267,5 +306,64 @@ impl<W: Write> Face<'_, W> {
             "Type the number of your answer (1 to {}).",
             q.choices.len()
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn played(input: &str, options: Options) -> String {
+        let lesson = crate::lesson::find("gset-apple-banana").expect("a shipped lesson");
+        let mut out = vec![];
+        let status = play(lesson, input.as_bytes(), &mut out, options);
+        assert_eq!(status, Status::Success);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn the_lessons_own_checks_are_shown_only_with_verbose() {
+        let quiet = played("\n\nq\n", Options::default());
+        assert!(quiet.contains("> A add apple"), "{quiet}");
+        assert!(
+            !quiet.contains("> expect") && !quiet.contains("ok:"),
+            "{quiet}"
+        );
+        let verbose = played(
+            "\n\nq\n",
+            Options {
+                verbose: true,
+                ..Options::default()
+            },
+        );
+        assert!(verbose.contains("> expect A = {apple}") && verbose.contains("ok: A = {apple}"));
+        // An expectation typed as an experiment is the learner's own: it is answered.
+        let typed = played("\nexpect A has apple\nq\n", Options::default());
+        assert!(typed.contains("ok: A has apple"), "{typed}");
+    }
+
+    #[test]
+    fn narration_and_tables_fit_the_width_and_ascii_tables_use_no_box_drawing() {
+        let look = Look {
+            width: Some(40),
+            ascii: true,
+        };
+        let text = played(
+            "\n\nshow\nq\n",
+            Options {
+                look,
+                verbose: false,
+            },
+        );
+        // Typed input would end the prompt's line; here the answer follows it on the same line.
+        let lines = text.lines().map(|l| l.rsplit("] > ").next().unwrap_or(l));
+        let wide: Vec<&str> = lines.filter(|l| l.chars().count() > 40).collect();
+        assert!(wide.is_empty(), "lines wider than 40: {wide:#?}");
+        assert!(
+            text.contains("replicas may disagree"),
+            "words are kept whole: {text}"
+        );
+        assert!(!text.contains(['│', '┆', '═', '─', '┌', '╞']), "{text}");
+        assert!(text.contains("+----------+"), "an ASCII table: {text}");
     }
 }

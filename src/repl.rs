@@ -1,8 +1,10 @@
 //! The REPL face: rustyline line editing over `script::execute`. Completion and hints come from
-//! `script::assist` and every reply is printed by `script::render`. Without a terminal on stdin
-//! it reads lines quietly, so `crdt-lab repl < script` works.
+//! `script::assist`, every reply is printed by `script::render` (fitted to the terminal's
+//! width), and each line entered goes at once into the history file shared with the TUI
+//! (`term::append_history`). Without a terminal on stdin it reads lines quietly, so
+//! `crdt-lab repl < script` works.
 
-use crate::exit::Status;
+use crate::exit::{Output, Status, warn};
 use crate::lab::Lab;
 use crate::script::render::{self, Style};
 use crate::script::{self, Failure, Reply, assist};
@@ -14,7 +16,7 @@ use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 
 /// Completion and hints read the lab as it is now.
@@ -95,18 +97,29 @@ impl Paint {
     }
 }
 
-/// What the REPL prints for one line's result.
-fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint) -> String {
+/// How the REPL shows its answers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Draw tables in ASCII only (`--ascii`).
+    pub ascii: bool,
+}
+
+/// What the REPL prints for one line's result, fitted to the terminal as it is now.
+fn show(lab: &Lab, result: &Result<Reply, Failure>, paint: &Paint, options: Options) -> String {
+    let look = render::Look {
+        width: crate::term::width(),
+        ascii: options.ascii,
+    };
     match result {
         Ok(reply) => {
-            let text = render::reply(lab, reply, Style::Repl);
+            let text = render::reply_in(lab, reply, Style::Repl, look);
             let notes = text.lines().map(|line| match line.starts_with("note: ") {
                 true => paint.yellow(line),
                 false => line.to_string(),
             });
             notes.collect::<Vec<_>>().join("\n")
         }
-        Err(failure) => paint.red(&format!("error: {failure}")),
+        Err(failure) => paint.red(&render::escape_lines(&format!("error: {failure}"))),
     }
 }
 
@@ -118,48 +131,52 @@ fn banner(lab: &Lab) -> String {
     )
 }
 
-/// Run the REPL until end of input.
-pub fn run() -> Status {
+/// Run the REPL until end of input. Its status is Failure when a piped line failed, and when
+/// the output could not be written (said on stderr).
+pub fn run(options: Options) -> Status {
     let mut lab = Lab::new();
+    let mut out = Output::new(std::io::stdout().lock());
     if !std::io::stdin().is_terminal() {
-        return run_piped(&mut lab);
+        let status = run_piped(&mut lab, &mut out, options);
+        return out.status(status);
     }
-    match run_terminal(lab) {
+    let status = match run_terminal(lab, &mut out, options) {
         Ok(()) => Status::Success,
+        Err(_) if out.failed() => Status::Failure,
         Err(e) => {
-            eprintln!("crdt-lab repl: {e}");
+            warn(&format!("crdt-lab repl: {e}"));
             Status::Failure
         }
-    }
+    };
+    out.status(status)
 }
 
-/// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a failure.
-fn run_piped(lab: &mut Lab) -> Status {
+/// Lines from a pipe: no prompt, no banner; failures go to stderr and make the status a
+/// failure, and so does a line that is not UTF-8 (it is skipped).
+fn run_piped(lab: &mut Lab, out: &mut impl Write, options: Options) -> Status {
     let (paint, mut ok) = (Paint(false), true);
-    let stdout = std::io::stdout();
-    for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
-        let result = script::execute(lab, &line);
-        if let Err(failure) = &result {
-            eprintln!("error: {failure}");
+    for line in crate::term::lines(std::io::stdin().lock()) {
+        let Ok(line) = line else {
+            let n = line.err().unwrap_or_default();
+            warn(&format!("error: line {n} is not UTF-8; skipped"));
             ok = false;
             continue;
-        }
-        let text = show(lab, &result, &paint);
-        if !text.is_empty() {
-            let _ = writeln!(stdout.lock(), "{text}");
+        };
+        let result = script::execute(lab, &line);
+        let text = show(lab, &result, &paint, options);
+        if result.is_err() {
+            warn(&text);
+            ok = false;
+        } else if !text.is_empty() && writeln!(out, "{text}").is_err() {
+            break;
         }
     }
     Status::of(ok)
 }
 
-fn history_path() -> Option<std::path::PathBuf> {
-    let dir = dirs::data_dir()?.join("crdt-lab");
-    std::fs::create_dir_all(&dir).ok()?;
-    Some(dir.join("history.txt"))
-}
-
-fn run_terminal(lab: Lab) -> rustyline::Result<()> {
+/// Lines typed at a terminal, with completion, hints and the shared history: each line goes into
+/// the history file as soon as it is entered (see `term::append_history`).
+fn run_terminal(lab: Lab, out: &mut impl Write, options: Options) -> rustyline::Result<()> {
     let lab = Rc::new(RefCell::new(lab));
     let colour = crate::term::colour(std::io::stdout().is_terminal());
     let mut editor: Editor<LabHelper, _> = Editor::new()?;
@@ -167,30 +184,31 @@ fn run_terminal(lab: Lab) -> rustyline::Result<()> {
         lab: Rc::clone(&lab),
         colour,
     }));
-    let history = history_path();
-    if let Some(path) = &history {
-        let _ = editor.load_history(path);
+    for line in crate::term::history() {
+        let _ = editor.add_history_entry(line);
     }
     let paint = Paint(colour);
-    println!("{}", banner(&lab.borrow()));
+    writeln!(out, "{}", banner(&lab.borrow()))?;
+    let mut history_lost = false;
     loop {
         match editor.readline("crdt> ") {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
+                if let (Err(e), false) = (crate::term::append_history(&line), history_lost) {
+                    history_lost = true;
+                    warn(&format!("crdt-lab: the history is not being saved: {e}"));
+                }
                 let mut lab = lab.borrow_mut();
                 let result = script::execute(&mut lab, &line);
-                let text = show(&lab, &result, &paint);
+                let text = show(&lab, &result, &paint, options);
                 if !text.is_empty() {
-                    println!("{text}");
+                    writeln!(out, "{text}")?;
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e),
         }
-    }
-    if let Some(path) = &history {
-        let _ = editor.save_history(path);
     }
     Ok(())
 }

@@ -42,3 +42,75 @@ fn type_commands_see_tables_complete_with_tab_and_quit_with_ctrl_d() {
         expectrl::WaitStatus::Exited(s.get_process().pid(), 0)
     );
 }
+
+/// The REPL in a pty with its own home, so its history file is the test's.
+fn spawn_at(home: &std::path::Path, colour: bool) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
+    cmd.arg("repl")
+        .env_remove("NO_COLOR")
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"));
+    match colour {
+        true => cmd.env("CLICOLOR_FORCE", "1"),
+        false => cmd.env("NO_COLOR", "1"),
+    };
+    let mut session = Session::spawn(cmd).expect("the repl starts");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+#[test]
+fn the_usage_hint_is_dimmed_and_right_arrow_does_not_paste_it_into_the_line() {
+    let home = tempfile::tempdir().expect("a home");
+    let mut s = spawn_at(home.path(), true);
+    s.expect("crdt> ").expect("a prompt");
+    s.send("sync ").unwrap();
+    s.expect("\x1b[2m  (sync [<R> <S>])\x1b[0m")
+        .expect("the usage, dimmed, after the cursor");
+    s.send("\x1b[C").unwrap(); // → at the end of the line
+    s.send_line("").unwrap();
+    let answer = s
+        .expect(Regex("already agreed|error[^\n]*"))
+        .expect("an answer");
+    let said = String::from_utf8_lossy(&answer[0]).into_owned();
+    assert_eq!(said, "already agreed", "sync ran, and not the hint with it");
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    s.expect(expectrl::Eof).expect("Ctrl-D exits");
+}
+
+#[test]
+fn each_line_is_in_the_history_as_soon_as_it_is_entered() {
+    let home = tempfile::tempdir().expect("a home");
+    let file = home
+        .path()
+        .join("state")
+        .join("crdt-lab")
+        .join("history.txt");
+    let mut s = spawn_at(home.path(), false);
+    s.expect("crdt> ").expect("a prompt");
+    s.send_line("A add kiwi").unwrap();
+    s.expect("crdt> ").expect("the next prompt");
+    // Closing the terminal: a hangup, no Ctrl-D.
+    s.get_process_mut()
+        .kill(expectrl::Signal::SIGHUP)
+        .expect("hung up");
+    let _ = s.expect(expectrl::Eof);
+    let kept = std::fs::read_to_string(&file).expect("the history file is there");
+    assert_eq!(kept.lines().collect::<Vec<_>>(), ["A add kiwi"]);
+
+    // The next session offers it with ↑.
+    let mut s = spawn_at(home.path(), false);
+    s.expect("crdt> ").expect("a prompt");
+    s.send("\x1b[A").unwrap();
+    s.send_line("").unwrap();
+    s.expect(Regex(r"live\s+.\s+\{kiwi: \{a1\}\}"))
+        .expect("the line from the last session ran again");
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    s.expect(expectrl::Eof).expect("Ctrl-D exits");
+    let kept = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        kept.lines().collect::<Vec<_>>(),
+        ["A add kiwi", "A add kiwi"]
+    );
+}

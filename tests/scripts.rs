@@ -34,7 +34,9 @@ fn every_script_passes_and_its_transcript_is_stable() {
 /// The cells of the export row whose step is `step`, without white space.
 fn row(lab: &mut Lab, step: &str) -> Vec<String> {
     let md = match execute(lab, "export md") {
-        Ok(crdt_lab::script::Reply::Exported { text, .. }) => text,
+        Ok(crdt_lab::script::Reply::Exported {
+            text: Some(text), ..
+        }) => text,
         other => panic!("export md gave {other:?}"),
     };
     let line = md

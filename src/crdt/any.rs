@@ -284,6 +284,25 @@ impl AnySet {
         each!(AnySet, self, s => s.describe())
     }
 
+    /// `describe`, cut down to what an edit of `elem` can change.
+    pub fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        each!(AnySet, self, s => s.describe_elem(elem))
+    }
+
+    /// Do both hold the same replicated state (and are of the same type)?
+    pub fn same_state(&self, other: &AnySet) -> bool {
+        match (self, other) {
+            (AnySet::Naive(s), AnySet::Naive(o)) => s.same_state(o),
+            (AnySet::GSet(s), AnySet::GSet(o)) => s.same_state(o),
+            (AnySet::TwoPSet(s), AnySet::TwoPSet(o)) => s.same_state(o),
+            (AnySet::Lww(s), AnySet::Lww(o)) => s.same_state(o),
+            (AnySet::OrSet(s), AnySet::OrSet(o)) => s.same_state(o),
+            (AnySet::Orswot(s), AnySet::Orswot(o)) => s.same_state(o),
+            (AnySet::PnSet(s), AnySet::PnSet(o)) => s.same_state(o),
+            _ => false,
+        }
+    }
+
     pub fn explain(&self, elem: &Elem) -> String {
         each!(AnySet, self, s => s.explain(elem))
     }

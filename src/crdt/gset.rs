@@ -1,7 +1,7 @@
 //! G-Set. Rule: add inserts; merge is union; remove is refused. Union is commutative,
 //! associative and idempotent, so replicas always converge, but nothing can ever leave.
 
-use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, set_of};
+use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, scope, set_of};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -28,6 +28,14 @@ pub struct Op(pub Elem);
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "add {}", self.0)
+    }
+}
+
+impl GSet {
+    /// Its one field, over every element or only `elem`.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let elements = set_of(self.elements.range(scope(elem)));
+        vec![Field::new("elements", Role::Live, elements)]
     }
 }
 
@@ -68,7 +76,15 @@ impl SetCrdt for GSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        vec![Field::new("elements", Role::Live, set_of(&self.elements))]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        self.elements == other.elements
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -2,7 +2,7 @@
 //! takes the max of each. Present iff add > remove, and on a tie the tie-break decides (add-wins by default).
 
 use super::{
-    Edit, Elem, Field, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, TieBreak, Value,
+    Edit, Elem, Field, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, TieBreak, Value, scope,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -93,12 +93,22 @@ fn max_into(mine: &mut BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) {
     );
 }
 
-fn stamps(map: &BTreeMap<Elem, Stamp>) -> Value {
+/// Stamps by element, over every element or only `elem`.
+fn stamps(map: &BTreeMap<Elem, Stamp>, elem: Option<&Elem>) -> Value {
     Value::Map(
-        map.iter()
+        map.range(scope(elem))
             .map(|(e, t)| (e.to_string(), Value::Scalar(t.to_string())))
             .collect(),
     )
+}
+
+impl Lww {
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        vec![
+            Field::new("adds", Role::Live, stamps(&self.adds, elem)),
+            Field::new("removes", Role::Removed, stamps(&self.removes, elem)),
+        ]
+    }
 }
 
 impl SetCrdt for Lww {
@@ -158,10 +168,15 @@ impl SetCrdt for Lww {
     }
 
     fn describe(&self) -> Vec<Field> {
-        vec![
-            Field::new("adds", Role::Live, stamps(&self.adds)),
-            Field::new("removes", Role::Removed, stamps(&self.removes)),
-        ]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.adds, &self.removes) == (&other.adds, &other.removes)
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -44,7 +44,7 @@ pub use set::{Arrival, Mistake, Prepared, Refusal, RemoveUnseen, Rules, SetCrdt,
 pub use twopset::Op as TwoPSetOp;
 pub use twopset::TwoPSet;
 pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
-pub use view::{Delta, Field, Leaf, Role, Value, normalize};
+pub use view::{Delta, Field, Leaf, Role, Value};
 
 pub(crate) use merge::{merge_map, retain_unshared, union_into};
-pub(crate) use view::{entry, set_of, tag_list, tag_map};
+pub(crate) use view::{entry, scope, set_of, tag_list, tag_map};

@@ -1,7 +1,9 @@
 //! Naive set. Rule: add inserts, remove deletes locally, merge is union. It is NOT a CRDT:
 //! a merge cannot tell "never had it" from "removed it", so removed elements come back (zombies).
 
-use super::{Arrival, Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, set_of};
+use super::{
+    Arrival, Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, scope, set_of,
+};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +24,14 @@ impl Naive {
 
 /// Its ops carry just the element.
 pub use super::ElemOp as Op;
+
+impl Naive {
+    /// Its one field, over every element or only `elem`.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let elements = set_of(self.elements.range(scope(elem)));
+        vec![Field::new("elements", Role::Live, elements)]
+    }
+}
 
 impl SetCrdt for Naive {
     type Op = Op;
@@ -73,7 +83,15 @@ impl SetCrdt for Naive {
     }
 
     fn describe(&self) -> Vec<Field> {
-        vec![Field::new("elements", Role::Live, set_of(&self.elements))]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        self.elements == other.elements
     }
 
     fn explain(&self, elem: &Elem) -> String {

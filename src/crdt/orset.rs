@@ -3,7 +3,7 @@
 
 use super::{
     Arrival, Edit, Elem, Field, Mistake, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, Tag,
-    Value, set_of, tag_list, tag_map,
+    Value, scope, set_of, tag_list, tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -74,6 +74,19 @@ impl OrSet {
         tags_of(&self.live, e)
             .chain(tags_of(&self.tombstones, e))
             .any(|t| t == tag)
+    }
+
+    /// Its fields, over every element or only `elem`.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let (live, dead) = (&self.live, &self.tombstones);
+        vec![
+            Field::new("live", Role::Live, tag_map(live.range(scope(elem)))),
+            Field::new(
+                "tombstones",
+                Role::Removed,
+                tag_map(dead.range(scope(elem))),
+            ),
+        ]
     }
 }
 
@@ -204,10 +217,15 @@ impl SetCrdt for OrSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        vec![
-            Field::new("live", Role::Live, tag_map(&self.live)),
-            Field::new("tombstones", Role::Removed, tag_map(&self.tombstones)),
-        ]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.live, &self.tombstones) == (&other.live, &other.tombstones)
     }
 
     fn explain(&self, elem: &Elem) -> String {

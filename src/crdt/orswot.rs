@@ -4,7 +4,7 @@
 
 use super::{
     Arrival, Edit, Elem, Field, Mistake, Name, Prepared, Refusal, Role, Rules, SetCrdt, Stamp, Tag,
-    Value, set_of, tag_list, tag_map,
+    Value, scope, set_of, tag_list, tag_map,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -61,6 +61,22 @@ impl Orswot {
     /// Its state: each element's live dots, and the clock.
     pub fn fields(&self) -> (&BTreeMap<Elem, Dots>, &Clock) {
         (&self.entries, &self.clock)
+    }
+
+    /// Its fields: the entries of every element or only `elem`, and the whole clock.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let clock = self
+            .clock
+            .iter()
+            .map(|(r, n)| (r.to_string(), Value::Scalar(n.to_string())));
+        vec![
+            Field::new(
+                "entries",
+                Role::Live,
+                tag_map(self.entries.range(scope(elem))),
+            ),
+            Field::new("clock", Role::Meta, Value::Map(clock.collect())),
+        ]
     }
 
     /// A replica rebuilt from fields received over the wire (e.g. to merge a peer's state).
@@ -234,14 +250,15 @@ impl SetCrdt for Orswot {
     }
 
     fn describe(&self) -> Vec<Field> {
-        let clock = self
-            .clock
-            .iter()
-            .map(|(r, n)| (r.to_string(), Value::Scalar(n.to_string())));
-        vec![
-            Field::new("entries", Role::Live, tag_map(&self.entries)),
-            Field::new("clock", Role::Meta, Value::Map(clock.collect())),
-        ]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.clock, &self.entries) == (&other.clock, &other.entries)
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -2,7 +2,7 @@
 //! present iff adds minus removes is above 0. Concurrent removes can push the count below 0,
 //! and then a later add does not bring the element back: the anomaly this type exists to show.
 
-use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value};
+use super::{Edit, Elem, Field, Name, Prepared, Refusal, Role, SetCrdt, Stamp, Value, scope};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -76,6 +76,27 @@ impl PnSet {
     }
     fn slot(&mut self, elem: Elem, by: Name) -> &mut Counts {
         self.counts.entry(elem).or_default().entry(by).or_default()
+    }
+
+    /// Its fields, over every element or only `elem`.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let counts = self.counts.range(scope(elem));
+        let totals = counts
+            .clone()
+            .map(|(e, _)| (e.to_string(), Value::Scalar(self.total(e).to_string())));
+        let per = counts.map(|(e, m)| {
+            let cells = m.iter().map(|(r, c)| {
+                (
+                    r.to_string(),
+                    Value::Scalar(format!("+{} -{}", c.adds, c.removes)),
+                )
+            });
+            (e.to_string(), Value::Map(cells.collect()))
+        });
+        vec![
+            Field::new("counts", Role::Live, Value::Map(totals.collect())),
+            Field::new("per_replica", Role::Meta, Value::Map(per.collect())),
+        ]
     }
 }
 
@@ -169,23 +190,15 @@ impl SetCrdt for PnSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        let totals = self
-            .counts
-            .keys()
-            .map(|e| (e.to_string(), Value::Scalar(self.total(e).to_string())));
-        let per = self.counts.iter().map(|(e, m)| {
-            let cells = m.iter().map(|(r, c)| {
-                (
-                    r.to_string(),
-                    Value::Scalar(format!("+{} -{}", c.adds, c.removes)),
-                )
-            });
-            (e.to_string(), Value::Map(cells.collect()))
-        });
-        vec![
-            Field::new("counts", Role::Live, Value::Map(totals.collect())),
-            Field::new("per_replica", Role::Meta, Value::Map(per.collect())),
-        ]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        self.counts == other.counts
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -152,6 +152,15 @@ pub trait SetCrdt: Clone + fmt::Debug {
     }
     /// The replicated state as labelled fields, under their canonical names.
     fn describe(&self) -> Vec<Field>;
+    /// `describe`, cut down to what an edit of `elem` can change: each field keyed by element
+    /// keeps only `elem`'s entry, and the others (a version vector) stay whole. The lab compares
+    /// it before and after an edit to see what the edit did, at the cost of that one element.
+    fn describe_elem(&self, _elem: &Elem) -> Vec<Field> {
+        self.describe()
+    }
+    /// Do the two replicas hold the same replicated state? Who they are (a replica's name, its
+    /// own counter) does not count: only what a merge would carry.
+    fn same_state(&self, other: &Self) -> bool;
     /// One sentence, with the actual numbers, on why `elem` is present or absent.
     fn explain(&self, elem: &Elem) -> String;
     /// What the state stores, piece by kind: `[("live tags", 1), ("tombstoned tags", 2)]`.

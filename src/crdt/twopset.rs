@@ -6,7 +6,7 @@
 
 use super::{
     Arrival, Edit, Elem, Field, Name, Prepared, Refusal, RemoveUnseen, Role, Rules, SetCrdt, Stamp,
-    Value, set_of,
+    Value, scope, set_of,
 };
 use std::collections::BTreeSet;
 
@@ -36,6 +36,31 @@ impl TwoPSet {
 
 /// Its ops carry just the element.
 pub use super::ElemOp as Op;
+
+impl TwoPSet {
+    /// Its fields, over every element or only `elem`.
+    fn described(&self, elem: Option<&Elem>) -> Vec<Field> {
+        let (added, removed) = (
+            self.added.range(scope(elem)),
+            self.removed.range(scope(elem)),
+        );
+        let keys: BTreeSet<&Elem> = added.clone().chain(removed.clone()).collect();
+        let map = keys
+            .into_iter()
+            .map(|e| {
+                (
+                    e.to_string(),
+                    Value::Scalar(self.removed.contains(e).to_string()),
+                )
+            })
+            .collect();
+        vec![
+            Field::new("added", Role::Live, set_of(added)),
+            Field::new("removed", Role::Removed, set_of(removed)),
+            Field::new("map", Role::Derived, Value::Map(map)),
+        ]
+    }
+}
 
 impl SetCrdt for TwoPSet {
     type Op = Op;
@@ -107,20 +132,15 @@ impl SetCrdt for TwoPSet {
     }
 
     fn describe(&self) -> Vec<Field> {
-        let keys = self.added.union(&self.removed);
-        let map = keys
-            .map(|e| {
-                (
-                    e.to_string(),
-                    Value::Scalar(self.removed.contains(e).to_string()),
-                )
-            })
-            .collect();
-        vec![
-            Field::new("added", Role::Live, set_of(&self.added)),
-            Field::new("removed", Role::Removed, set_of(&self.removed)),
-            Field::new("map", Role::Derived, Value::Map(map)),
-        ]
+        self.described(None)
+    }
+
+    fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
+        self.described(Some(elem))
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        (&self.added, &self.removed) == (&other.added, &other.removed)
     }
 
     fn explain(&self, elem: &Elem) -> String {

@@ -2,8 +2,9 @@
 
 use super::{Elem, Tag};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::ops::Bound;
 
 /// A field's value: a set `{a, b}`, a map `{k: v}` (values may nest), or a single word.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -25,18 +26,6 @@ impl fmt::Display for Value {
             }
         }
     }
-}
-
-impl Value {
-    /// The canonical text with all white space dropped, for comparing with what a user typed.
-    pub fn normalized(&self) -> String {
-        normalize(&self.to_string())
-    }
-}
-
-/// Drop white space, so `{x: {b1}}` and `{x:{b1}}` compare equal.
-pub fn normalize(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// What a field holds, so a face can show live and removed things differently.
@@ -100,9 +89,26 @@ impl Delta {
             && self.hidden.is_empty()
     }
 
-    /// The difference between two descriptions of a replica and its visible elements before and after.
+    /// The difference between two descriptions of a replica and its visible elements before and
+    /// after. Only the fields, and the entries of a map, that differ are taken apart into leaves.
     pub fn between(before: &[Field], after: &[Field], seen: &Value, now: &Value) -> Delta {
-        let (old, new) = (leaves(before), leaves(after));
+        let (mut old, mut new) = (BTreeSet::new(), BTreeSet::new());
+        for field in before {
+            let other = after.iter().find(|f| f.name == field.name);
+            match other {
+                Some(other) if other.value == field.value => {}
+                Some(other) => {
+                    changed_leaves(field.name, &field.value, &other.value, &mut old, &mut new)
+                }
+                None => leaves_into(field.name, &field.value, &mut old),
+            }
+        }
+        for field in after
+            .iter()
+            .filter(|f| !before.iter().any(|b| b.name == f.name))
+        {
+            leaves_into(field.name, &field.value, &mut new);
+        }
         let (old_items, new_items) = (items(seen), items(now));
         Delta {
             added: new.difference(&old).cloned().collect(),
@@ -154,19 +160,42 @@ fn net<T: Ord + Clone>(a1: &[T], r1: &[T], a2: &[T], r2: &[T]) -> (Vec<T>, Vec<T
     )
 }
 
-/// Every leaf of every field, sorted.
-fn leaves(fields: &[Field]) -> BTreeSet<Leaf> {
-    let mut out = BTreeSet::new();
-    for field in fields {
-        let mut path = vec![];
-        walk(&field.value, &mut path, &mut |path| {
-            out.insert(Leaf {
-                field: field.name,
-                path: path.to_vec(),
-            });
-        });
+/// The leaves of one field's value before and after, leaving out the map entries that are the
+/// same on both sides (they would cancel out).
+fn changed_leaves(
+    field: &'static str,
+    before: &Value,
+    after: &Value,
+    old: &mut BTreeSet<Leaf>,
+    new: &mut BTreeSet<Leaf>,
+) {
+    let (Value::Map(a), Value::Map(b)) = (before, after) else {
+        leaves_into(field, before, old);
+        leaves_into(field, after, new);
+        return;
+    };
+    let (a_keys, b_keys): (HashMap<&str, &Value>, HashMap<&str, &Value>) = (
+        a.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        b.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+    );
+    let entry = |key: &str, value: &Value| Value::Map(vec![(key.to_string(), value.clone())]);
+    for (key, value) in a.iter().filter(|(k, v)| b_keys.get(k.as_str()) != Some(&v)) {
+        leaves_into(field, &entry(key, value), old);
     }
-    out
+    for (key, value) in b.iter().filter(|(k, v)| a_keys.get(k.as_str()) != Some(&v)) {
+        leaves_into(field, &entry(key, value), new);
+    }
+}
+
+/// Every leaf of one field's value.
+fn leaves_into(field: &'static str, value: &Value, out: &mut BTreeSet<Leaf>) {
+    let mut path = vec![];
+    walk(value, &mut path, &mut |path| {
+        out.insert(Leaf {
+            field,
+            path: path.to_vec(),
+        });
+    });
 }
 
 fn walk(value: &Value, path: &mut Vec<String>, leaf: &mut impl FnMut(&[String])) {
@@ -215,15 +244,24 @@ pub(crate) fn entry(key: impl fmt::Display, value: Value) -> Value {
 }
 
 /// Render elem → tags as `{x: {a1, b1}}`.
-pub(crate) fn tag_map<'a, Tags: 'a>(map: &'a BTreeMap<Elem, Tags>) -> Value
+pub(crate) fn tag_map<'a, Tags: 'a>(entries: impl Iterator<Item = (&'a Elem, &'a Tags)>) -> Value
 where
     &'a Tags: IntoIterator<Item = &'a Tag>,
 {
     Value::Map(
-        map.iter()
+        entries
             .map(|(e, tags)| (e.to_string(), set_of(tags)))
             .collect(),
     )
+}
+
+/// The elements a description covers, as a range over a map or set keyed by element: all of
+/// them, or only `elem` (see `SetCrdt::describe_elem`).
+pub(crate) fn scope(elem: Option<&Elem>) -> (Bound<&Elem>, Bound<&Elem>) {
+    match elem {
+        Some(e) => (Bound::Included(e), Bound::Included(e)),
+        None => (Bound::Unbounded, Bound::Unbounded),
+    }
 }
 
 /// A list of tags for a sentence: `a1, b1`.
@@ -242,7 +280,6 @@ mod tests {
         assert_eq!(set.to_string(), "{1, 2}");
         let map = Value::Map(vec![("x".into(), Value::Set(vec!["b1".into()]))]);
         assert_eq!(map.to_string(), "{x: {b1}}");
-        assert_eq!(map.normalized(), normalize("{x:{ b1 }}"));
         assert_eq!(Value::Set(vec![]).to_string(), "{}");
     }
 
@@ -294,5 +331,45 @@ mod tests {
         assert_eq!(both.added, [leaf(&["x", "a2"])]);
         assert_eq!(both.removed, [leaf(&["x", "a1"])]);
         assert!(both.shown.is_empty() && both.hidden.is_empty());
+    }
+
+    /// Every leaf of both sides, then the differences: what `between` must agree with.
+    fn naive(before: &[Field], after: &[Field]) -> (Vec<Leaf>, Vec<Leaf>) {
+        let all = |fields: &[Field]| {
+            let mut out = BTreeSet::new();
+            fields
+                .iter()
+                .for_each(|f| leaves_into(f.name, &f.value, &mut out));
+            out
+        };
+        let (old, new) = (all(before), all(after));
+        (
+            new.difference(&old).cloned().collect(),
+            old.difference(&new).cloned().collect(),
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn between_finds_the_leaves_that_came_and_went(
+            a in proptest::collection::btree_map(0..6u8, proptest::collection::btree_set(0..4u8, 0..3), 0..5),
+            b in proptest::collection::btree_map(0..6u8, proptest::collection::btree_set(0..4u8, 0..3), 0..5),
+            clock_a in 0..3u8,
+            clock_b in 0..3u8,
+        ) {
+            let fields = |m: &std::collections::BTreeMap<u8, BTreeSet<u8>>, clock: u8| {
+                let entries = m.iter().map(|(k, tags)| {
+                    (format!("e{k}"), Value::Set(tags.iter().map(|t| format!("a{t}")).collect()))
+                });
+                vec![
+                    Field::new("live", Role::Live, Value::Map(entries.collect())),
+                    Field::new("clock", Role::Meta, Value::Scalar(clock.to_string())),
+                ]
+            };
+            let (before, after) = (fields(&a, clock_a), fields(&b, clock_b));
+            let none = Value::Set(vec![]);
+            let d = Delta::between(&before, &after, &none, &none);
+            proptest::prop_assert_eq!((d.added, d.removed), naive(&before, &after));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! so a command log saves as text and replays through the same grammar.
 
 use crate::crdt::{Edit, Elem, Kind, Mistake, RemoveUnseen, Stamp, StampStyle, TieBreak, hms};
+use std::borrow::Cow;
 use std::fmt;
 
 /// How LWW stamps are made when no `@time` is given.
@@ -144,57 +145,108 @@ fn stamp_text(stamp: &Stamp) -> String {
     }
 }
 
-/// Quote a word the way the grammar's shell-like splitting reads it back.
-fn word(text: &str) -> String {
-    shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned())
+/// A word as a line writes it, quoted when the grammar's shell-like splitting would not read
+/// it back exactly (spaces, quotes, a backslash, `#`, control characters, the empty word).
+pub fn word(text: &str) -> Cow<'_, str> {
+    let special = |c: char| c.is_ascii_whitespace() || c.is_control() || "'\"\\#".contains(c);
+    match text.is_empty() || text.contains(special) {
+        true => Cow::Owned(quoted(text)),
+        false => Cow::Borrowed(text),
+    }
+}
+
+/// A word in quotes, read back by `shlex` exactly: '...' when it holds no `'`, else "..." with
+/// `"`, `\`, `$` and `` ` `` escaped.
+pub fn quoted(text: &str) -> String {
+    if !text.contains('\'') {
+        return format!("'{text}'");
+    }
+    let mut out = String::from('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+fn words(names: &[String]) -> String {
+    let quoted: Vec<Cow<'_, str>> = names.iter().map(|n| word(n)).collect();
+    quoted.join(" ")
 }
 
 fn elem_word(elem: &Elem) -> String {
-    word(&elem.to_string())
+    word(&elem.to_string()).into_owned()
+}
+
+impl Command {
+    /// The replica a command is said of, written first (`A add x`), if it has one.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Command::Edit { replica, .. } | Command::Skew { replica, .. } => Some(replica),
+            Command::Merge { into, .. } => Some(into),
+            _ => None,
+        }
+    }
+
+    /// The line with its verb first (`add A x`): the form that reads back the same even when
+    /// the subject is itself a command word. Commands without a subject print as usual.
+    pub fn verb_first(&self) -> String {
+        let text = self.to_string();
+        let Some(subject) = self.subject() else {
+            return text;
+        };
+        let subject = word(subject);
+        let rest = text[subject.len()..].trim_start();
+        let (verb, args) = rest.split_once(' ').unwrap_or((rest, ""));
+        format!("{verb} {subject} {args}").trim_end().to_string()
+    }
 }
 
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Command::New { kind, replicas } => {
-                write!(f, "new {} {}", kind.word(), replicas.join(" "))
+                write!(f, "new {} {}", kind.word(), words(replicas))
             }
             Command::Edit { replica, edit, at } => {
                 let (verb, elem) = match edit {
                     Edit::Add(e) => ("add", e),
                     Edit::Remove(e) => ("remove", e),
                 };
-                write!(f, "{replica} {verb} {}", elem_word(elem))?;
+                write!(f, "{} {verb} {}", word(replica), elem_word(elem))?;
                 at.iter().try_for_each(|t| write!(f, " @{}", stamp_text(t)))
             }
             Command::Set {
                 replica,
                 elem,
                 removed,
-            } => write!(f, "{replica} set {} {removed}", elem_word(elem)),
-            Command::Merge { into, from } => write!(f, "{into} merge {from}"),
+            } => write!(f, "{} set {} {removed}", word(replica), elem_word(elem)),
+            Command::Merge { into, from } => write!(f, "{} merge {}", word(into), word(from)),
             Command::Sync(None) => f.write_str("sync"),
-            Command::Sync(Some((a, b))) => write!(f, "sync {a} {b}"),
-            Command::Send { from, to } => write!(f, "send {from} {to}"),
+            Command::Sync(Some((a, b))) => write!(f, "sync {} {}", word(a), word(b)),
+            Command::Send { from, to } => write!(f, "send {} {}", word(from), word(to)),
             Command::Deliver(Which::Oldest) => f.write_str("deliver"),
             Command::Deliver(Which::Number(n)) => write!(f, "deliver {n}"),
             Command::Deliver(Which::All) => f.write_str("deliver all"),
             Command::Duplicate(n) => write!(f, "duplicate {n}"),
             Command::Partition(groups) => {
-                let parts: Vec<String> = groups.iter().map(|g| g.join(" ")).collect();
+                let parts: Vec<String> = groups.iter().map(|g| words(g)).collect();
                 write!(f, "partition {}", parts.join(" | "))
             }
             Command::Heal => f.write_str("heal"),
-            Command::Cut(a, b) => write!(f, "cut {a} {b}"),
-            Command::Link(a, b) => write!(f, "link {a} {b}"),
+            Command::Cut(a, b) => write!(f, "cut {} {}", word(a), word(b)),
+            Command::Link(a, b) => write!(f, "link {} {}", word(a), word(b)),
             Command::Gc => f.write_str("gc"),
-            Command::Skew { replica, seconds } => write!(f, "{replica} skew {seconds:+}"),
+            Command::Skew { replica, seconds } => write!(f, "{} skew {seconds:+}", word(replica)),
             Command::Time(t) => write!(f, "time {}", hms(*t)),
             Command::Tick(n) => write!(f, "tick {n}"),
             Command::Option { setting, replicas } => {
                 let (name, value) = setting.words();
                 write!(f, "option {name} {value}")?;
-                replicas.iter().try_for_each(|r| write!(f, " {r}"))
+                replicas.iter().try_for_each(|r| write!(f, " {}", word(r)))
             }
             Command::Step(title) => write!(f, "step {}", word(title)),
         }

@@ -10,12 +10,14 @@ mod timeline;
 mod view;
 mod world;
 
-pub use command::{ClockMode, Command, Setting, SyncMode, Which};
+pub use command::{ClockMode, Command, Setting, SyncMode, Which, quoted, word};
 pub use compare::{Comparison, Observed};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
-pub use view::{LabView, MessageView, OpView, ReplicaView, Row, WorkedTable};
+pub use view::{
+    CELL_CHARS, LabView, MessageView, OpView, ReplicaView, Row, TABLE_ROWS, WorkedTable, clip,
+};
 pub use world::{
     Applied, Change, Delivery, MAX_ELEM, MAX_NAME, MAX_REPLICAS, Message, Payload, Replica, Sent,
     World, check_names,
@@ -23,8 +25,14 @@ pub use world::{
 
 use crate::crdt::{Kind, Refusal};
 
-/// A snapshot of the world is kept every this many log entries, so undo replays at most this many.
+/// A snapshot of the world is kept at most every this many log entries; small labs get one this
+/// often, so their undo replays at most this many.
 pub const SNAPSHOT_EVERY: usize = 64;
+/// A big world is copied less often: after a snapshot of size `s` (see [`World::size`]) the next
+/// waits at least `s / SNAPSHOT_SPREAD` entries. The snapshots of a growing lab then add up to
+/// about `SNAPSHOT_SPREAD + 1` copies of it, not one per 64 commands, and an undo replays at
+/// most `s / SNAPSHOT_SPREAD` entries (replaying one costs far less than copying one piece).
+pub const SNAPSHOT_SPREAD: usize = 1;
 /// The longest history a lab keeps.
 pub const MAX_HISTORY: usize = 10_000_000;
 
@@ -44,9 +52,28 @@ pub struct Lab {
     log: Vec<Entry>,
     /// `log[..cursor]` is in effect; the rest can be redone.
     cursor: usize,
-    /// `snapshots[k]` is the world after `k * SNAPSHOT_EVERY` entries.
-    snapshots: Vec<World>,
+    /// The world at some positions of the log, in order; the first is the fresh lab at 0.
+    snapshots: Vec<Snapshot>,
     world: World,
+}
+
+#[derive(Clone, Debug)]
+struct Snapshot {
+    /// The world after this many entries.
+    position: usize,
+    world: World,
+    /// Entries to wait after this one before the next (see [`SNAPSHOT_SPREAD`]).
+    gap: usize,
+}
+
+impl Snapshot {
+    fn of(position: usize, world: &World) -> Snapshot {
+        Snapshot {
+            position,
+            world: world.clone(),
+            gap: SNAPSHOT_EVERY.max(world.size() / SNAPSHOT_SPREAD),
+        }
+    }
 }
 
 impl Lab {
@@ -72,6 +99,11 @@ impl Lab {
         self.cursor
     }
 
+    /// How much the kept snapshots hold, in [`World::size`] pieces: what undo's memory costs.
+    pub fn snapshot_size(&self) -> usize {
+        self.snapshots.iter().map(|s| s.world.size()).sum()
+    }
+
     /// The step the lab is in (the number of `step` commands in effect).
     pub fn step(&self) -> usize {
         self.history().last().map_or(0, |e| e.step)
@@ -85,7 +117,8 @@ impl Lab {
             )));
         }
         self.log.truncate(self.cursor);
-        self.snapshots.truncate(self.cursor / SNAPSHOT_EVERY + 1);
+        let cursor = self.cursor;
+        self.snapshots.retain(|s| s.position <= cursor);
         let step = self.step() + usize::from(matches!(command, Command::Step(_)));
         let result = self.world.apply(&command);
         let (refused, applied) = match &result {
@@ -104,13 +137,15 @@ impl Lab {
 
     fn advance(&mut self) {
         if self.snapshots.is_empty() {
-            self.snapshots.push(World::default());
+            self.snapshots.push(Snapshot::of(0, &World::default()));
         }
         self.cursor += 1;
-        if self.cursor.is_multiple_of(SNAPSHOT_EVERY)
-            && self.snapshots.len() == self.cursor / SNAPSHOT_EVERY
-        {
-            self.snapshots.push(self.world.clone());
+        let due = self
+            .snapshots
+            .last()
+            .is_some_and(|s| self.cursor >= s.position + s.gap);
+        if due {
+            self.snapshots.push(Snapshot::of(self.cursor, &self.world));
         }
     }
 
@@ -136,17 +171,24 @@ impl Lab {
         self.goto(0);
     }
 
-    /// Put the lab at `position` in its log: the nearest snapshot, then a replay of at most
-    /// `SNAPSHOT_EVERY` entries.
-    /// Moving forward by less than a snapshot's span replays from where the lab is.
+    /// Put the lab at `position` in its log: the nearest snapshot at or before it, then a replay
+    /// of the entries after it. Moving forward within a snapshot's span replays from where the lab is.
     pub fn goto(&mut self, position: usize) {
         let position = position.min(self.log.len());
-        let k = (position / SNAPSHOT_EVERY).min(self.snapshots.len().saturating_sub(1));
-        let from = if position >= self.cursor && position - self.cursor <= SNAPSHOT_EVERY {
-            self.cursor
-        } else {
-            self.world = self.snapshots.get(k).cloned().unwrap_or_default();
-            k * SNAPSHOT_EVERY
+        let k = self.snapshots.partition_point(|s| s.position <= position);
+        let nearest = k.checked_sub(1).and_then(|k| self.snapshots.get(k));
+        let from = match nearest {
+            _ if position >= self.cursor && nearest.is_none_or(|s| s.position <= self.cursor) => {
+                self.cursor
+            }
+            Some(s) => {
+                self.world = s.world.clone();
+                s.position
+            }
+            None => {
+                self.world = World::default();
+                0
+            }
         };
         walk(
             &mut self.world,

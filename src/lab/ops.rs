@@ -128,7 +128,7 @@ impl World {
         j: usize,
         ops: &[Arc<Shipped>],
     ) -> Result<(Delta, Vec<OpReport>), Refusal> {
-        self.watch(j, |w| {
+        self.watch(j, None, |w| {
             let r = &mut w.replicas[j];
             let mut reports = vec![];
             for shipped in ops {

@@ -288,3 +288,67 @@ fn a_delivery_carries_the_lamport_clock_of_the_moment_it_was_sent() {
         "B caught up with A's clock at send time (1), not A's clock now (4)"
     );
 }
+
+proptest::proptest! {
+    /// What an edit changed is worked out from the edited element's fields alone; it must be
+    /// exactly what comparing the whole states before and after says, on every type.
+    #[test]
+    fn an_edit_records_the_change_that_comparing_whole_states_shows(
+        kind in proptest::sample::select(crate::crdt::Kind::ALL.to_vec()),
+        steps in proptest::collection::vec((0..3usize, 0..4u8, 0..4u8), 1..40),
+    ) {
+        let names = ["A".to_string(), "B".to_string(), "C".to_string()];
+        let mut world = World::fresh(kind, &names);
+        for (r, what, e) in steps {
+            let (name, other) = (&names[r], &names[(r + 1) % 3]);
+            let command = match what {
+                0 | 1 => edit(name, true, &format!("e{e}")),
+                2 => edit(name, false, &format!("e{e}")),
+                _ => merge(name, other),
+            };
+            let whole = |w: &World| (w.replicas[r].set.describe(), w.replicas[r].set.visible());
+            let before = whole(&world);
+            if let Ok(applied) = world.apply(&command) {
+                let after = whole(&world);
+                let full = crate::crdt::Delta::between(&before.0, &after.0, &before.1, &after.1);
+                let recorded = applied.delta(name).cloned().unwrap_or_default();
+                proptest::prop_assert_eq!(recorded, full, "{}", command);
+            }
+        }
+    }
+}
+
+/// Snapshots of a big world are spaced by its size; every position still comes back exactly,
+/// going forward and back, and after a new command cuts the log short.
+#[test]
+fn goto_over_snapshots_spaced_by_size_equals_a_straight_fold() {
+    let positions = [
+        2_999, 17, 1_500, 1_501, 2_400, 3_000, 0, 2_999, 1_000, 1_234,
+    ];
+    let mut lab = Lab::new();
+    let mut straight = std::collections::BTreeMap::from([(0, lab.view())]);
+    for k in 0..3_000 {
+        let command = match k % 50 {
+            49 => merge("B", "A"),
+            _ => edit("A", true, &format!("e{k}")),
+        };
+        lab.run(command).unwrap();
+        if positions.contains(&(k + 1)) {
+            straight.insert(k + 1, lab.view());
+        }
+    }
+    assert!(
+        lab.snapshots.len() < 3_000 / SNAPSHOT_EVERY,
+        "spaced by size"
+    );
+    for position in positions {
+        lab.goto(position);
+        assert_eq!(lab.view(), straight[&position], "at {position}");
+    }
+    lab.goto(1_234);
+    lab.run(edit("B", true, "late")).unwrap();
+    assert!(lab.snapshots.iter().all(|s| s.position <= 1_235));
+    lab.goto(0);
+    lab.goto(1_234);
+    assert_eq!(lab.view(), straight[&1_234]);
+}

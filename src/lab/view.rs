@@ -2,9 +2,10 @@
 //! face ever needs to know which set type it is showing.
 
 use super::world::Payload;
-use super::{Command, Lab, World};
+use super::{Command, Entry, Lab, World};
 use crate::crdt::{Field, Mistake, Role, Value};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -186,11 +187,17 @@ impl World {
     }
 
     /// A worked-table cell for one replica: its fields joined by ` / `, as the seed tables show
-    /// them (`{x} / {x}` for a 2P-Set's added / removed). Derived views of the same state are left out.
+    /// them (`{x} / {x}` for a 2P-Set's added / removed). Derived views of the same state are
+    /// left out, and a cell past [`CELL_CHARS`] is cut short.
     pub fn cell(&self, replica: usize) -> String {
         let fields = self.replicas[replica].set.describe();
         let parts: Vec<String> = table_fields(&fields).map(|f| f.value.to_string()).collect();
-        parts.join(" / ")
+        clip(&parts.join(" / ")).into_owned()
+    }
+
+    /// Every replica's cell.
+    fn cells(&self) -> Vec<String> {
+        (0..self.replicas.len()).map(|i| self.cell(i)).collect()
     }
 
     /// Each replica's visible elements, as `A = {x}`.
@@ -216,6 +223,24 @@ fn table_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
     fields.iter().filter(|f| f.role != Role::Derived)
 }
 
+/// A worked table shows at most this many rows; a longer history keeps its first rows, says
+/// how many were left out, and ends with the lab's final state. (Every row shows whole states, so
+/// rows without end would make the table grow with the square of the history.)
+pub const TABLE_ROWS: usize = 1000;
+/// A cell longer than this many characters is cut short, saying how much was left out.
+pub const CELL_CHARS: usize = 1000;
+
+/// Text for a table cell: whole up to [`CELL_CHARS`], else cut there with a count of the rest.
+pub fn clip(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(CELL_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let more = text[cut..].chars().count();
+            Cow::Owned(format!("{} … ({more} more characters)", &text[..cut]))
+        }
+    }
+}
+
 impl Lab {
     pub fn view(&self) -> LabView {
         self.world().view()
@@ -224,47 +249,29 @@ impl Lab {
     /// The worked tables of the history, one per lab (`new` starts another): a `start` row, then
     /// one row per accepted command, or one per step when the history is marked with `step`s.
     pub fn table(&self) -> Vec<WorkedTable> {
-        let stepped = self
-            .history()
+        let history = self.history();
+        let stepped = history
             .iter()
             .any(|e| matches!(e.command, Command::Step(_)));
+        // Where each lab ends: before an accepted `new`, and at the end of the history.
+        let last = |k: usize| {
+            history
+                .get(k + 1)
+                .is_none_or(|e| e.command.is_new() && e.refused.is_none())
+        };
         let mut tables = vec![WorkedTable::of(&World::default())];
+        let mut k = 0;
         self.replay(None, |entry, world, result| {
-            if result.is_err() {
-                return;
+            let at = k;
+            k += 1;
+            if result.is_ok() && entry.command.is_new() {
+                let fresh = WorkedTable::after_new(tables.last_mut(), entry, world, stepped);
+                tables.push(fresh);
+            } else if let (Ok(()), Some(table)) = (result, tables.last_mut()) {
+                table.record(entry, world, stepped);
             }
-            let Some(table) = tables.last_mut() else {
-                return;
-            };
-            let notes = &entry.applied.notes;
-            match (&entry.command, stepped) {
-                (command @ Command::New { .. }, _) => {
-                    // A step that starts a new lab belongs to the new lab's table.
-                    let step = (stepped && table.rows.len() > 1).then(|| table.rows.pop());
-                    let mut fresh = WorkedTable::of(world);
-                    if let Some(mut row) = step.flatten() {
-                        row.absorb(command, world, notes);
-                        fresh.rows.push(row);
-                    }
-                    tables.push(fresh);
-                }
-                (Command::Step(title), true) => {
-                    table.rows.push(Row::of(title, world, String::new()))
-                }
-                (command, true) => match table.rows.len() {
-                    1 => table.rows[0] = Row::of("start", world, String::new()),
-                    _ => {
-                        if let Some(row) = table.rows.last_mut() {
-                            row.absorb(command, world, notes)
-                        }
-                    }
-                },
-                (command, false) => {
-                    let happened = notes.join("; ");
-                    table
-                        .rows
-                        .push(Row::of(&command.to_string(), world, happened));
-                }
+            if let (true, Some(table)) = (last(at), tables.last_mut()) {
+                table.end(world);
             }
         });
         // A lab that a `new` replaced before anything happened in it is not worth a table.
@@ -283,6 +290,11 @@ pub struct WorkedTable {
     /// The field names a cell shows, e.g. `added / removed`.
     pub labels: String,
     pub rows: Vec<Row>,
+    /// Rows past [`TABLE_ROWS`] that are not shown.
+    pub left_out: usize,
+    /// Whether the last row is a step still taking commands (its cells are filled in at its end).
+    #[serde(skip)]
+    open: bool,
 }
 
 impl WorkedTable {
@@ -292,7 +304,84 @@ impl WorkedTable {
             replicas: world.names(),
             labels: world.cell_labels(),
             rows: vec![Row::of("start", world, String::new())],
+            left_out: 0,
+            open: false,
         }
+    }
+
+    /// The table of the lab a `new` starts. A step that starts with the `new` belongs to it.
+    fn after_new(
+        before: Option<&mut WorkedTable>,
+        entry: &Entry,
+        world: &World,
+        stepped: bool,
+    ) -> WorkedTable {
+        let mut fresh = WorkedTable::of(world);
+        let step = before.filter(|t| stepped && t.rows.len() > 1 && t.left_out == 0);
+        if let Some(mut row) = step.and_then(|t| t.rows.pop()) {
+            row.absorb(&entry.command, &entry.applied.notes);
+            row.cells = world.cells();
+            fresh.rows.push(row);
+        }
+        fresh
+    }
+
+    /// One more accepted command: a row of its own, or (in a table of steps) a part of its step.
+    fn record(&mut self, entry: &Entry, world: &World, stepped: bool) {
+        let notes = &entry.applied.notes;
+        match (&entry.command, stepped) {
+            (Command::Step(title), true) => {
+                self.close(world);
+                self.push(|| Row::of(title, world, String::new()));
+            }
+            (command, true) => {
+                if self.rows.len() > 1
+                    && self.left_out == 0
+                    && let Some(row) = self.rows.last_mut()
+                {
+                    row.absorb(command, notes);
+                }
+                self.open = true;
+            }
+            (command, false) => {
+                self.push(|| Row::of(&command.to_string(), world, notes.join("; ")))
+            }
+        }
+    }
+
+    /// Add a row, or count it as left out once the table is full (without building it).
+    fn push(&mut self, row: impl FnOnce() -> Row) {
+        match self.rows.len() < TABLE_ROWS {
+            true => self.rows.push(row()),
+            false => self.left_out += 1,
+        }
+    }
+
+    /// A step's row shows the states as the step ends: filled in when it is over.
+    fn close(&mut self, world: &World) {
+        if std::mem::take(&mut self.open)
+            && self.left_out == 0
+            && let Some(row) = self.rows.last_mut()
+        {
+            row.cells = world.cells();
+        }
+    }
+
+    /// The lab is over: close its last step, and after rows left out, show how it ended.
+    fn end(&mut self, world: &World) {
+        self.close(world);
+        if self.left_out == 0 {
+            return;
+        }
+        self.rows.push(Row {
+            step: "…".into(),
+            cells: vec![String::new(); world.replicas.len()],
+            happened: format!(
+                "{} more rows left out (a worked table shows at most {TABLE_ROWS})",
+                self.left_out
+            ),
+        });
+        self.rows.push(Row::of("end", world, String::new()));
     }
 }
 
@@ -306,17 +395,15 @@ pub struct Row {
 
 impl Row {
     fn of(step: &str, world: &World, happened: String) -> Row {
-        let cells = (0..world.replicas.len()).map(|i| world.cell(i)).collect();
         Row {
             step: step.to_string(),
-            cells,
+            cells: world.cells(),
             happened,
         }
     }
 
-    /// Fold one more command of the same step into the row.
-    fn absorb(&mut self, command: &Command, world: &World, notes: &[String]) {
-        self.cells = (0..world.replicas.len()).map(|i| world.cell(i)).collect();
+    /// Fold one more command of the same step into what happened.
+    fn absorb(&mut self, command: &Command, notes: &[String]) {
         let said = match notes {
             [] => command.to_string(),
             notes => format!("{command} ({})", notes.join("; ")),

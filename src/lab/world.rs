@@ -4,7 +4,9 @@
 
 use super::command::{ClockMode, Command, Setting, SyncMode, Which};
 use super::ops::{OpLog, OpReport, Shipped};
-use crate::crdt::{AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp};
+use crate::crdt::{
+    AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp, Value,
+};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -252,32 +254,53 @@ impl World {
                 self.time = *t;
                 Ok(Applied::default())
             }
-            Command::Tick(n) => {
-                self.time += n;
-                Ok(Applied::default())
-            }
+            Command::Tick(n) => self.tick(*n),
             Command::Option { setting, replicas } => self.option(*setting, replicas),
             Command::Step(_) => Ok(Applied::default()),
         }
     }
 
-    /// Run `f` on replica `i` and say what it changed (nothing, when not recording).
+    /// Run `f` on replica `i` and say what it changed (nothing, when not recording). When `f`
+    /// can only touch `elem` (an edit), only what concerns `elem` is compared.
     pub(super) fn watch<T>(
         &mut self,
         i: usize,
+        elem: Option<&Elem>,
         f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
     ) -> Result<(T, Delta), Refusal> {
         if !self.record {
             return f(self).map(|t| (t, Delta::default()));
         }
-        let before = (
-            self.replicas[i].set.describe(),
-            self.replicas[i].set.visible(),
-        );
+        let look = |set: &AnySet| match elem {
+            Some(e) => {
+                let shown = set.contains(e).then(|| e.to_string());
+                (
+                    set.describe_elem(e),
+                    Value::Set(shown.into_iter().collect()),
+                )
+            }
+            None => (set.describe(), set.visible()),
+        };
+        let before = look(&self.replicas[i].set);
         let out = f(self)?;
-        let set = &self.replicas[i].set;
-        let delta = Delta::between(&before.0, &set.describe(), &before.1, &set.visible());
+        let after = look(&self.replicas[i].set);
+        let delta = Delta::between(&before.0, &after.0, &before.1, &after.1);
         Ok((out, delta))
+    }
+
+    /// Move the simulated time on. Past midnight the clock reads 24:00:00 and on (which `time`
+    /// and `@` accept), so it never goes back; a tick past the last second it can count is refused.
+    fn tick(&mut self, seconds: u64) -> Result<Applied, Refusal> {
+        match self.time.checked_add(seconds) {
+            Some(time) => {
+                self.time = time;
+                Ok(Applied::default())
+            }
+            None => refuse(format!(
+                "the clock reads {} and cannot count {seconds} seconds more",
+                crate::crdt::hms(self.time)
+            )),
+        }
     }
 
     fn skew(&mut self, replica: &str, seconds: i64) -> Result<Applied, Refusal> {
@@ -310,7 +333,7 @@ impl World {
     fn stamp_for(&self, i: usize) -> Stamp {
         let r = &self.replicas[i];
         match self.clock {
-            ClockMode::Lamport => Stamp::lamport(r.lamport + 1, &r.name),
+            ClockMode::Lamport => Stamp::lamport(r.lamport.saturating_add(1), &r.name),
             ClockMode::Wall => Stamp::clock(self.time.saturating_add_signed(r.skew)),
         }
     }
@@ -326,7 +349,7 @@ impl World {
         let lamport = if stamp.by.is_some() {
             stamp.time
         } else {
-            self.replicas[i].lamport + 1
+            self.replicas[i].lamport.saturating_add(1)
         };
         self.make(i, prepared.op, lamport, prepared.note)
     }
@@ -336,7 +359,7 @@ impl World {
         check_elem(elem)?;
         let i = self.find(name)?;
         let prepared = self.replicas[i].set.prepare_set(elem, removed)?;
-        let lamport = self.replicas[i].lamport + 1;
+        let lamport = self.replicas[i].lamport.saturating_add(1);
         self.make(i, prepared.op, lamport, prepared.note)
     }
 
@@ -349,7 +372,8 @@ impl World {
         note: Option<String>,
     ) -> Result<Applied, Refusal> {
         let kept = (self.sync == SyncMode::Ops).then(|| op.clone());
-        let (_, delta) = self.watch(i, |w| w.replicas[i].set.apply(op))?;
+        let elem = op.subject().clone();
+        let (_, delta) = self.watch(i, Some(&elem), |w| w.replicas[i].set.apply(op))?;
         kept.into_iter().for_each(|op| self.keep_op(i, op));
         self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
@@ -370,7 +394,7 @@ impl World {
 
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
     fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<Delta, Refusal> {
-        let (_, delta) = self.watch(i, |w| {
+        let (_, delta) = self.watch(i, None, |w| {
             let r = &mut w.replicas[i];
             r.set.merge(state)?;
             r.lamport = r.lamport.max(lamport);
@@ -407,7 +431,7 @@ impl World {
                 self.absorb(i, &state, lamport)?
             }
             SyncMode::State => {
-                let (_, delta) = self.watch(i, |w| {
+                let (_, delta) = self.watch(i, None, |w| {
                     let (into, from) = two(&mut w.replicas, i, j);
                     into.set.merge(&from.set)?;
                     into.lamport = into.lamport.max(from.lamport);
@@ -614,7 +638,7 @@ impl World {
         }
         let mut applied = Applied::default();
         for i in 0..self.replicas.len() {
-            let (_, delta) = self.watch(i, |w| {
+            let (_, delta) = self.watch(i, None, |w| {
                 w.replicas[i].set.forget(&everywhere);
                 Ok(())
             })?;
@@ -653,7 +677,7 @@ impl World {
                     set_rule(&mut self.rules, rule);
                 }
                 for i in targets {
-                    let (_, delta) = self.watch(i, |w| {
+                    let (_, delta) = self.watch(i, None, |w| {
                         let r = &mut w.replicas[i];
                         set_rule(&mut r.rules, rule);
                         r.set.configure(&r.rules);
@@ -730,15 +754,24 @@ impl World {
         }
     }
 
-    /// Do all replicas hold the same replicated state, and show the same elements? (Replicas
-    /// that read one state by different rules have not converged.)
+    /// How big the world is, in pieces of metadata (the replicas' and the messages in flight):
+    /// what a copy of it costs, roughly.
+    pub fn size(&self) -> usize {
+        let sets = self.replicas.iter().map(|r| &r.set);
+        let sets = sets.chain(self.wire.iter().filter_map(|m| match &m.payload {
+            Payload::State(state) => Some(state),
+            Payload::Ops(_) => None,
+        }));
+        sets.map(|s| s.meta_size() + 1).sum()
+    }
+
+    /// Do all replicas hold the same replicated state (compared as typed values, not as text),
+    /// and show the same elements? (Replicas that read one state by different rules have not
+    /// converged.)
     pub fn converged(&self) -> bool {
-        let mut states = self
-            .replicas
-            .iter()
-            .map(|r| (r.set.describe(), r.set.visible()));
-        let first = states.next();
-        states.all(|s| Some(&s) == first.as_ref())
+        let mut sets = self.replicas.iter().map(|r| &r.set);
+        let first = sets.next();
+        sets.all(|s| first.is_none_or(|f| f.same_state(s) && f.elements() == s.elements()))
     }
 
     /// Why `elem` is present or absent on replica `i`: the core's sentence, what held or early
@@ -831,8 +864,24 @@ pub fn check_names(names: &[String]) -> Result<(), Refusal> {
                 "'{name}' is named twice (names must differ even ignoring case, since tags are lowercase)"
             ));
         }
+        if let Some(other) = names.iter().find(|m| tags_collide(m, name)) {
+            let digits = &name[other.len()..];
+            return refuse(format!(
+                "'{name}' is '{other}' followed by digits, so their tags would read alike ({other}'s tag {digits}1 and {name}'s tag 1 are both {}1); pick names that differ otherwise",
+                name.to_lowercase()
+            ));
+        }
     }
     Ok(())
+}
+
+/// Would tags of `longer` read like tags of `name`? A tag is the lowercase name and a counter,
+/// so `a` and `a1` collide (`a11`), while `a` and `ab` cannot.
+fn tags_collide(name: &str, longer: &str) -> bool {
+    let (name, longer) = (name.to_lowercase(), longer.to_lowercase());
+    longer.len() > name.len()
+        && longer.starts_with(&name)
+        && longer[name.len()..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A command that changed no replica says so, unless it already said something.

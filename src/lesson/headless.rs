@@ -34,7 +34,7 @@ pub fn play_headless(
     let mut player = Player::new(lesson.clone());
     let mut print = |text: &str| {
         if !options.quiet {
-            let _ = writeln!(out, "{text}");
+            let _ = writeln!(out, "{}", render::escape_lines(text));
         }
     };
     print(&format!("# {}\n", lesson.title));
@@ -43,7 +43,11 @@ pub fn play_headless(
     let setup = player.setup().clone();
     summary.expectations += report(&mut print, lesson, &lesson.setup, &setup, player.lab())?;
     if !lesson.setup.is_empty() {
-        print(&render::state_table(&player.lab().view(), None));
+        print(&render::state_table(
+            &player.lab().view(),
+            None,
+            render::Look::default(),
+        ));
     }
     while !player.at_end() {
         let report_of_step = player.next().map_err(|e| stuck(lesson, e))?;
@@ -63,7 +67,11 @@ pub fn play_headless(
             player.lab(),
         )?;
         if !step.commands.is_empty() {
-            print(&render::state_table(&player.lab().view(), None));
+            print(&render::state_table(
+                &player.lab().view(),
+                None,
+                render::Look::default(),
+            ));
         }
         if let Some(q) = player.question().cloned() {
             print(&format!("\n? {}", q.prompt));

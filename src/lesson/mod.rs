@@ -158,6 +158,11 @@ pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
         .collect()
 }
 
+/// The names of the lessons that ship inside the binary, in curriculum order (without reading them).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(name, _)| *name)
+}
+
 /// Why `find` found no lesson.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum FindError {
@@ -178,7 +183,7 @@ pub enum FindError {
 pub fn find(name_or_path: &str) -> Result<Lesson, FindError> {
     let path = std::path::Path::new(name_or_path);
     if name_or_path.ends_with(".md") || path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|e| FindError::Unreadable {
+        let text = crate::script::read_text(name_or_path).map_err(|e| FindError::Unreadable {
             path: name_or_path.to_string(),
             why: e.to_string(),
         })?;

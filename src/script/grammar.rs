@@ -322,10 +322,15 @@ pub fn words(line: &str) -> Option<Vec<String>> {
     shlex::split(code)
 }
 
+/// The line up to its `#` comment. Quotes and backslashes are read as `shlex` reads them, so
+/// a `#` inside a quoted or escaped word is part of the word.
 fn strip_comment(line: &str) -> &str {
     let mut quote = None;
+    let mut escaped = false;
     for (i, c) in line.char_indices() {
         match (quote, c) {
+            _ if escaped => escaped = false,
+            (None | Some('"'), '\\') => escaped = true,
             (None, '#') => return &line[..i],
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
@@ -335,8 +340,27 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
+/// The longest line the grammar reads, in bytes. The longest useful line (a partition of 26
+/// replicas, a long step title) is far shorter; a longer one is not kept in the log.
+pub const MAX_LINE: usize = 4096;
+
+/// A command as the line that reads back as exactly that command (what a save file holds):
+/// verb first when its subject is itself a command word (`add new x`), subject first otherwise.
+pub fn line(command: &Command) -> String {
+    match command.subject() {
+        Some(subject) if is_command_word(subject) => command.verb_first(),
+        _ => command.to_string(),
+    }
+}
+
 /// Parse one line. `Ok(None)` for a blank line or a comment.
 pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
+    if line.len() > MAX_LINE {
+        return Err(ParseError::new(format!(
+            "a line is at most {MAX_LINE} bytes, and this one has {}",
+            line.len()
+        )));
+    }
     let mut words = words(line).ok_or("a quote is not closed")?;
     if words.is_empty() {
         return Ok(None);
@@ -345,12 +369,28 @@ pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
     {
         words.swap(0, 1);
     }
+    // An expectation reads its own quotes (`expect A = {'x, y'}`), so it takes the raw text.
+    if words[0] == "expect"
+        && let Some(text) = after_first_word(strip_comment(line))
+    {
+        return Ok(Some(Action::Expect(Expectation::parse(text)?)));
+    }
     let verb = match words.get(1) {
-        Some(second) if !is_command_word(&words[0]) => second,
-        _ => &words[0],
+        Some(second) if !is_command_word(&words[0]) => second.clone(),
+        _ => words[0].clone(),
     };
-    let parsed = parse_words(&words).map_err(|e| clap_message(verb, line.trim(), &e))?;
+    // Everything after the command word is a value, so an element may be `--` or `-x`.
+    words.insert(1, "--".into());
+    let parsed = parse_words(&words).map_err(|e| clap_message(&verb, line.trim(), &e))?;
     action(parsed).map(Some)
+}
+
+/// The text after the first word of a line, when that word is plain (not quoted).
+fn after_first_word(code: &str) -> Option<&str> {
+    let code = code.trim_start();
+    let end = code.find(char::is_whitespace).unwrap_or(code.len());
+    let first = &code[..end];
+    (!first.contains(['\'', '"', '\\'])).then(|| &code[end..])
 }
 
 /// A short, human message for a line clap could not read.
@@ -438,7 +478,11 @@ fn action(line: Line) -> Result<Action, ParseError> {
         Line::Save { file } => Action::Save(file),
         Line::Load { file } => Action::Load(file),
         Line::Export { format, file } => Action::Export(format_word(&format)?, file),
-        Line::Expect { words } => Action::Expect(Expectation::parse(&words)?),
+        Line::Expect { words } => {
+            let text = shlex::try_join(words.iter().map(String::as_str))
+                .map_err(|e| ParseError::new(e.to_string()))?;
+            Action::Expect(Expectation::parse(&text)?)
+        }
         Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
     })
 }
@@ -508,18 +552,22 @@ fn seconds_word(word: &str) -> Result<i64, ParseError> {
     })
 }
 
-/// `hh:mm:ss` (or `hh:mm`) as seconds since midnight.
+/// `hh:mm:ss` (or `hh:mm`) as seconds since midnight. Hours from 24 on are the days after, as
+/// the clock shows them once time has ticked past midnight (`25:00:00`).
 pub fn clock_word(word: &str) -> Result<u64, ParseError> {
     let bad = || ParseError::new(format!("'{word}' is not a time of day like 12:00:05"));
     let parts: Vec<u64> = word
         .split(':')
         .map(|p| p.parse().map_err(|_| bad()))
         .collect::<Result<_, _>>()?;
-    match parts[..] {
-        [h, m, s] if h < 24 && m < 60 && s < 60 => Ok(h * 3600 + m * 60 + s),
-        [h, m] if h < 24 && m < 60 => Ok(h * 3600 + m * 60),
-        _ => Err(bad()),
-    }
+    let (h, m, s) = match parts[..] {
+        [h, m, s] if m < 60 && s < 60 => (h, m, s),
+        [h, m] if m < 60 => (h, m, 0),
+        _ => return Err(bad()),
+    };
+    h.checked_mul(3600)
+        .and_then(|t| t.checked_add(m * 60 + s))
+        .ok_or_else(bad)
 }
 
 fn stamp_word(word: &str) -> Result<Stamp, ParseError> {

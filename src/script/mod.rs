@@ -7,14 +7,15 @@ pub mod assist;
 mod expect;
 mod file;
 mod grammar;
+pub mod literal;
 pub mod render;
 mod runner;
 
-pub use expect::{Expectation, Mismatch};
-pub use file::{load, save};
+pub use expect::{Expectation, Literal, Mismatch};
+pub use file::{TextError, load, load_text, read_text, save, save_text};
 pub use grammar::{
-    Action, Format, Line, ParseError, Usage, clock_word, command_table, command_words,
-    is_command_word, parse, words,
+    Action, Format, Line, MAX_LINE, ParseError, Usage, clock_word, command_table, command_words,
+    is_command_word, line, parse, words,
 };
 pub use runner::{RunError, RunOptions, run_script, run_text};
 
@@ -51,10 +52,10 @@ pub enum Reply {
     Saved { path: String, commands: usize },
     /// `load`: how many commands came back.
     Loaded { path: String, commands: usize },
-    /// `export`: the text, and the file it was written to, if one was named.
+    /// `export`: the file it was written to, or the text when no file was named.
     Exported {
         format: Format,
-        text: String,
+        text: Option<String>,
         path: Option<String>,
     },
     /// An expectation held (for `expect refused`, with the rule that refused).
@@ -91,7 +92,7 @@ pub enum Failure {
     #[error("{0}")]
     NoReplica(Refusal),
     /// The command was refused by a rule.
-    #[error("refused '{command}': {refusal}")]
+    #[error("refused '{}': {refusal}", grammar::line(command))]
     Refused { command: Command, refusal: Refusal },
     /// An expectation did not hold.
     #[error("expected {}, found {}", .0.expected, .0.found)]
@@ -150,16 +151,10 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             Ok(Reply::Exported { format, text, path })
         }
         Action::Expect(expectation) => match expectation.check(lab) {
-            Ok(()) => {
-                let refusal = match expectation {
-                    Expectation::Refused(_) => lab.history().last().and_then(|e| e.refused.clone()),
-                    _ => None,
-                };
-                Ok(Reply::Passed {
-                    expectation,
-                    refusal,
-                })
-            }
+            Ok(refusal) => Ok(Reply::Passed {
+                expectation,
+                refusal,
+            }),
             Err(mismatch) => Err(Failure::Expectation(mismatch)),
         },
     }

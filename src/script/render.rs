@@ -1,14 +1,16 @@
 //! The one text renderer: replies and failures as text for the line faces (the REPL, `play
 //! --plain`, `run` transcripts and headless lessons), and the text exports. Tables are drawn
-//! here, and only here, with comfy-table.
+//! here, and only here, with comfy-table, laid out by a [`Look`] (width, ASCII). Text from users
+//! and lesson files is shown through [`escape`], here and in every face.
 
 use super::{Expectation, Failure, Format, Motion, Moved, Reply, Usage};
 use crate::crdt::{Delta, Kind, PROPERTIES, SEED_TYPES};
 use crate::lab::{
     Applied, Command, Comparison, Delivery, Lab, LabView, MessageView, OpReport, Outcome,
-    WorkedTable,
+    WorkedTable, clip,
 };
 use comfy_table::{ContentArrangement, Table, presets};
+use std::borrow::Cow;
 
 /// How much of a change a face prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,19 +24,35 @@ pub enum Style {
     Step,
 }
 
-/// A reply as text (empty when there is nothing to say).
+/// How a line face lays text out: the width to fit tables and wrapped text into (none: as wide
+/// as they need, for files and pipes), and whether tables are drawn in ASCII only (`--ascii`,
+/// for screen readers and old terminals).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Look {
+    pub width: Option<usize>,
+    pub ascii: bool,
+}
+
+/// A reply as text (empty when there is nothing to say), laid out as wide as it needs.
 pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
+    reply_in(lab, reply, style, Look::default())
+}
+
+/// A reply as text, laid out by `look`.
+pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
     let text = match reply {
         Reply::Nothing => String::new(),
-        Reply::Changed { command, applied } => return changed(lab, command, applied, style),
+        Reply::Changed { command, applied } => {
+            return escape_lines(&changed(lab, command, applied, style, look)).into_owned();
+        }
         Reply::Moved(moved) => {
             let said = motion(moved);
             match style {
-                Style::Repl => format!("{said}\n{}", state_table(&lab.view(), None)),
+                Style::Repl => format!("{said}\n{}", state_table(&lab.view(), None, look)),
                 _ => said,
             }
         }
-        Reply::State { view, only } => state_table(view, only.as_deref()),
+        Reply::State { view, only } => state_table(view, only.as_deref(), look),
         Reply::Lookup { answers, .. } => {
             let each: Vec<String> = answers.iter().map(|(r, b)| format!("{r}: {b}")).collect();
             each.join("   ")
@@ -46,8 +64,8 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
                 .collect();
             each.join("\n")
         }
-        Reply::Compare(rows) => compare_table(rows),
-        Reply::Help(usages) => help(usages),
+        Reply::Compare(rows) => compare_table(rows, look),
+        Reply::Help(usages) => help(usages, look),
         Reply::Saved { path, commands } => format!("saved {commands} commands to {path}"),
         Reply::Loaded { path, commands } => format!("loaded {path}: {commands} commands"),
         Reply::Exported {
@@ -55,7 +73,7 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
             path: Some(path),
             ..
         } => format!("exported {} to {path}", format_name(*format)),
-        Reply::Exported { text, .. } => text.trim_end().to_string(),
+        Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
         Reply::Passed {
             expectation,
             refusal,
@@ -64,10 +82,11 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
             None => format!("ok: {}", expectation_text(expectation)),
         },
     };
-    match style {
+    let text = match style {
         Style::Repl => text,
         _ => indent(&text),
-    }
+    };
+    escape_lines(&text).into_owned()
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -89,10 +108,10 @@ pub fn motion(moved: &Moved) -> String {
 }
 
 /// An accepted command: the states (or their table), notes, messages sent, deliveries.
-fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style) -> String {
+fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style, look: Look) -> String {
     let mut lines = vec![];
     match style {
-        Style::Repl => lines.push(state_table(&lab.view(), None)),
+        Style::Repl => lines.push(state_table(&lab.view(), None, look)),
         Style::Transcript if !applied.changes.is_empty() || command.is_new() => {
             lines.push(format!("  {}", lab.world().visible_states().join("   ")))
         }
@@ -264,7 +283,7 @@ fn expectation_text(e: &Expectation) -> String {
 
 /// A failure as a transcript line.
 pub fn failure(failure: &Failure) -> String {
-    format!("  error: {failure}")
+    escape_lines(&format!("  error: {failure}")).into_owned()
 }
 
 fn indent(text: &str) -> String {
@@ -274,26 +293,148 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn table(style: &str) -> Table {
+/// A table with borders: lines drawn in Unicode, or in ASCII with `--ascii`; fitted to the
+/// width when there is one (cells wrap).
+fn table(look: Look) -> Table {
+    let preset = match look.ascii {
+        true => presets::ASCII_FULL_CONDENSED,
+        false => presets::UTF8_FULL_CONDENSED,
+    };
+    fitted(bare(preset), look)
+}
+
+fn bare(preset: &str) -> Table {
     let mut t = Table::new();
-    t.load_preset(style);
+    t.load_preset(preset);
     t
 }
 
+fn fitted(mut t: Table, look: Look) -> Table {
+    if let Some(width) = look.width {
+        t.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
+    t
+}
+
+/// Text wrapped to the width, if there is one, line by line at word boundaries. A wrapped line
+/// goes on under its own text: under its indentation, and past a list marker (`- `, `1. `).
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let lines = text.split('\n').map(|line| {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let hang = " ".repeat(indent.chars().count() + marker(body));
+        let options = textwrap::Options::new(width)
+            .initial_indent(indent)
+            .subsequent_indent(&hang);
+        textwrap::fill(body, options)
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// Prose from a lesson (Markdown source) wrapped to the width: the lines of a paragraph are
+/// joined and filled again, while a list item or an indented line starts a line of its own.
+/// Without a width it is left as written.
+pub fn wrap_prose(text: &str, width: Option<usize>) -> String {
+    if width.is_none() {
+        return text.to_string();
+    }
+    let mut lines: Vec<String> = vec![];
+    let mut joining = false;
+    for line in text.split('\n') {
+        let own = line.trim().is_empty() || line.starts_with(char::is_whitespace);
+        match lines.last_mut() {
+            Some(last) if joining && !own && marker(line) == 0 => {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+            _ => lines.push(line.trim_end().to_string()),
+        }
+        joining = !line.trim().is_empty();
+    }
+    wrap(&lines.join("\n"), width)
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `12. `), or 0.
+fn marker(line: &str) -> usize {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return 2;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    match digits > 0 && line[digits..].starts_with(". ") {
+        true => digits + 2,
+        false => 0,
+    }
+}
+
+/// Table cells as they are shown: control characters escaped, and long ones cut short (a table
+/// cell of a whole big state would be too long to read, and slow to lay out).
+fn cells<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(|s| shown(s.as_ref())).collect()
+}
+
+fn shown(text: &str) -> String {
+    escape(&clip(text)).into_owned()
+}
+
+/// Text from users and lesson files, safe to print on one line: control characters (ESC, NUL,
+/// a newline, DEL, C1 codes) and invisible formatting characters (bidirectional overrides,
+/// zero-width characters) are shown as escapes, `\e`, `\x00`, `\n`, `\u{202e}`, instead of
+/// acting on the terminal. Every face shows such text through this (the TUI too).
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, &[])
+}
+
+/// [`escape`] for text of several lines: newlines are kept, everything else is escaped.
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    escape_keeping(text, &['\n'])
+}
+
+fn escape_keeping<'t>(text: &'t str, keep: &[char]) -> Cow<'t, str> {
+    let unsafe_char = |c: char| !keep.contains(&c) && hidden(c);
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !unsafe_char(c) => out.push(c),
+            '\x1b' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Does this character act on the terminal or hide itself, rather than show as a glyph?
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
 /// Every field of each replica (or one), as a table: a column per replica, a row per field.
-pub fn state_table(view: &LabView, only: Option<&str>) -> String {
+pub fn state_table(view: &LabView, only: Option<&str>, look: Look) -> String {
     let shown: Vec<_> = view
         .replicas
         .iter()
         .filter(|r| only.is_none_or(|n| r.name == n))
         .collect();
-    let mut t = table(presets::UTF8_FULL_CONDENSED);
+    let mut t = table(look);
     let mut header = vec![view.title.to_string()];
     header.extend(shown.iter().map(|r| r.name.clone()));
-    t.set_header(header);
+    t.set_header(cells(header));
     let mut value = vec!["value".to_string()];
     value.extend(shown.iter().map(|r| r.visible.to_string()));
-    t.add_row(value);
+    t.add_row(cells(value));
     let names: Vec<&str> = shown
         .first()
         .map(|r| r.fields.iter().map(|f| f.name).collect())
@@ -306,7 +447,7 @@ pub fn state_table(view: &LabView, only: Option<&str>) -> String {
                 .map(|f| f.value.to_string())
                 .unwrap_or_default()
         }));
-        t.add_row(row);
+        t.add_row(cells(row));
     }
     let mut out = t.to_string();
     out.push_str(&network_line(view));
@@ -344,8 +485,8 @@ pub fn network_line(view: &LabView) -> String {
 
 /// `compare`: every set type's final elements for the same history, what each stores, and the
 /// seed's table of properties with this history's numbers beside its facts.
-pub fn compare_table(rows: &[Comparison]) -> String {
-    let mut t = table(presets::UTF8_FULL_CONDENSED);
+pub fn compare_table(rows: &[Comparison], look: Look) -> String {
+    let mut t = table(look);
     let mut header = vec!["type".to_string()];
     header.extend(
         rows.first()
@@ -353,7 +494,7 @@ pub fn compare_table(rows: &[Comparison]) -> String {
             .flat_map(|c| c.finals.iter().map(|(n, _)| n.clone())),
     );
     header.extend(["metadata".to_string(), "refused".to_string()]);
-    t.set_header(header);
+    t.set_header(cells(header));
     for c in rows {
         let mut row = vec![c.title.to_string()];
         row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
@@ -364,12 +505,12 @@ pub fn compare_table(rows: &[Comparison]) -> String {
         } else {
             refused.join("; ")
         });
-        t.add_row(row);
+        t.add_row(cells(row));
     }
     format!(
         "{t}\nmetadata: every piece the replicas store at the end, summed over the {} replicas\n\n{}",
         rows.first().map_or(0, |c| c.finals.len()),
-        properties(rows)
+        properties(rows, look)
     )
 }
 
@@ -389,23 +530,25 @@ fn metadata(c: &Comparison) -> String {
 
 /// The seed's comparison table (§4): a row per property, a column per type it compares, each
 /// cell the fact and, where the history shows it, what happened here.
-pub fn properties(rows: &[Comparison]) -> String {
-    let mut t = table(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(120);
+pub fn properties(rows: &[Comparison], look: Look) -> String {
+    let width = look.width.unwrap_or(120).min(120);
+    let mut t = table(Look {
+        width: Some(width),
+        ..look
+    });
     let columns: Vec<(Kind, Option<&Comparison>)> = SEED_TYPES
         .iter()
         .map(|k| (*k, rows.iter().find(|c| c.kind == k.word())))
         .collect();
     let mut header = vec!["property".to_string()];
     header.extend(columns.iter().map(|(k, _)| k.title().to_string()));
-    t.set_header(header);
+    t.set_header(cells(header));
     for (p, name) in PROPERTIES.iter().enumerate() {
         let mut row = vec![name.to_string()];
         for (kind, c) in &columns {
             let fact = kind.facts()[p].to_string();
             row.push(match c.and_then(|c| here(p, c)) {
-                Some(seen) => format!("{fact}\nhere: {seen}"),
+                Some(seen) => format!("{fact}\nhere: {}", shown(&seen)),
                 None => fact,
             });
         }
@@ -470,22 +613,24 @@ pub fn counted<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// `help`: the table of commands, or the one asked about.
-pub fn help(usages: &[Usage]) -> String {
+pub fn help(usages: &[Usage], look: Look) -> String {
     if let [one] = usages {
-        return format!("{}\n  {}", one.usage, one.about);
+        let about = wrap(&format!("  {}", one.about), look.width);
+        return format!("{}\n{about}", one.usage);
     }
-    let mut t = table(presets::NOTHING);
+    let mut t = fitted(bare(presets::NOTHING), look);
     for u in usages {
-        t.add_row(vec![u.usage.clone(), u.about.clone()]);
+        t.add_row(cells([&u.usage, &u.about]));
     }
-    format!("{t}\nA # starts a comment. help <command> says more about one.")
+    let tail = "A # starts a comment. help <command> says more about one.";
+    format!("{t}\n{}", wrap(tail, look.width))
 }
 
 /// The worked tables as Markdown, one per lab: `Step | Replica A (...) | ... | what happened`.
 pub fn markdown(tables: &[WorkedTable]) -> String {
     let mut out = String::new();
     for w in tables {
-        let mut t = table(presets::ASCII_MARKDOWN);
+        let mut t = bare(presets::ASCII_MARKDOWN);
         let mut header = vec!["Step".to_string()];
         header.extend(
             w.replicas
@@ -509,23 +654,24 @@ pub fn markdown(tables: &[WorkedTable]) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// A Markdown table cell: a `|` inside it is escaped, so it does not start another column.
+/// A Markdown table cell: shown safely (see [`cells`]), and a `|` inside it is escaped, so it
+/// does not start another column.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    shown(text).replace('|', "\\|")
 }
 
 /// `crdt-lab lessons`: number, name, title, steps and questions of each lesson.
 pub fn lessons(rows: &[(String, String, usize, usize)]) -> String {
-    let mut t = table(presets::NOTHING);
-    t.set_header(vec!["#", "name", "title", "steps", "questions"]);
+    let mut t = bare(presets::NOTHING);
+    t.set_header(cells(["#", "name", "title", "steps", "questions"]));
     for (k, (name, title, steps, questions)) in rows.iter().enumerate() {
-        t.add_row(vec![
+        t.add_row(cells([
             (k + 1).to_string(),
             name.clone(),
             title.clone(),
             steps.to_string(),
             questions.to_string(),
-        ]);
+        ]));
     }
     t.to_string()
 }
@@ -541,7 +687,7 @@ mod tests {
         for line in ["A add x", "A remove x", "A add x", "A remove x", "B add y"] {
             execute(&mut lab, line).expect("accepted on an OR-Set");
         }
-        let table = compare_table(&lab.compare());
+        let table = compare_table(&lab.compare(), Look::default());
         let gset = table
             .lines()
             .find(|l| l.contains("G-Set"))
@@ -612,5 +758,47 @@ mod tests {
         }
         assert!(md.contains("partition A B \\| C"), "{md}");
         assert!(md.contains("Replica C (live / tombstones)"), "{md}");
+    }
+
+    #[test]
+    fn help_fits_the_terminal_and_words_are_not_broken() {
+        let usages = crate::script::command_table();
+        let narrow = Look {
+            width: Some(60),
+            ascii: false,
+        };
+        let text = help(usages, narrow);
+        let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 60).collect();
+        assert!(wide.is_empty(), "{wide:#?}");
+        for word in ["partition", "back", "duplicate"] {
+            assert!(text.contains(word), "{word} is whole in\n{text}");
+        }
+        let one = help(&usages[..1], narrow);
+        assert!(one.lines().all(|l| l.chars().count() <= 60), "{one}");
+    }
+
+    #[test]
+    fn ascii_tables_draw_with_ascii_only() {
+        let mut lab = Lab::new();
+        execute(&mut lab, "A add x").expect("accepted");
+        let ascii = Look {
+            width: None,
+            ascii: true,
+        };
+        let table = state_table(&lab.view(), None, ascii);
+        assert!(table.is_ascii(), "{table}");
+        assert!(table.contains("| live "), "{table}");
+        assert!(!state_table(&lab.view(), None, Look::default()).is_ascii());
+    }
+
+    #[test]
+    fn prose_is_filled_again_and_list_items_hang() {
+        let text =
+            "A grow-only set never\nforgets.\n\n- one item that is long enough to wrap\n- two";
+        assert_eq!(
+            wrap_prose(text, Some(24)),
+            "A grow-only set never\nforgets.\n\n- one item that is long\n  enough to wrap\n- two"
+        );
+        assert_eq!(wrap_prose(text, None), text, "no width, no change");
     }
 }

@@ -24,17 +24,16 @@ pub struct RunError {
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            return write!(f, "{}", self.failure);
+        let failure = self.failure.to_string();
+        let failure = render::escape_lines(&failure);
+        match (self.line, self.text.trim()) {
+            (0, _) => write!(f, "{failure}"),
+            (line, "") => write!(f, "{}:{line}: {failure}", self.file),
+            (line, text) => {
+                let at = format!("{}:{line}: {text}", self.file);
+                write!(f, "{}\n  {failure}", render::escape(&at))
+            }
         }
-        write!(
-            f,
-            "{}:{}: {}\n  {}",
-            self.file,
-            self.line,
-            self.text.trim(),
-            self.failure
-        )
     }
 }
 
@@ -46,9 +45,9 @@ pub fn run_script(
     options: RunOptions,
     out: &mut impl Write,
 ) -> Result<usize, RunError> {
-    let text = std::fs::read_to_string(path).map_err(|e| RunError {
+    let text = super::read_text(path).map_err(|e| RunError {
         file: path.to_string(),
-        line: 0,
+        line: e.line(),
         text: String::new(),
         failure: Box::new(Failure::File(format!("cannot read {path}: {e}"))),
     })?;
@@ -65,29 +64,26 @@ pub fn run_text(
 ) -> Result<usize, RunError> {
     let mut passed = 0;
     for (k, line) in text.lines().enumerate() {
+        let stop = |failure: Failure| RunError {
+            file: file.to_string(),
+            line: k + 1,
+            text: line.to_string(),
+            failure: Box::new(failure),
+        };
+        let unwritten = |e: std::io::Error| stop(Failure::File(format!("cannot write: {e}")));
         let result = execute(lab, line);
         if !options.quiet && !line.trim().is_empty() {
-            let _ = writeln!(out, "> {}", line.trim_end());
+            let echo = format!("> {}", line.trim_end());
+            writeln!(out, "{}", render::escape_lines(&echo)).map_err(unwritten)?;
         }
-        match result {
-            Ok(reply) => {
-                passed += usize::from(matches!(reply, Reply::Passed { .. }));
-                if options.quiet {
-                    continue;
-                }
-                let shown = render::reply(lab, &reply, Style::Transcript);
-                if !shown.is_empty() {
-                    let _ = writeln!(out, "{shown}");
-                }
-            }
-            Err(failure) => {
-                return Err(RunError {
-                    file: file.to_string(),
-                    line: k + 1,
-                    text: line.to_string(),
-                    failure: Box::new(failure),
-                });
-            }
+        let reply = result.map_err(stop)?;
+        passed += usize::from(matches!(reply, Reply::Passed { .. }));
+        if options.quiet {
+            continue;
+        }
+        let shown = render::reply(lab, &reply, Style::Transcript);
+        if !shown.is_empty() {
+            writeln!(out, "{shown}").map_err(unwritten)?;
         }
     }
     Ok(passed)

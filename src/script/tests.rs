@@ -99,7 +99,7 @@ fn mistakes_get_messages_for_people_and_change_nothing() {
         "{}",
         err(&mut lab, "merge A")
     );
-    assert!(err(&mut lab, "time 25:00:00").contains("not a time of day"));
+    assert!(err(&mut lab, "time 12:60:00").contains("not a time of day"));
     assert!(err(&mut lab, "option tiebreak maybe").contains("add-wins or remove-wins"));
     assert!(err(&mut lab, "option sync maybe").contains("state or ops"));
     assert!(err(&mut lab, "A set x maybe").contains("true (removed) or false"));
@@ -149,9 +149,18 @@ fn expectations_report_what_was_expected_and_found() {
         &mut lab,
         &["expect refused B remove x", "expect A.map = {x: true}"],
     );
+    let before = lab.position();
     assert_eq!(
         err(&mut lab, "expect refused A add y"),
-        "expected 'A add y' to be refused, found it was accepted"
+        "expected 'A add y' to be refused, found it would be accepted"
+    );
+    assert_eq!(lab.position(), before, "a failed expectation added nothing");
+    assert!(
+        !lab.world()
+            .replica("A")
+            .unwrap()
+            .set
+            .contains(&crate::crdt::Elem::parse("y"))
     );
 }
 
@@ -189,7 +198,7 @@ fn help_comes_from_the_command_table() {
     };
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].usage, "<R> merge <S>");
-    assert!(render::help(&one).starts_with("<R> merge <S>\n  R absorbs"));
+    assert!(render::help(&one, render::Look::default()).starts_with("<R> merge <S>\n  R absorbs"));
     assert_eq!(
         err(&mut Lab::new(), "help mrge"),
         "no command 'mrge'; did you mean merge?"
