@@ -90,8 +90,8 @@ pub enum Line {
         elem: String,
         replica: Option<String>,
     },
-    /// Show every field of each replica (or just R)
-    #[command(override_usage = "show [<R>]")]
+    /// Show every field of each replica (or just R), or message n in flight in full: show #1
+    #[command(override_usage = "show [<R>|#<n>]")]
     Show { replica: Option<String> },
     /// Why is the element present or absent, with the actual numbers: explain x A
     #[command(override_usage = "explain <elem> [<R>]")]
@@ -190,6 +190,8 @@ pub enum Action {
     Reset,
     Lookup(Elem, Option<String>),
     Show(Option<String>),
+    /// `show #n`: one message in flight, in full.
+    ShowMessage(usize),
     Explain(Elem, Option<String>),
     Compare,
     Help(Option<String>),
@@ -291,21 +293,28 @@ pub fn is_command_word(word: &str) -> bool {
 
 /// Split a line into words, dropping a `#` comment. `None` for a line with unbalanced quotes.
 pub fn words(line: &str) -> Option<Vec<String>> {
-    let code = strip_comment(line);
-    shlex::split(code)
+    shlex::split(&code(line))
 }
 
-fn strip_comment(line: &str) -> &str {
+/// The line without its `#` comment. A `#` right before a digit is a message number (`show #1`),
+/// not a comment; it is escaped, since shlex would read it as one too.
+fn code(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
     let mut quote = None;
-    for (i, c) in line.char_indices() {
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
         match (quote, c) {
-            (None, '#') => return &line[..i],
+            (None, '#') if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\#"),
+            (None, '#') => break,
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
             _ => {}
         }
+        if c != '#' || quote.is_some() {
+            out.push(c);
+        }
     }
-    line
+    out
 }
 
 /// Parse one line. `Ok(None)` for a blank line or a comment.
@@ -319,11 +328,17 @@ pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
         words.swap(0, 1);
     }
     let verb = match words.get(1) {
-        Some(second) if !is_command_word(&words[0]) => second,
+        Some(second) if !is_command_word(&words[0]) && looks_like_verb(second) => second,
         _ => &words[0],
     };
     let parsed = parse_words(&words).map_err(|e| clap_message(verb, line.trim(), &e))?;
     action(parsed).map(Some)
+}
+
+/// Could this second word be a (mistyped) verb after a replica, as in `A ad x`? Not when it has
+/// no letters, as the `5` of `go 5`: then the first word is the unknown command.
+fn looks_like_verb(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic)
 }
 
 /// A short, human message for a line clap could not read.
@@ -382,6 +397,9 @@ fn action(line: Line) -> Result<Action, ParseError> {
         Line::Tick { seconds } => Action::Change(Command::Tick(seconds.unwrap_or(1))),
         Line::Setting { name, value } => Action::Change(Command::Option(setting(&name, &value)?)),
         Line::Lookup { elem, replica } => Action::Lookup(Elem::parse(&elem), replica),
+        Line::Show {
+            replica: Some(word),
+        } if word.starts_with('#') => Action::ShowMessage(message_number(&word)?),
         Line::Show { replica } => Action::Show(replica),
         Line::Explain { elem, replica } => Action::Explain(Elem::parse(&elem), replica),
         Line::Undo => Action::Undo,
@@ -444,6 +462,16 @@ fn which_word(word: Option<String>) -> Result<Which, ParseError> {
             ParseError::new(format!("deliver takes a message number or all, not '{w}'"))
         }),
     }
+}
+
+/// `#3` as the message number 3.
+fn message_number(word: &str) -> Result<usize, ParseError> {
+    let digits = word.trim_start_matches('#');
+    digits.parse().map_err(|_| {
+        ParseError::new(format!(
+            "show #<n> takes a message number, like show #1, not '{word}'"
+        ))
+    })
 }
 
 fn groups(words: &[String]) -> Vec<Vec<String>> {

@@ -32,6 +32,7 @@ pub fn reply(lab: &Lab, reply: &Reply, style: Style) -> String {
             }
         }
         Reply::State { view, only } => state_table(view, only.as_deref()),
+        Reply::Message(m) => message(m),
         Reply::Lookup { answers, .. } => {
             let each: Vec<String> = answers.iter().map(|(r, b)| format!("{r}: {b}")).collect();
             each.join("   ")
