@@ -12,8 +12,9 @@ mod markdown;
 mod playback;
 mod session;
 mod state;
-// Shared by both: what a frame measured, and the styles.
+// Shared by both: what a frame measured, how wide text is, and the styles.
 mod layout;
+mod measure;
 mod theme;
 // Drawing.
 mod output;
@@ -27,6 +28,8 @@ mod wrap;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 pub use app::{App, Message, Mode, update};
 pub use state::{HomeItem, Target};

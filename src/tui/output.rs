@@ -55,13 +55,14 @@ pub struct Drawn {
     pub columns: usize,
 }
 
-/// Draw a stack from line `offset`, its tables scrolled `from` columns to the right.
+/// Draw a stack from line `offset`, its tables scrolled `from` columns to the right (`None`
+/// where the view does not scroll sideways).
 pub fn draw(
     parts: &[Part],
     theme: &Theme,
     area: Rect,
     offset: usize,
-    from: usize,
+    from: Option<usize>,
     buf: &mut Buffer,
 ) -> Drawn {
     let mut drawn = Drawn::default();
@@ -233,13 +234,19 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
         chosen,
     };
     let mut parts = vec![Part::Table(grid)];
-    let rules: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .flat_map(|c| {
-            let each = c.refused.iter();
-            each.map(move |(cmd, rule)| (c.title, cmd.as_str(), rule.as_str()))
-        })
-        .collect();
+    // Each refusal once, with how many times it happened (a lesson may replay a story).
+    let mut rules: Vec<(&str, &str, &str, usize)> = vec![];
+    for c in rows {
+        for (cmd, rule) in &c.refused {
+            match rules
+                .iter_mut()
+                .find(|r| (r.0, r.1, r.2) == (c.title, cmd, rule))
+            {
+                Some(seen) => seen.3 += 1,
+                None => rules.push((c.title, cmd, rule, 1)),
+            }
+        }
+    }
     if rules.is_empty() {
         return parts;
     }
@@ -247,10 +254,13 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
         w.block(0);
         w.block(0);
         w.push("Why each refusal:", t.strong);
-        for &(title, command, rule) in &rules {
+        for &(title, command, rule, times) in &rules {
             w.block(4);
             w.glue(format!("  {title}: "), t.label);
             w.glue(command, t.code);
+            if times > 1 {
+                w.glue(format!(" (×{times})"), t.code);
+            }
             w.push(" — ", t.dim);
             w.words(rule, t.text);
         }

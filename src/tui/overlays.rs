@@ -50,7 +50,7 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
         &app.theme,
         inner,
         offset,
-        app.ui.overlay_column,
+        Some(app.ui.overlay_column),
         buf,
     );
     scroll_marks(app, area, offset, height, total, buf);
@@ -67,12 +67,9 @@ fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
             Some(answer) => output::answer(app, answer),
             None => vec![],
         },
-        Overlay::Replica(k) => match app.session.view.replicas.get(k) {
-            Some(replica) => vec![Part::Fields(Box::new(move |w: &mut Wrap<'_>| {
-                panels::fill(app, replica, true, w)
-            }))],
-            None => vec![],
-        },
+        Overlay::Replica(k) => vec![Part::Fields(Box::new(move |w: &mut Wrap<'_>| {
+            panels::fill(app, k, true, w)
+        }))],
         Overlay::Timeline => vec![],
     }
 }

@@ -7,10 +7,10 @@
 
 use super::app::App;
 use super::diff::{Gone, Marks};
+use super::measure::{entry_width, widest_entry, width};
 use super::ui::scroll_marks;
-use super::wrap::{Wrap, Wrapped, count_fields, count_fields_up_to, width};
+use super::wrap::{Wrap, Wrapped, count_fields, count_fields_up_to};
 use crate::crdt::{Field, Role, Value};
-use crate::lab::ReplicaView;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -43,15 +43,29 @@ fn label_width(fields: &[Field]) -> usize {
     widest.min(SPACES.len() - 1) + 1
 }
 
-/// A field's label, padded to `label_w`, as a word of its own.
-fn label<'a>(wrap: &mut Wrap<'a>, name: &'a str, label_w: usize, style: Style) {
-    wrap.block(label_w);
+/// Where a field's lines after the first start: under its value beside the label when its
+/// widest entry fits there, else two cells in, so that no entry has to be cut that need not be.
+fn indent_for(widest: usize, label_w: usize, width: usize) -> usize {
+    if label_w + widest <= width {
+        label_w
+    } else {
+        2
+    }
+}
+
+/// A field's label, padded to `label_w`, as a word of its own; its lines after the first start
+/// `indent` cells in.
+fn label<'a>(wrap: &mut Wrap<'a>, name: &'a str, label_w: usize, indent: usize, style: Style) {
+    wrap.block(indent);
     wrap.glue(name, style);
     wrap.push(&SPACES[..label_w.saturating_sub(name.len()).max(1)], style);
 }
 
-/// Lay out one replica's panel contents (`whole`: entries may break between their tags).
-pub fn fill<'a>(app: &'a App, replica: &'a ReplicaView, whole: bool, wrap: &mut Wrap<'a>) {
+/// Lay out replica `k`'s panel contents (`whole`: entries may break between their tags).
+pub fn fill<'a>(app: &'a App, k: usize, whole: bool, wrap: &mut Wrap<'a>) {
+    let Some(replica) = app.session.view.replicas.get(k) else {
+        return;
+    };
     let t = &app.theme;
     let marked = app.session.changes.replica(&replica.name);
     let cx = Cx {
@@ -63,6 +77,7 @@ pub fn fill<'a>(app: &'a App, replica: &'a ReplicaView, whole: bool, wrap: &mut 
     wrap.block(2);
     let value = marked.map(|m| &m.value);
     put(wrap, &replica.visible, t.value, value, 0, cx);
+    wrap.end_word();
     let hidden = marked.map_or(&[][..], |m| m.hidden.as_slice());
     if !hidden.is_empty() {
         wrap.push("  gone: ", t.dim);
@@ -71,8 +86,14 @@ pub fn fill<'a>(app: &'a App, replica: &'a ReplicaView, whole: bool, wrap: &mut 
             wrap.push(if k + 1 < hidden.len() { ", " } else { "" }, t.dim);
         }
     }
-    for field in &replica.fields {
-        label(wrap, field.name, label_w, t.label);
+    let widest = app.session.widest.get(k);
+    for (j, field) in replica.fields.iter().enumerate() {
+        let wide = widest.and_then(|w| w.get(j)).copied().unwrap_or(0);
+        let indent = match whole {
+            true => label_w,
+            false => indent_for(wide, label_w, wrap.width()),
+        };
+        label(wrap, field.name, label_w, indent, t.label);
         let marks = marked.and_then(|m| m.field(field.name));
         put(
             wrap,
@@ -102,12 +123,14 @@ pub fn payload<'a>(app: &'a App, fields: &'a [Field], whole: bool, wrap: &mut Wr
     let label_w = label_width(fields);
     for (k, field) in shown.enumerate() {
         if whole {
-            label(wrap, field.name, label_w, app.theme.label);
+            let indent = indent_for(widest_entry(&field.value), label_w, wrap.width());
+            label(wrap, field.name, label_w, indent, app.theme.label);
         } else {
             let gap = if k == 0 { "" } else { "  " };
             wrap.push(format!("{gap}{} ", field.name), app.theme.label);
         }
         put(wrap, &field.value, role_style(app, field.role), None, 0, cx);
+        wrap.end_word();
     }
 }
 
@@ -148,9 +171,10 @@ fn put<'a>(
     let gone = marks.map_or(&[][..], |m| m.gone.as_slice());
     match value {
         Value::Scalar(s) => {
+            // What the value was, struck through, then what it is: `0 → -1`.
             for g in gone {
                 leaf(wrap, &g.key, cx.gone, depth);
-                wrap.glue(" ", style);
+                wrap.glue(" → ", style);
             }
             leaf(wrap, s, came_style(marks, s, style, cx), depth);
         }
@@ -247,29 +271,13 @@ fn measure_set(wrap: &mut Wrap<'_>, items: &[String]) {
 
 /// The same for the rest of a field's map: `key: value, ` entries (each one word), then `}`.
 fn measure_map(wrap: &mut Wrap<'_>, pairs: &[(String, Value)]) {
-    for (k, (key, inner)) in pairs.iter().enumerate() {
-        wrap.glue_width(width(key) + 2 + value_width(inner));
+    for (k, pair) in pairs.iter().enumerate() {
+        wrap.glue_width(entry_width(pair));
         if k + 1 < pairs.len() {
             wrap.break_width(2, 1);
         }
     }
     wrap.glue_width(1);
-}
-
-/// The width of a value as text, without building the text.
-fn value_width(value: &Value) -> usize {
-    let inside = |n: usize, widths: usize| 2 + widths + 2 * n.saturating_sub(1);
-    match value {
-        Value::Scalar(s) => width(s),
-        Value::Set(items) => inside(items.len(), items.iter().map(|i| width(i)).sum()),
-        Value::Map(pairs) => inside(
-            pairs.len(),
-            pairs
-                .iter()
-                .map(|(k, v)| width(k) + 2 + value_width(v))
-                .sum(),
-        ),
-    }
 }
 
 fn panel_block() -> Block<'static> {
@@ -285,7 +293,7 @@ pub fn panel_inner(area: Rect) -> Rect {
 #[cfg(test)]
 fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
     match app.session.view.replicas.get(replica) {
-        Some(r) => count_fields(inner_width, |w| fill(app, r, false, w)),
+        Some(_) => count_fields(inner_width, |w| fill(app, replica, false, w)),
         None => 0,
     }
 }
@@ -293,7 +301,7 @@ fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
 /// The same, or `limit` if it is at least that many (cheap for huge replicas).
 pub fn panel_lines_up_to(app: &App, replica: usize, inner_width: u16, limit: usize) -> usize {
     match app.session.view.replicas.get(replica) {
-        Some(r) => count_fields_up_to(inner_width, limit, |w| fill(app, r, false, w)),
+        Some(_) => count_fields_up_to(inner_width, limit, |w| fill(app, replica, false, w)),
         None => 0,
     }
 }
@@ -328,7 +336,7 @@ pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) -> usize 
     let height = usize::from(inner.height);
     let draw = |offset: usize| {
         let mut wrap = Wrap::new(inner.width, offset..offset + height).cutting();
-        fill(app, replica, false, &mut wrap);
+        fill(app, k, false, &mut wrap);
         wrap.finish()
     };
     let mut offset = app.ui.scroll.get(k).copied().unwrap_or(0);
@@ -340,13 +348,19 @@ pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) -> usize 
     }
     let Wrapped { lines, total, cut } = out;
     Paragraph::new(lines).render(inner, buf);
-    scroll_marks(app, area, offset, inner.height.into(), total, buf);
-    if cut && focused && area.width > 24 {
-        let text = " … Enter: whole ";
-        let w = width(text) as u16;
+    if cut && focused {
+        // Something on screen ends in `…`: say how to see it whole, where the scroll marks
+        // leave room.
+        let text = if area.width > 34 {
+            " … Enter: whole "
+        } else {
+            " … Enter "
+        };
+        let w = (width(text) as u16).min(area.width.saturating_sub(2));
         let r = Rect::new(area.x + 1, area.bottom() - 1, w, 1);
         Paragraph::new(text).style(t.hint).render(r, buf);
     }
+    scroll_marks(app, area, offset, inner.height.into(), total, buf);
     total.saturating_sub(height)
 }
 
@@ -486,9 +500,8 @@ mod tests {
         app.run_line("A merge B");
         for width in [23, 40, 9] {
             for k in 0..2 {
-                let replica = &app.session.view.replicas[k];
                 let mut drawn = Wrap::new(width, 0..usize::MAX).cutting();
-                fill(&app, replica, false, &mut drawn);
+                fill(&app, k, false, &mut drawn);
                 let drawn = drawn.finish();
                 assert_eq!(
                     panel_lines(&app, k, width),
@@ -497,7 +510,7 @@ mod tests {
                 );
                 let window = drawn.total / 2..(drawn.total / 2 + 20).min(drawn.total);
                 let mut late = Wrap::new(width, window.clone()).cutting();
-                fill(&app, replica, false, &mut late);
+                fill(&app, k, false, &mut late);
                 let late = late.finish();
                 let all: Vec<String> = drawn.lines[window.clone()]
                     .iter()

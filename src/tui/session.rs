@@ -5,6 +5,7 @@
 
 use super::diff::Changes;
 use super::markdown::{self, Block, Kind as Run};
+use super::measure::widest_entry;
 use crate::lab::{Comparison, Entry, Lab, LabView, Timeline, WorkedTable};
 use crate::lesson::{Answered, Player};
 use crate::script::render;
@@ -76,6 +77,9 @@ pub struct Session {
     pub compare: Vec<Comparison>,
     pub timeline: Timeline,
     pub quiz: Quiz,
+    /// The widest entry of each field of each replica, so a panel can choose its indent
+    /// without measuring every entry on every frame.
+    pub widest: Vec<Vec<usize>>,
 }
 
 /// What the sandbox's side panel says before anything is asked.
@@ -107,6 +111,7 @@ impl Session {
             compare: vec![],
             timeline: Timeline::default(),
             quiz: Quiz::default(),
+            widest: vec![],
         }
     }
 
@@ -155,6 +160,12 @@ impl Session {
     pub fn refresh(&mut self, timeline: bool) -> LabView {
         let now = self.lab().view();
         let before = std::mem::replace(&mut self.view, now);
+        self.widest = self
+            .view
+            .replicas
+            .iter()
+            .map(|r| r.fields.iter().map(|f| widest_entry(&f.value)).collect())
+            .collect();
         self.narration = self.narration_blocks();
         self.step_answers = self.ask_step_queries();
         self.timeline = if timeline {
@@ -263,6 +274,7 @@ pub fn is_query(action: &Action) -> bool {
         Action::Lookup(..)
             | Action::Explain(..)
             | Action::Show(_)
+            | Action::ShowMessage(_)
             | Action::Compare
             | Action::Export(_, None)
     )

@@ -20,8 +20,13 @@ pub struct Grid {
     pub chosen: Option<usize>,
 }
 
-/// A column is not shrunk below this many cells (or its own width, if less).
+/// A column is not shrunk below this many cells (or its own width, if less), nor below a fifth
+/// of the room: past that, columns scroll sideways rather than show only `…`.
 const NARROWEST: usize = 6;
+
+fn narrowest(room: usize) -> usize {
+    NARROWEST.max(room / 5)
+}
 /// The space between columns.
 const GAP: usize = 1;
 
@@ -29,10 +34,6 @@ impl Grid {
     /// Lines the table takes: its caption, its header and one per row.
     pub fn height(&self) -> usize {
         self.rows.len() + 2
-    }
-
-    fn columns(&self) -> usize {
-        self.header.len()
     }
 
     /// The widest cell of each column.
@@ -55,9 +56,10 @@ impl Grid {
         };
         let first = first.min(room / 3).max(1.min(room));
         let mut left = room.saturating_sub(first);
+        let least_w = narrowest(room);
         let mut shown: Vec<(usize, usize)> = vec![];
         for (k, &w) in rest.iter().enumerate().skip(from) {
-            let least = w.min(NARROWEST) + GAP;
+            let least = w.min(least_w) + GAP;
             if least > left && !shown.is_empty() {
                 break;
             }
@@ -66,33 +68,50 @@ impl Grid {
         }
         let hidden = rest.len().saturating_sub(from + shown.len());
         let room_rest = room.saturating_sub(first) - shown.len() * GAP;
-        let widths = share(shown.iter().map(|(_, w)| *w).collect(), room_rest);
+        let widths = share(shown.iter().map(|(_, w)| *w).collect(), room_rest, least_w);
         let mut out = vec![(0, first)];
         out.extend(shown.iter().zip(widths).map(|((k, _), w)| (*k, w)));
         (out, hidden)
     }
 
-    /// How many columns the view can scroll sideways at this width.
+    /// How many columns the view can scroll sideways at this width: none when every column
+    /// fits whole, else until the last column stands alone beside the first.
     pub fn scroll_limit(&self, room: usize) -> usize {
-        let most = self.columns().saturating_sub(1);
-        (0..most)
-            .find(|&from| self.fit(room, from).1 == 0)
-            .unwrap_or(most.saturating_sub(1))
+        let natural = self.natural();
+        let whole: usize = natural.iter().map(|w| w + GAP).sum();
+        match whole <= room + GAP {
+            true => 0,
+            false => natural.len().saturating_sub(2),
+        }
     }
 
-    /// Draw lines `skip..` of the table into `area`, scrolled `from` columns to the right.
-    pub fn draw(&self, theme: &Theme, area: Rect, skip: usize, from: usize, buf: &mut Buffer) {
+    /// Draw lines `skip..` of the table into `area`, scrolled `from` columns to the right
+    /// (`None` where this view does not scroll sideways).
+    pub fn draw(
+        &self,
+        theme: &Theme,
+        area: Rect,
+        skip: usize,
+        from: Option<usize>,
+        buf: &mut Buffer,
+    ) {
+        let scrolls = from.is_some();
+        let from = from.unwrap_or(0);
         let (columns, hidden) = self.fit(usize::from(area.width), from);
         let mut y = area.y;
         if skip == 0 && area.height > 0 {
-            let mut spans = vec![Span::styled(self.caption.clone(), theme.strong)];
             let more = match (from, hidden) {
                 (0, 0) => String::new(),
-                (0, h) => format!("  ({h} more columns: → scrolls)"),
-                (f, 0) => format!("  (← {f} more columns)"),
+                (0, h) if scrolls => format!("  ({h} more {}: → scrolls)", columns_word(h)),
+                (0, h) => format!("  ({h} more {} not shown)", columns_word(h)),
+                (f, 0) => format!("  (← {f} more {})", columns_word(f)),
                 (f, h) => format!("  (← {f} · {h} more →)"),
             };
-            spans.push(Span::styled(more, theme.hint));
+            let room = usize::from(area.width).saturating_sub(width(&more));
+            let spans = vec![
+                Span::styled(clip(&self.caption, room), theme.strong),
+                Span::styled(more, theme.hint),
+            ];
             Paragraph::new(Line::from(spans)).render(Rect::new(area.x, y, area.width, 1), buf);
             y += 1;
         }
@@ -125,9 +144,13 @@ impl Grid {
     }
 }
 
+fn columns_word(n: usize) -> &'static str {
+    if n == 1 { "column" } else { "columns" }
+}
+
 /// Widths for columns that want `wants` in `room` cells: all of it if it fits, else the widest
-/// are brought down together until it does (none below its own width or [`NARROWEST`]).
-fn share(wants: Vec<usize>, room: usize) -> Vec<usize> {
+/// are brought down together until it does (none below its own width or `least`).
+fn share(wants: Vec<usize>, room: usize, least: usize) -> Vec<usize> {
     if wants.iter().sum::<usize>() <= room {
         return wants;
     }
@@ -136,7 +159,7 @@ fn share(wants: Vec<usize>, room: usize) -> Vec<usize> {
     let cap = (0..=widest).rev().find(|&c| fits(c)).unwrap_or(0);
     let mut widths: Vec<usize> = wants
         .iter()
-        .map(|&w| w.min(cap).max(w.min(NARROWEST)))
+        .map(|&w| w.min(cap).max(w.min(least)))
         .collect();
     // What is left over goes to the columns that were cut, one cell each.
     let mut spare = room.saturating_sub(widths.iter().sum());
@@ -169,7 +192,7 @@ pub fn clip(cell: &str, room: usize) -> String {
         end = i + c.len_utf8();
     }
     let head = &cell[..end];
-    let breaks = |c: char| matches!(c, ' ' | ',' | '{' | '}' | '|' | '/');
+    let breaks = |c: char| matches!(c, ' ' | ',' | ':' | '{' | '}' | '|' | '/');
     let cut_inside = cell[end..].chars().next().is_some_and(|c| !breaks(c))
         && head.chars().last().is_some_and(|c| !breaks(c));
     let head = match head.rfind(breaks) {

@@ -78,12 +78,12 @@ pub fn screen(app: &mut App, width: u16, height: u16) -> String {
     draw(app, width, height).backend().to_string()
 }
 
-fn buffer(app: &mut App, width: u16, height: u16) -> Buffer {
+pub fn buffer(app: &mut App, width: u16, height: u16) -> Buffer {
     draw(app, width, height).backend().buffer().clone()
 }
 
 /// The cells on the screen that spell `text`, first match.
-fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+pub fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     let area = buf.area;
     for y in area.top()..area.bottom() {
         let row: String = (area.left()..area.right())
@@ -97,7 +97,7 @@ fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     None
 }
 
-fn drive_script(
+pub fn drive_script(
     app: &mut App,
     inputs: Vec<Input>,
     width: u16,
@@ -435,7 +435,7 @@ fn a_tiny_terminal_says_so_instead_of_drawing_garbage() {
     assert!(screen(&mut app, 19, 6).contains("crdt-lab needs"));
 }
 
-fn lesson(name: &str) -> App {
+pub fn lesson(name: &str) -> App {
     let lesson = crate::lesson::find(name).unwrap_or_else(|e| panic!("{e}"));
     App::lesson(theme(), lesson)
 }

@@ -366,7 +366,7 @@ fn render_side(app: &App, area: Rect, buf: &mut Buffer) -> usize {
     let total = output::height(&parts, inner.width);
     let most = total.saturating_sub(inner.height.into());
     let offset = app.ui.side_scroll.min(most);
-    output::draw(&parts, &app.theme, inner, offset, 0, buf);
+    output::draw(&parts, &app.theme, inner, offset, None, buf);
     scroll_marks(app, area, offset, inner.height.into(), total, buf);
     most
 }

@@ -6,6 +6,7 @@
 //! lines: a word wider than the line is cut with `…`, and a piece marked whole (a tag, a
 //! stamp, a dot) is never cut through.
 
+pub use super::measure::width;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use std::borrow::Cow;
@@ -18,7 +19,7 @@ const SPACES: &str = "                                                          
 pub struct Wrapped<'a> {
     pub lines: Vec<Line<'a>>,
     pub total: usize,
-    /// Some word was cut with `…` (only a cutting wrapper cuts).
+    /// Some word in the window was cut with `…` (only a cutting wrapper cuts).
     pub cut: bool,
 }
 
@@ -51,7 +52,7 @@ pub struct Wrap<'a> {
     stop_at_window: bool,
     /// Cut words wider than the line instead of splitting them.
     cut: bool,
-    /// Some word was cut.
+    /// Some word in the window was cut.
     was_cut: bool,
     spans: Vec<Span<'a>>,
     out: Vec<Line<'a>>,
@@ -61,15 +62,6 @@ pub struct Wrap<'a> {
 /// the punctuation around it. Prose words may be longer, but prose is short and starts at the
 /// top, so its words are always near the window.
 const WIDEST_WORD: usize = crate::lab::MAX_ELEM + 16;
-
-/// The display width of a piece of text.
-pub fn width(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        Span::raw(text).width()
-    }
-}
 
 impl<'a> Wrap<'a> {
     pub fn new(width: u16, window: Range<usize>) -> Wrap<'a> {
@@ -104,6 +96,11 @@ impl<'a> Wrap<'a> {
     pub fn cutting(mut self) -> Wrap<'a> {
         self.cut = true;
         self
+    }
+
+    /// The width lines are filled to.
+    pub fn width(&self) -> usize {
+        self.width
     }
 
     /// The line being filled, counted from 0.
@@ -190,6 +187,11 @@ impl<'a> Wrap<'a> {
         self.flush();
     }
 
+    /// A line may break here, after what was laid out so far.
+    pub fn end_word(&mut self) {
+        self.flush();
+    }
+
     /// Prose: a line may break after any space.
     pub fn words(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
         match text.into() {
@@ -255,7 +257,8 @@ impl<'a> Wrap<'a> {
         if self.keep_word {
             let word = std::mem::take(&mut self.word);
             if over {
-                self.place_cut(word);
+                let visible = self.visible();
+                self.was_cut |= self.place_cut(word) && visible;
             } else {
                 let mut budget = keep;
                 for piece in word {
@@ -268,7 +271,6 @@ impl<'a> Wrap<'a> {
         if over {
             // The next word starts a line of its own.
             self.col = self.width;
-            self.was_cut = true;
         }
         self.word.clear();
         self.word_width = 0;
@@ -277,9 +279,30 @@ impl<'a> Wrap<'a> {
     }
 
     /// Put as much of a word as fits on the rest of the line, then `…`: whole pieces, and of the
-    /// first piece that does not fit, its start, unless it must stay whole.
-    fn place_cut(&mut self, word: Vec<Piece<'a>>) {
-        let mut room = self.width.saturating_sub(self.col).saturating_sub(1);
+    /// first piece that does not fit, its start, unless it must stay whole. When all that does
+    /// not fit is punctuation (the `}, ` that ends an entry), it is left off and nothing is cut.
+    /// Returns whether anything but punctuation was left off.
+    fn place_cut(&mut self, word: Vec<Piece<'a>>) -> bool {
+        let room = self.width.saturating_sub(self.col);
+        let mut fits = 0;
+        let mut used = 0;
+        for piece in &word {
+            let w = width(&piece.text);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            fits += 1;
+        }
+        let punctuation = |p: &Piece| p.text.chars().all(|c| matches!(c, ',' | '}' | ' '));
+        if word[fits..].iter().all(punctuation) {
+            for piece in word.into_iter().take(fits) {
+                let w = width(&piece.text);
+                self.emit(piece.text, piece.style, w);
+            }
+            return false;
+        }
+        let mut room = room.saturating_sub(1);
         let mut style = word.first().map_or(Style::default(), |p| p.style);
         for piece in word {
             let w = width(&piece.text);
@@ -298,6 +321,7 @@ impl<'a> Wrap<'a> {
             break;
         }
         self.emit(Cow::Borrowed("…"), style, 1);
+        true
     }
 
     /// What `place` does to the line count and column, for `w` columns that are not drawn.
