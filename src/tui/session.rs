@@ -212,14 +212,13 @@ impl Session {
         self.answer = Some(Answer::new(self.lab(), &answer.line, result, after));
     }
 
-    /// Run a query line on the lab on screen, without changing it.
-    fn query(&self, line: &str) -> Result<Reply, Failure> {
-        let action = script::parse(line)?;
-        let Some(action) = action.filter(is_query) else {
-            return Ok(Reply::Nothing);
-        };
-        let mut lab = self.lab().clone();
-        script::act(&mut lab, action)
+    /// Run a query line on the lab on screen. Queries do not change a lab; a lesson's lab is
+    /// the player's to change, so a lesson is asked on a copy (lesson labs are small).
+    fn query(&mut self, line: &str) -> Result<Reply, Failure> {
+        match &mut self.source {
+            Source::Sandbox(lab) => query(lab, line),
+            Source::Lesson(player) => query(&mut player.lab().clone(), line),
+        }
     }
 
     fn narration_blocks(&self) -> Vec<Block> {
@@ -259,11 +258,24 @@ impl Session {
             return vec![];
         };
         let after = p.experiments().last().cloned();
-        step.commands
-            .iter()
-            .filter(|(_, line)| matches!(script::parse(line), Ok(Some(a)) if is_query(&a)))
-            .map(|(_, line)| Answer::new(self.lab(), line, self.query(line), after.clone()))
+        let mut lab = p.lab().clone();
+        let lines = step.commands.iter().map(|(_, line)| line);
+        let queries =
+            lines.filter(|line| matches!(script::parse(line), Ok(Some(a)) if is_query(&a)));
+        queries
+            .map(|line| {
+                let result = query(&mut lab, line);
+                Answer::new(&lab, line, result, after.clone())
+            })
             .collect()
+    }
+}
+
+/// Answer a query line (anything else answers nothing).
+fn query(lab: &mut Lab, line: &str) -> Result<Reply, Failure> {
+    match script::parse(line)?.filter(is_query) {
+        Some(action) => script::act(lab, action),
+        None => Ok(Reply::Nothing),
     }
 }
 

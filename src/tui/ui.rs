@@ -10,6 +10,7 @@ use super::layout::{Areas, Layout, PANEL_HEIGHT, PANEL_WIDTH, WIDE};
 use super::output::{self, Part};
 use super::session::LIVE_TIMELINE;
 use super::state::{Screen, Side, Target, Tone};
+use super::table::clip;
 use super::wrap::{Wrap, count};
 use super::{overlays, panels, prose};
 use ratatui::buffer::Buffer;
@@ -407,9 +408,10 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
                 crate::lab::Command::Step(title) => format!("§ {title}"),
                 command => format!("{command}{refused}"),
             };
+            let room = usize::from(inner.width).saturating_sub(5);
             Line::from(vec![
                 Span::styled(format!("{mark}{:>3} ", k + 1), style),
-                Span::styled(said, style),
+                Span::styled(clip(&said, room), style),
             ])
         })
         .collect();
