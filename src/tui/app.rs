@@ -283,6 +283,7 @@ impl App {
                 let table = matches!(reply, Reply::State { .. } | Reply::Exported { .. });
                 self.session.answer = Some(Answer::new(self.lab(), line, Ok(reply), None));
                 if table {
+                    self.ui.side = Side::Narration;
                     self.open_overlay(Overlay::Answer);
                 } else {
                     self.ui.side = Side::Answer;

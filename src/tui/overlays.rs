@@ -202,30 +202,30 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     wrap.block(0);
     wrap.block(0);
     wrap.push("Marks on the replicas", t.strong);
-    wrap.block(4);
-    wrap.glue("  ● changed ", t.changed);
-    wrap.words(
-        "the replica's state changed in the last step or command",
-        t.text,
-    );
-    wrap.block(4);
-    wrap.glue("  a1", t.changed);
-    wrap.glue("        ", t.text);
-    wrap.words("came with it", t.text);
-    wrap.block(4);
-    wrap.glue("  a1", t.gone);
-    wrap.glue("        ", t.text);
-    wrap.words(
-        "went with it (struck through, in the field it left)",
-        t.text,
-    );
-    wrap.block(4);
-    wrap.glue("  …", t.text);
-    wrap.glue("         ", t.text);
-    wrap.words(
-        "an entry too wide for its panel: Enter shows the replica whole",
-        t.text,
-    );
+    let marks = [
+        (
+            "● changed",
+            t.changed,
+            "the replica's state changed in the last step or command",
+        ),
+        ("a1", t.changed, "came with it"),
+        (
+            "a1",
+            t.gone,
+            "went with it (struck through, in the field it left)",
+        ),
+        (
+            "…",
+            t.text,
+            "an entry too wide for its panel: Enter shows the replica whole",
+        ),
+    ];
+    for (mark, style, about) in marks {
+        wrap.block(14);
+        wrap.glue(format!("  {mark}"), style);
+        wrap.glue(" ".repeat(12usize.saturating_sub(width(mark))), t.text);
+        wrap.words(about, t.text);
+    }
     wrap.block(0);
     wrap.block(0);
     wrap.push(

@@ -27,6 +27,8 @@ const NARROWEST: usize = 6;
 fn narrowest(room: usize) -> usize {
     NARROWEST.max(room / 5)
 }
+/// A word this long or shorter is never shown in part.
+const SHORT_WORD: usize = 6;
 /// The space between columns.
 const GAP: usize = 1;
 
@@ -172,8 +174,9 @@ fn share(wants: Vec<usize>, room: usize, least: usize) -> Vec<usize> {
     widths
 }
 
-/// A cell cut to `room` columns, ending in `…` when it did not fit. It is cut after a whole word
-/// or tag where it can be (`{x: {a1, …`), so that nothing shown is half a tag.
+/// A cell cut to `room` columns, ending in `…` when it did not fit. A short word at the cut (a
+/// tag, a stamp) is left out whole (`{x: {a1, …`) rather than shown in half; a long one (an
+/// element's name) is shortened (`{banana-spl…`).
 pub fn clip(cell: &str, room: usize) -> String {
     if width(cell) <= room {
         return cell.to_string();
@@ -195,9 +198,12 @@ pub fn clip(cell: &str, room: usize) -> String {
     let breaks = |c: char| matches!(c, ' ' | ',' | ':' | '{' | '}' | '|' | '/');
     let cut_inside = cell[end..].chars().next().is_some_and(|c| !breaks(c))
         && head.chars().last().is_some_and(|c| !breaks(c));
-    let head = match head.rfind(breaks) {
-        Some(i) if cut_inside => &head[..=i],
-        _ => head,
+    // The word the cut falls in: from the last break before it to the next one after it.
+    let start = head.rfind(breaks).map_or(0, |i| i + 1);
+    let stop = cell[end..].find(breaks).map_or(cell.len(), |j| end + j);
+    let head = match cut_inside && stop - start <= SHORT_WORD {
+        true => &head[..start],
+        false => head,
     };
     format!("{head}…")
 }
@@ -238,5 +244,6 @@ mod tests {
         assert_eq!(clip("{x: {a1, b12}}", 11), "{x: {a1, …");
         assert_eq!(clip("{x: {a1}}", 20), "{x: {a1}}");
         assert_eq!(clip("abcdefgh", 4), "abc…");
+        assert_eq!(clip("{apple, banana-split}", 20), "{apple, banana-spli…");
     }
 }
