@@ -14,7 +14,7 @@ use crate::script::render::{self, Style};
 use crate::script::{Format, Reply};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 /// Prose laid out into a wrapper (it may be asked to lay out more than once: to count, then to draw).
 pub type Fill<'a> = Box<dyn Fn(&mut Wrap<'a>) + 'a>;
@@ -35,28 +35,27 @@ impl Part<'_> {
             _ => wrap,
         }
     }
-
-    fn height(&self, width: u16) -> usize {
-        match self {
-            Part::Text(fill) | Part::Fields(fill) => {
-                let mut wrap = self.wrapper(width, 0..0);
-                fill(&mut wrap);
-                wrap.finish().total
-            }
-            Part::Table(grid) => grid.height(),
-        }
-    }
 }
 
-/// What drawing a stack found: its lines in all, and how far its tables scroll sideways.
+/// What drawing a stack found: its lines in all, the line it was drawn from, and how far its
+/// tables scroll sideways.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Drawn {
     pub total: usize,
+    pub offset: usize,
     pub columns: usize,
 }
 
-/// Draw a stack from line `offset`, its tables scrolled `from` columns to the right (`None`
-/// where the view does not scroll sideways).
+impl Drawn {
+    /// How far the stack can scroll in `height` lines.
+    pub fn most(&self, height: u16) -> usize {
+        self.total.saturating_sub(usize::from(height))
+    }
+}
+
+/// Draw a stack from line `offset` (or from its last page, if it has fewer lines than that),
+/// its tables scrolled `from` columns to the right (`None` where the view does not scroll
+/// sideways). Each part is laid out once: what is out of sight is only counted.
 pub fn draw(
     parts: &[Part],
     theme: &Theme,
@@ -65,43 +64,60 @@ pub fn draw(
     from: Option<usize>,
     buf: &mut Buffer,
 ) -> Drawn {
-    let mut drawn = Drawn::default();
-    let (mut skip, mut y) = (offset, area.y);
-    for part in parts {
-        let height = part.height(area.width);
-        drawn.total += height;
-        if let Part::Table(grid) = part {
-            drawn.columns = drawn
-                .columns
-                .max(grid.scroll_limit(usize::from(area.width)));
-        }
-        if skip >= height {
-            skip -= height;
-            continue;
-        }
-        let room = area.bottom().saturating_sub(y);
-        if room == 0 {
-            continue;
-        }
-        let shown = (height - skip).min(usize::from(room));
-        let rect = Rect::new(area.x, y, area.width, shown as u16);
-        match part {
-            Part::Text(fill) | Part::Fields(fill) => {
-                let mut wrap = part.wrapper(area.width, skip..skip + shown);
-                fill(&mut wrap);
-                Paragraph::new(wrap.finish().lines).render(rect, buf);
-            }
-            Part::Table(grid) => grid.draw(theme, rect, skip, from, buf),
-        }
-        y += shown as u16;
-        skip = 0;
+    let drawn = draw_from(parts, theme, area, offset, from, buf);
+    let most = drawn.most(area.height);
+    if offset <= most {
+        return drawn;
     }
-    drawn
+    // Scrolled past the end (the stack got shorter): draw its last page instead.
+    Clear.render(area, buf);
+    buf.set_style(area, theme.text);
+    draw_from(parts, theme, area, most, from, buf)
 }
 
-/// The lines a stack takes at this width.
-pub fn height(parts: &[Part], width: u16) -> usize {
-    parts.iter().map(|p| p.height(width)).sum()
+fn draw_from(
+    parts: &[Part],
+    theme: &Theme,
+    area: Rect,
+    offset: usize,
+    from: Option<usize>,
+    buf: &mut Buffer,
+) -> Drawn {
+    let mut drawn = Drawn {
+        offset,
+        ..Drawn::default()
+    };
+    let (mut skip, mut y) = (offset, area.y);
+    for part in parts {
+        let room = usize::from(area.bottom().saturating_sub(y));
+        let height = match part {
+            Part::Text(fill) | Part::Fields(fill) => {
+                let mut wrap = part.wrapper(area.width, skip..skip + room);
+                fill(&mut wrap);
+                let out = wrap.finish();
+                let shown = out.lines.len().min(room);
+                let rect = Rect::new(area.x, y, area.width, shown as u16);
+                Paragraph::new(out.lines).render(rect, buf);
+                out.total
+            }
+            Part::Table(grid) => {
+                let columns = grid.scroll_limit(usize::from(area.width));
+                drawn.columns = drawn.columns.max(columns);
+                let height = grid.height();
+                if skip < height && room > 0 {
+                    let shown = (height - skip).min(room);
+                    let rect = Rect::new(area.x, y, area.width, shown as u16);
+                    grid.draw(theme, rect, skip, from, buf);
+                }
+                height
+            }
+        };
+        drawn.total += height;
+        let shown = height.saturating_sub(skip).min(room);
+        y += shown as u16;
+        skip = skip.saturating_sub(height);
+    }
+    drawn
 }
 
 /// A line of text in one style, as a part.

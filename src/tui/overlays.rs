@@ -42,19 +42,11 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
         return (most, 0);
     }
     let parts = parts(app, overlay);
-    let total = output::height(&parts, inner.width);
-    let most = total.saturating_sub(height);
-    let offset = app.ui.overlay_scroll.min(most);
-    let drawn = output::draw(
-        &parts,
-        &app.theme,
-        inner,
-        offset,
-        Some(app.ui.overlay_column),
-        buf,
-    );
-    scroll_marks(app, area, offset, height, total, buf);
-    (most, drawn.columns)
+    let from = Some(app.ui.overlay_column);
+    let offset = app.ui.overlay_scroll;
+    let drawn = output::draw(&parts, &app.theme, inner, offset, from, buf);
+    scroll_marks(app, area, drawn.offset, height, drawn.total, buf);
+    (drawn.most(inner.height), drawn.columns)
 }
 
 /// What an overlay holds, as a stack of text and tables.

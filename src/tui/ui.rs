@@ -364,12 +364,16 @@ fn render_side(app: &App, area: Rect, buf: &mut Buffer) -> usize {
     frame(app, area, title, buf);
     let inner = side_inner(area);
     let parts = side_parts(app);
-    let total = output::height(&parts, inner.width);
-    let most = total.saturating_sub(inner.height.into());
-    let offset = app.ui.side_scroll.min(most);
-    output::draw(&parts, &app.theme, inner, offset, None, buf);
-    scroll_marks(app, area, offset, inner.height.into(), total, buf);
-    most
+    let drawn = output::draw(&parts, &app.theme, inner, app.ui.side_scroll, None, buf);
+    scroll_marks(
+        app,
+        area,
+        drawn.offset,
+        inner.height.into(),
+        drawn.total,
+        buf,
+    );
+    drawn.most(inner.height)
 }
 
 fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
