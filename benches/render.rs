@@ -15,11 +15,13 @@ use std::time::Duration;
 const REPLICAS: [&str; 8] = ["A", "B", "C", "D", "E", "F", "G", "H"];
 const ELEMENTS: usize = 10_000;
 
-/// 10,000 elements per replica under `cargo bench`; 100 when `cargo test` runs each benchmark
-/// once to check it works (building the big lab unoptimized would take minutes).
+/// 10,000 elements per replica under `cargo bench` (or `RENDER_BENCH_ELEMENTS`); 100 when
+/// `cargo test` runs each benchmark once to check it works (building the big lab unoptimized
+/// would take minutes).
 fn elements() -> usize {
     if std::env::args().any(|a| a == "--bench") {
-        ELEMENTS
+        let asked = std::env::var("RENDER_BENCH_ELEMENTS").ok();
+        asked.and_then(|n| n.parse().ok()).unwrap_or(ELEMENTS)
     } else {
         100
     }
@@ -64,6 +66,7 @@ fn render(c: &mut Criterion) {
     let mut big = App::with_lab(Theme::dark(), big_lab(elements));
     big.resize(200, 50);
     let shown: usize = big
+        .session
         .view
         .replicas
         .iter()
@@ -73,15 +76,11 @@ fn render(c: &mut Criterion) {
         shown > 8 * elements,
         "the lab really holds 8 × {elements} elements"
     );
-    frame(
-        c,
-        "render 200x50/8 replicas x 10000 elements (OR-Set)",
-        &big,
-    );
+    let name = format!("render 200x50/8 replicas x {elements} elements (OR-Set)");
+    frame(c, &name, &big);
     // Not drawing: what `update` does after each command, deriving the view from the lab.
-    c.bench_function("update/refresh the view of 8 x 10000 elements", |b| {
-        b.iter(|| big.refresh())
-    });
+    let name = format!("update/refresh the view of 8 x {elements} elements");
+    c.bench_function(&name, |b| b.iter(|| black_box(big.refresh())));
 }
 
 criterion_group! {

@@ -99,6 +99,8 @@ pub struct Player {
     step: usize,
     /// `ends[k]` is the log position when step k was done (`ends[0]`: after the setup).
     ends: Vec<usize>,
+    /// `lines[k]`: what each line of step k + 1 answered when it ran.
+    lines: Vec<Vec<(String, Result<Reply, Failure>)>>,
     /// Per step: how its question was answered, if it was.
     attempts: Vec<Option<Attempt>>,
     experiments: Vec<String>,
@@ -126,6 +128,7 @@ impl Player {
             sandbox: None,
             step: 0,
             ends,
+            lines: vec![],
             attempts,
             experiments: vec![],
             setup,
@@ -203,16 +206,25 @@ impl Player {
     fn enter_next(&mut self) -> Vec<(String, Result<Reply, Failure>)> {
         self.lab.goto(self.ends[self.step]);
         self.ends.truncate(self.step + 1);
+        self.lines.truncate(self.step);
         let step = &self.lesson.steps[self.step];
         let _ = self.lab.run(Command::Step(step.title.clone()));
-        let lines = step
+        let lines: Vec<(String, Result<Reply, Failure>)> = step
             .commands
             .iter()
             .map(|(_, line)| (line.clone(), script::execute(&mut self.lab, line)))
             .collect();
         self.step += 1;
         self.ends.push(self.lab.position());
+        self.lines.push(lines.clone());
         lines
+    }
+
+    /// What each of the current step's lines answered when the step ran (nothing on the title
+    /// page): kept, so that coming back to a step shows it again.
+    pub fn step_lines(&self) -> &[(String, Result<Reply, Failure>)] {
+        let k = self.step.checked_sub(1);
+        k.and_then(|k| self.lines.get(k)).map_or(&[], Vec::as_slice)
     }
 
     /// Back to the previous step boundary (experiments are rolled back too).

@@ -110,8 +110,9 @@ pub enum Line {
         elem: String,
         replica: Option<String>,
     },
-    /// Show every field of each replica (or just R), or another layout of them: show A as element
-    #[command(override_usage = "show [<R>] [as <layout>]")]
+    /// Show every field of each replica (or just R), another layout of them (show A as element),
+    /// or message n in flight in full (show #1)
+    #[command(override_usage = "show [<R>] [as <layout>] | show #<n>")]
     Show { words: Vec<String> },
     /// Why is the element present or absent, with the actual numbers: explain x A
     #[command(override_usage = "explain <elem> [<R>]")]
@@ -211,6 +212,8 @@ pub enum Action {
     Lookup(Elem, Option<String>),
     /// `show [R] [as layout]`.
     Show(Option<String>, Option<String>),
+    /// `show #n`: one message in flight, in full.
+    ShowMessage(usize),
     Explain(Elem, Option<String>),
     Compare,
     Help(Option<String>),
@@ -318,26 +321,48 @@ pub fn is_command_word(word: &str) -> bool {
 
 /// Split a line into words, dropping a `#` comment. `None` for a line with unbalanced quotes.
 pub fn words(line: &str) -> Option<Vec<String>> {
-    let code = strip_comment(line);
-    shlex::split(code)
+    shlex::split(&code(line))
 }
 
-/// The line up to its `#` comment. Quotes and backslashes are read as `shlex` reads them, so
-/// a `#` inside a quoted or escaped word is part of the word.
-fn strip_comment(line: &str) -> &str {
-    let mut quote = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
+/// Where the line's `#` comment starts (its length when it has none), and where each unquoted
+/// `#` before a digit stands. Quotes and backslashes are read as `shlex` reads them, so a `#`
+/// inside a quoted or escaped word is part of the word; a `#` right before a digit is a message
+/// number (`show #1`), not a comment.
+fn scan(line: &str) -> (usize, Vec<usize>) {
+    let (mut quote, mut escaped, mut numbers) = (None, false, vec![]);
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match (quote, c) {
             _ if escaped => escaped = false,
             (None | Some('"'), '\\') => escaped = true,
-            (None, '#') => return &line[..i],
+            (None, '#') if chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) => numbers.push(i),
+            (None, '#') => return (i, numbers),
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
             _ => {}
         }
     }
-    line
+    (line.len(), numbers)
+}
+
+/// The line up to its `#` comment.
+fn strip_comment(line: &str) -> &str {
+    &line[..scan(line).0]
+}
+
+/// The line without its comment, for `shlex`: a message number's `#` is escaped, since shlex
+/// would read it as a comment too.
+fn code(line: &str) -> String {
+    let (end, numbers) = scan(line);
+    let mut out = String::with_capacity(end + numbers.len());
+    let mut from = 0;
+    for at in numbers {
+        out.push_str(&line[from..at]);
+        out.push('\\');
+        from = at;
+    }
+    out.push_str(&line[from..end]);
+    out
 }
 
 /// The longest line the grammar reads, in bytes. The longest useful line (a partition of 26
@@ -376,7 +401,7 @@ pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
         return Ok(Some(Action::Expect(Expectation::parse(text)?)));
     }
     let verb = match words.get(1) {
-        Some(second) if !is_command_word(&words[0]) => second.clone(),
+        Some(second) if !is_command_word(&words[0]) && looks_like_verb(second) => second.clone(),
         _ => words[0].clone(),
     };
     // Everything after the command word is a value, so an element may be `--` or `-x`.
@@ -391,6 +416,12 @@ fn after_first_word(code: &str) -> Option<&str> {
     let end = code.find(char::is_whitespace).unwrap_or(code.len());
     let first = &code[..end];
     (!first.contains(['\'', '"', '\\'])).then(|| &code[end..])
+}
+
+/// Could this second word be a (mistyped) verb after a replica, as in `A ad x`? Not when it has
+/// no letters, as the `5` of `go 5`: then the first word is the unknown command.
+fn looks_like_verb(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic)
 }
 
 /// A short, human message for a line clap could not read.
@@ -536,6 +567,16 @@ fn which_word(word: Option<String>) -> Result<Which, ParseError> {
     }
 }
 
+/// `#3` as the message number 3.
+fn message_number(word: &str) -> Result<usize, ParseError> {
+    let digits = word.trim_start_matches('#');
+    digits.parse().map_err(|_| {
+        ParseError::new(format!(
+            "show #<n> takes a message number, like show #1, not '{word}'"
+        ))
+    })
+}
+
 fn groups(words: &[String]) -> Vec<Vec<String>> {
     let joined = words.join(" ");
     joined
@@ -588,6 +629,7 @@ fn stamp_word(word: &str) -> Result<Stamp, ParseError> {
 fn show(words: Vec<String>) -> Result<Action, ParseError> {
     match &words[..] {
         [] => Ok(Action::Show(None, None)),
+        [n] if n.starts_with('#') => Ok(Action::ShowMessage(message_number(n)?)),
         [r] if r != "as" => Ok(Action::Show(Some(r.clone()), None)),
         [a, layout] if a == "as" => Ok(Action::Show(None, Some(layout.clone()))),
         [r, a, layout] if a == "as" => Ok(Action::Show(Some(r.clone()), Some(layout.clone()))),

@@ -21,7 +21,7 @@ pub use runner::{RunError, RunOptions, run_script, run_text};
 
 use crate::crdt::{Elem, Refusal};
 pub use crate::lab::closest;
-use crate::lab::{Applied, Change, Command, Comparison, Lab, LabView};
+use crate::lab::{Applied, Change, Command, Comparison, Lab, LabView, MessageView};
 
 /// What a line did, as data: each face shows it in its own way.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +34,8 @@ pub enum Reply {
     Moved(Moved),
     /// `show`: every field of every replica (or of one).
     State { view: LabView, only: Option<String> },
+    /// `show #n`: one message in flight, with everything it carries.
+    Message(MessageView),
     /// `lookup x`: whether each replica (or one) holds it.
     Lookup {
         elem: Elem,
@@ -91,6 +93,9 @@ pub enum Failure {
     /// A query named a replica there is not.
     #[error("{0}")]
     NoReplica(Refusal),
+    /// `show #n` named a message that is not in flight.
+    #[error("{0}")]
+    NoMessage(Refusal),
     /// The command was refused by a rule.
     #[error("refused '{}': {refusal}", grammar::line(command))]
     Refused { command: Command, refusal: Refusal },
@@ -138,6 +143,7 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
                 only,
             })
         }
+        Action::ShowMessage(number) => in_flight(lab, number).map(Reply::Message),
         Action::Compare => Ok(Reply::Compare(lab.compare())),
         Action::Help(command) => Ok(Reply::Help(grammar::help(command.as_deref())?)),
         Action::Save(path) => save(lab, &path).map(|commands| Reply::Saved { path, commands }),
@@ -197,6 +203,22 @@ fn check_layout(lab: &Lab, name: &str) -> Result<(), Failure> {
             layouts.join(", ")
         ),
     })))
+}
+
+/// Message `number` as it is on the wire, or a failure that says what is in flight.
+fn in_flight(lab: &Lab, number: usize) -> Result<MessageView, Failure> {
+    let wire = lab.view().wire;
+    let numbers: Vec<String> = wire.iter().map(|m| format!("#{}", m.number)).collect();
+    let found = wire.into_iter().find(|m| m.number == number);
+    found.ok_or_else(|| {
+        let now = match numbers.is_empty() {
+            true => "nothing is in flight".to_string(),
+            false => format!("in flight: {}", numbers.join(" ")),
+        };
+        Failure::NoMessage(Refusal::new(format!(
+            "no message #{number} is in flight ({now})"
+        )))
+    })
 }
 
 /// `f` of each replica, or of the one named (a name there is not is a failure).

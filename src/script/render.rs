@@ -53,6 +53,7 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
             }
         }
         Reply::State { view, only } => state_table(view, only.as_deref(), look),
+        Reply::Message(m) => message(&lab.view(), m),
         Reply::Lookup { answers, .. } => {
             let each: Vec<String> = answers.iter().map(|(r, b)| format!("{r}: {b}")).collect();
             each.join("   ")

@@ -88,6 +88,11 @@ fn mistakes_get_messages_for_people_and_change_nothing() {
         err(&mut lab, "synk"),
         "unknown command 'synk'; did you mean sync? (type help for the list)"
     );
+    assert_eq!(
+        err(&mut lab, "go 5"),
+        "unknown command 'go'; did you mean gc? (type help for the list)",
+        "a number after an unknown word is not taken for the verb"
+    );
     assert!(
         err(&mut lab, "a add y").contains("there is no replica a (replicas: A B); did you mean A?")
     );
@@ -297,5 +302,36 @@ fn a_passed_expect_refused_names_the_rule_that_refused() {
     assert!(
         text.starts_with("ok: 'A remove x' is refused: a G-Set is grow-only"),
         "{text}"
+    );
+}
+
+#[test]
+fn show_hash_n_answers_one_message_in_flight_with_its_payload() {
+    let mut lab = Lab::new();
+    run(&mut lab, &["A add x", "send A B", "A remove x", "send A B"]);
+    let Ok(Reply::Message(m)) = execute(&mut lab, "show #2") else {
+        panic!("show #2 answers with the message");
+    };
+    assert_eq!((m.number, m.from.as_str(), m.to.as_str()), (2, "A", "B"));
+    let tombstones = m.payload.iter().find(|f| f.name == "tombstones");
+    assert_eq!(
+        tombstones.map(|f| f.value.to_string()).as_deref(),
+        Some("{x: {a1}}"),
+        "the message carries the tombstone"
+    );
+    run(&mut lab, &["deliver 1"]);
+    assert_eq!(
+        err(&mut lab, "show #1"),
+        "no message #1 is in flight (in flight: #2)"
+    );
+    assert!(err(&mut lab, "show #1x").contains("takes a message number, like show #1"));
+    assert_eq!(parse("show  # a comment"), parse("show"));
+    assert_eq!(
+        parse("A add 'a#1'"),
+        Ok(Some(Action::Change(Command::Edit {
+            replica: "A".into(),
+            edit: crate::crdt::Edit::Add(crate::crdt::Elem::parse("a#1")),
+            at: None
+        })))
     );
 }

@@ -32,7 +32,7 @@ pub enum Place {
     Lab,
     /// The home screen.
     Home,
-    /// The help, compare, timeline or output overlay.
+    /// The help, compare, timeline, answer or replica overlay.
     Overlay,
     /// A question waiting for an answer (or showing one).
     Question,
@@ -89,6 +89,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[Char('e')], "e", "explain an element: why is it there or not?", "explain", Message::OpenCommand("explain ")),
     bind(Lab, &[Char('c')], "c", "compare: the same history on every set type", "compare", Message::Compare),
     bind(Lab, &[Char('t')], "t", "timeline: replicas as columns, events as rows", "timeline", Message::Timeline),
+    bind(Lab, &[Enter], "Enter", "the focused replica in full: every field, every entry whole", "", Message::Details),
+    bind(Lab, &[Char('m')], "m", "the next message in flight in full (or click it)", "", Message::NextMessage),
     bind(Lab, &[Up], "↑", "scroll the focused replica up", "", Message::ScrollPanel(-1)),
     bind(Lab, &[Down], "↓", "scroll the focused replica down", "", Message::ScrollPanel(1)),
     bind(Lab, &[PageUp], "PgUp", "scroll the narration or output up", "", Message::ScrollSide(-5)),
@@ -107,6 +109,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down", "", Message::ScrollOverlay(1)),
     bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),
     bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::ScrollOverlay(10)),
+    bind(Overlay, &[Left], "←", "a table: scroll a column left", "", Message::ScrollColumns(-1)),
+    bind(Overlay, &[Right], "→", "a table: scroll a column right", "", Message::ScrollColumns(1)),
     bind(Overlay, &[Char('c')], "c", "compare", "", Message::Compare),
     bind(Overlay, &[Char('t')], "t", "timeline", "", Message::Timeline),
     bind(Overlay, &[Char('?')], "?", "help", "", Message::Help),

@@ -1,10 +1,7 @@
-//! Narration Markdown, read with pulldown-cmark into blocks of styled text (bold, emphasis,
-//! `code`, lists, headings, code blocks) that the narration panel wraps to its width.
+//! Narration Markdown, read with pulldown-cmark into blocks of text runs of a kind (bold,
+//! emphasis, `code`, lists, headings, code blocks); `prose` draws them.
 
-use super::theme::Theme;
-use super::wrap::Wrap;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use ratatui::style::{Modifier, Style};
 
 /// What a run of text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +15,10 @@ pub enum Kind {
     Bullet,
     CodeBlock,
     Link,
+    /// What the lab noted about a command (not Markdown: the step's report).
+    Note,
+    /// A rule that refused a command.
+    Refused,
 }
 
 /// One paragraph, heading, list item or code line.
@@ -187,37 +188,6 @@ impl Reader {
                 block.runs.push((format!("  {line}"), Kind::CodeBlock));
             }
             self.close();
-        }
-    }
-}
-
-/// The style of a kind of text in a theme.
-pub fn style(kind: Kind, theme: &Theme) -> Style {
-    match kind {
-        Kind::Text => theme.text,
-        Kind::Strong => theme.strong,
-        Kind::Emphasis => theme.text.add_modifier(Modifier::ITALIC),
-        Kind::StrongEmphasis => theme.strong.add_modifier(Modifier::ITALIC),
-        Kind::Code | Kind::CodeBlock => theme.code,
-        Kind::Heading => theme.strong.add_modifier(Modifier::UNDERLINED),
-        Kind::Bullet => theme.label,
-        Kind::Link => theme.text.add_modifier(Modifier::UNDERLINED),
-    }
-}
-
-/// Lay the blocks out into a wrapper.
-pub fn lay_out<'a>(blocks: &'a [Block], theme: &Theme, wrap: &mut Wrap<'a>) {
-    for block in blocks {
-        if block.gap {
-            wrap.block(0);
-        }
-        wrap.block(block.indent);
-        for (text, kind) in &block.runs {
-            match kind {
-                Kind::Bullet => wrap.glue(text, style(*kind, theme)),
-                Kind::Code => wrap.push(text, style(*kind, theme)),
-                _ => wrap.words(text, style(*kind, theme)),
-            }
         }
     }
 }

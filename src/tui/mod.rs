@@ -3,25 +3,37 @@
 //! into a [`Message`] with the pure functions in `keys`, and calls [`update`]. The terminal is put
 //! back on every way out: a normal quit, an error, a panic and SIGTERM, SIGINT or SIGHUP.
 
+// The model and its update code.
 mod app;
 mod diff;
 mod input;
 mod keys;
 mod markdown;
+mod playback;
+mod session;
+mod state;
+// Shared by both: what a frame measured, how wide text is, and the styles.
+mod layout;
+mod measure;
+mod theme;
+// Drawing.
 mod output;
 mod overlays;
 mod panels;
-mod playback;
-mod theme;
+mod prose;
+mod table;
 mod timeline;
 mod ui;
 mod wrap;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
-pub use app::{App, HomeItem, Message, Mode, Target, update};
-pub use theme::Theme;
+pub use app::{App, Message, Mode, update};
+pub use state::{HomeItem, Target};
+pub use theme::{Theme, ThemeError};
 
 use crate::exit::Status;
 use ratatui::Terminal;
@@ -95,7 +107,7 @@ pub fn drive<B: Backend>(
         if let Some(message) = translate(app, &input) {
             update(app, message);
         }
-        if app.quit {
+        if app.ui.quit {
             return Ok(Exit::Quit);
         }
     }
@@ -210,24 +222,34 @@ pub enum Start {
     Sandbox(Option<String>),
 }
 
+/// Why the TUI could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    /// The sandbox's setup line (from the command line) failed.
+    #[error("the sandbox could not be set up: {0}")]
+    Setup(#[from] crate::script::Failure),
+}
+
 /// The theme: `--theme` or the default, without colour when `term::colour` says none.
-pub fn pick_theme(name: Option<&str>) -> Result<Theme, String> {
+pub fn pick_theme(name: Option<&str>) -> Result<Theme, ThemeError> {
     Theme::load(name.unwrap_or("dark"), !crate::term::colour(true))
 }
 
 /// Build the app for a start screen.
-pub fn app_for(start: Start, options: &Options) -> Result<App, String> {
+pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
     let theme = pick_theme(options.theme.as_deref())?;
     let mut app = match start {
         Start::Home => App::home(theme, load_done()),
         Start::Lesson(lesson) => {
             let mut app = App::lesson(theme, *lesson);
-            app.done = load_done();
+            app.ui.done = load_done();
             app
         }
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
-    app.auto = options.auto;
+    app.ui.auto = options.auto;
     Ok(app)
 }
 
@@ -270,7 +292,7 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     }
     let exit = drive(&mut terminal, app, &mut events);
     drop(guard);
-    save_done(&app.done);
+    save_done(&app.ui.done);
     exit
 }
 

@@ -1,37 +1,177 @@
-//! A query's answer in the side panel, drawn from the reply's data: the state of the replicas
-//! and worked tables as ratatui `Table`s (a row is never wrapped; cells that do not fit are cut
-//! with `…`), everything else as wrapped sentences.
+//! Answers on screen, drawn from the reply's data: tables (the state, worked tables, a
+//! comparison) as [`Grid`]s whose rows never wrap, a message in flight field by field, and
+//! everything else as wrapped sentences. A screenful is a stack of [`Part`]s, so narration,
+//! tables and sentences scroll together as one.
 
 use super::app::App;
-use super::wrap::{Wrap, Wrapped, width};
-use crate::lab::{LabView, WorkedTable};
+use super::panels;
+use super::session::Answer;
+use super::table::Grid;
+use super::theme::Theme;
+use super::wrap::Wrap;
+use crate::lab::{Comparison, LabView, MessageView, WorkedTable};
 use crate::script::render::{self, Style};
 use crate::script::{Format, Reply};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, Widget};
+use ratatui::layout::Rect;
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
-/// One table to draw: a header and rows of cells.
-struct Grid {
-    caption: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+/// Prose laid out into a wrapper (it may be asked to lay out more than once: to count, then to draw).
+pub type Fill<'a> = Box<dyn Fn(&mut Wrap<'a>) + 'a>;
+
+/// One piece of a stack: wrapped text, or a table.
+pub enum Part<'a> {
+    Text(Fill<'a>),
+    /// Text whose words are never split: replica fields, message payloads.
+    Fields(Fill<'a>),
+    Table(Grid),
 }
 
-/// The tables an answer is made of, if it is made of tables.
-fn grids(app: &App, reply: &Reply) -> Option<Vec<Grid>> {
+impl Part<'_> {
+    fn wrapper<'a>(&self, width: u16, window: std::ops::Range<usize>) -> Wrap<'a> {
+        let wrap = Wrap::new(width, window);
+        match self {
+            Part::Fields(_) => wrap.cutting(),
+            _ => wrap,
+        }
+    }
+}
+
+/// What drawing a stack found: its lines in all, the line it was drawn from, and how far its
+/// tables scroll sideways.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Drawn {
+    pub total: usize,
+    pub offset: usize,
+    pub columns: usize,
+}
+
+impl Drawn {
+    /// How far the stack can scroll in `height` lines.
+    pub fn most(&self, height: u16) -> usize {
+        self.total.saturating_sub(usize::from(height))
+    }
+}
+
+/// Draw a stack from line `offset` (or from its last page, if it has fewer lines than that),
+/// its tables scrolled `from` columns to the right (`None` where the view does not scroll
+/// sideways). Each part is laid out once: what is out of sight is only counted.
+pub fn draw(
+    parts: &[Part],
+    theme: &Theme,
+    area: Rect,
+    offset: usize,
+    from: Option<usize>,
+    buf: &mut Buffer,
+) -> Drawn {
+    let drawn = draw_from(parts, theme, area, offset, from, buf);
+    let most = drawn.most(area.height);
+    if offset <= most {
+        return drawn;
+    }
+    // Scrolled past the end (the stack got shorter): draw its last page instead.
+    Clear.render(area, buf);
+    buf.set_style(area, theme.text);
+    draw_from(parts, theme, area, most, from, buf)
+}
+
+fn draw_from(
+    parts: &[Part],
+    theme: &Theme,
+    area: Rect,
+    offset: usize,
+    from: Option<usize>,
+    buf: &mut Buffer,
+) -> Drawn {
+    let mut drawn = Drawn {
+        offset,
+        ..Drawn::default()
+    };
+    let (mut skip, mut y) = (offset, area.y);
+    for part in parts {
+        let room = usize::from(area.bottom().saturating_sub(y));
+        let height = match part {
+            Part::Text(fill) | Part::Fields(fill) => {
+                let mut wrap = part.wrapper(area.width, skip..skip + room);
+                fill(&mut wrap);
+                let out = wrap.finish();
+                let shown = out.lines.len().min(room);
+                let rect = Rect::new(area.x, y, area.width, shown as u16);
+                Paragraph::new(out.lines).render(rect, buf);
+                out.total
+            }
+            Part::Table(grid) => {
+                let columns = grid.scroll_limit(usize::from(area.width));
+                drawn.columns = drawn.columns.max(columns);
+                let height = grid.height();
+                if skip < height && room > 0 {
+                    let shown = (height - skip).min(room);
+                    let rect = Rect::new(area.x, y, area.width, shown as u16);
+                    grid.draw(theme, rect, skip, from, buf);
+                }
+                height
+            }
+        };
+        drawn.total += height;
+        let shown = height.saturating_sub(skip).min(room);
+        y += shown as u16;
+        skip = skip.saturating_sub(height);
+    }
+    drawn
+}
+
+/// A line of text in one style, as a part.
+pub fn said<'a>(text: String, style: ratatui::style::Style) -> Part<'a> {
+    Part::Text(Box::new(move |w: &mut Wrap<'a>| {
+        w.block(2);
+        w.words(text.clone(), style);
+    }))
+}
+
+/// An answer as parts: a line saying when it was asked again, then the reply (or why it could
+/// not be asked again).
+pub fn answer<'a>(app: &'a App, answer: &'a Answer) -> Vec<Part<'a>> {
+    let t = &app.theme;
+    let mut parts = vec![];
+    if let Some(after) = &answer.after {
+        parts.push(said(format!("(asked again after {after})"), t.hint));
+    }
+    match &answer.result {
+        Ok(reply) => parts.extend(reply_parts(app, reply, &answer.worked)),
+        Err(failure) => parts.push(said(format!("This answer was cleared: {failure}"), t.note)),
+    }
+    parts
+}
+
+fn reply_parts<'a>(app: &'a App, reply: &'a Reply, worked: &[WorkedTable]) -> Vec<Part<'a>> {
+    let t = &app.theme;
     match reply {
-        Reply::State { view, only } => Some(vec![state(view, only.as_deref())]),
+        Reply::State { view, only } => {
+            let mut parts = vec![Part::Table(state(view, only.as_deref()))];
+            parts.extend(view.wire.iter().map(|m| message_line(app, m)));
+            parts
+        }
         Reply::Exported {
             format: Format::Markdown,
             path: None,
             ..
-        } => Some(app.lab().table().iter().map(worked).collect()),
-        _ => None,
+        } => worked.iter().map(|w| Part::Table(worked_grid(w))).collect(),
+        Reply::Compare(rows) => compare(app, rows),
+        Reply::Message(m) => message(app, m),
+        other => {
+            let text = render::reply(app.lab(), other, Style::Repl);
+            let style = t.text;
+            vec![Part::Text(Box::new(move |w: &mut Wrap<'a>| {
+                for line in text.lines() {
+                    w.block(2);
+                    w.words(line.to_string(), style);
+                }
+            }))]
+        }
     }
 }
 
+/// The state of the replicas (or one) as a table: a column per replica, a row per field.
 fn state(view: &LabView, only: Option<&str>) -> Grid {
     let shown: Vec<_> = view
         .replicas
@@ -57,13 +197,14 @@ fn state(view: &LabView, only: Option<&str>) -> Grid {
         rows.push(row);
     }
     Grid {
-        caption: view.title.to_string(),
+        caption: format!("{}: every field", view.title),
         header,
         rows,
+        chosen: None,
     }
 }
 
-fn worked(table: &WorkedTable) -> Grid {
+fn worked_grid(table: &WorkedTable) -> Grid {
     let mut header = vec!["Step".to_string()];
     header.extend(table.replicas.iter().cloned());
     header.push("what happened".into());
@@ -77,123 +218,99 @@ fn worked(table: &WorkedTable) -> Grid {
         caption: format!("{}: {}", table.title, table.labels),
         header,
         rows: rows.collect(),
+        chosen: None,
     }
 }
 
-/// How many lines the answer takes at this width.
-pub fn lines(app: &App, reply: &Reply, width: u16) -> usize {
-    match grids(app, reply) {
-        Some(grids) => grids.iter().map(|g| g.rows.len() + 3).sum(),
-        None => {
-            let mut wrap = Wrap::new(width, 0..0);
-            text(app, reply, &mut wrap);
-            wrap.finish().total
-        }
-    }
-}
-
-fn text<'a>(app: &'a App, reply: &Reply, wrap: &mut Wrap<'a>) {
-    let said = render::reply(app.lab(), reply, Style::Repl);
-    for line in said.lines() {
-        wrap.block(2);
-        wrap.words(line.to_string(), app.theme.text);
-    }
-}
-
-/// Draw the answer from line `offset`; returns how many lines it has in all.
-pub fn render(app: &App, reply: &Reply, area: Rect, offset: usize, buf: &mut Buffer) -> usize {
-    let Some(grids) = grids(app, reply) else {
-        let mut wrap = Wrap::new(area.width, offset..offset + usize::from(area.height));
-        text(app, reply, &mut wrap);
-        let Wrapped { lines, total } = wrap.finish();
-        Paragraph::new(lines).render(area, buf);
-        return total;
-    };
-    let total = grids.iter().map(|g| g.rows.len() + 3).sum();
-    let (mut skip, mut y) = (offset, area.y);
-    for grid in &grids {
-        let height = grid.rows.len() + 3;
-        if skip >= height {
-            skip -= height;
-            continue;
-        }
-        let room = area.bottom().saturating_sub(y);
-        if room == 0 {
-            break;
-        }
-        let rect = Rect::new(area.x, y, area.width, room.min(height as u16));
-        draw(app, grid, skip, rect, buf);
-        y += (height - skip) as u16;
-        skip = 0;
-    }
-    total
-}
-
-fn draw(app: &App, grid: &Grid, skip: usize, area: Rect, buf: &mut Buffer) {
+/// A comparison: a row per set type with each replica's final value, then why each refusal.
+pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
     let t = &app.theme;
-    let columns = grid.header.len().max(1);
-    let first = grid
-        .rows
-        .iter()
-        .map(|r| r.first().map_or(0, |c| width(c)))
-        .chain([width(&grid.header[0])])
-        .max()
-        .unwrap_or(4)
-        .min(usize::from(area.width) / 3) as u16;
-    let mut widths = vec![Constraint::Length(first)];
-    widths.extend((1..columns).map(|_| Constraint::Fill(1)));
-    let rest = usize::from(area.width.saturating_sub(first)) / columns.saturating_sub(1).max(1);
-    let cut = |cell: &String, k: usize| {
-        let room = if k == 0 {
-            usize::from(first)
-        } else {
-            rest.saturating_sub(1)
-        };
-        clip(cell, room)
-    };
-    let rows = grid.rows.iter().skip(skip.saturating_sub(2)).map(|r| {
-        Row::new(
-            r.iter()
-                .enumerate()
-                .map(|(k, c)| cut(c, k))
-                .collect::<Vec<_>>(),
-        )
-        .style(t.text)
+    let mut header = vec!["type".to_string()];
+    let names = rows
+        .first()
+        .map(|c| c.finals.iter().map(|(n, _)| n.clone()));
+    header.extend(names.into_iter().flatten());
+    header.extend(["metadata".to_string(), "refused".to_string()]);
+    let body = rows.iter().map(|c| {
+        let mut row = vec![c.title.to_string()];
+        row.extend(c.finals.iter().map(|(_, v)| v.to_string()));
+        row.push(c.meta_size.to_string());
+        let refused = render::counted(c.refused.iter().map(|(cmd, _)| cmd.as_str()));
+        row.push(match refused.is_empty() {
+            true => "-".to_string(),
+            false => refused.join("; "),
+        });
+        row
     });
-    let header = Row::new(
-        grid.header
-            .iter()
-            .enumerate()
-            .map(|(k, c)| cut(c, k))
-            .collect::<Vec<_>>(),
-    )
-    .style(t.label);
-    let caption = Line::styled(grid.caption.clone(), t.strong);
-    let (top, body) = if skip == 0 {
-        Paragraph::new(caption).render(Rect::new(area.x, area.y, area.width, 1), buf);
-        (1, area.height.saturating_sub(1))
-    } else {
-        (0, area.height)
+    let chosen = rows.iter().position(|c| c.kind == app.session.view.kind);
+    let grid = Grid {
+        caption: "Each type replays the history from a fresh lab. Final visible values:".into(),
+        header,
+        rows: body.collect(),
+        chosen,
     };
-    let body_area = Rect::new(area.x, area.y + top, area.width, body);
-    Widget::render(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        body_area,
-        buf,
-    );
+    let mut parts = vec![Part::Table(grid)];
+    // Each refusal once, with how many times it happened (a lesson may replay a story).
+    let mut rules: Vec<(&str, &str, &str, usize)> = vec![];
+    for c in rows {
+        for (cmd, rule) in &c.refused {
+            match rules
+                .iter_mut()
+                .find(|r| (r.0, r.1, r.2) == (c.title, cmd, rule))
+            {
+                Some(seen) => seen.3 += 1,
+                None => rules.push((c.title, cmd, rule, 1)),
+            }
+        }
+    }
+    if rules.is_empty() {
+        return parts;
+    }
+    parts.push(Part::Text(Box::new(move |w: &mut Wrap<'a>| {
+        w.block(0);
+        w.block(0);
+        w.push("Why each refusal:", t.strong);
+        for &(title, command, rule, times) in &rules {
+            w.block(4);
+            w.glue(format!("  {title}: "), t.label);
+            w.glue(command, t.code);
+            if times > 1 {
+                w.glue(format!(" (×{times})"), t.code);
+            }
+            w.push(" — ", t.dim);
+            w.words(rule, t.text);
+        }
+    })));
+    parts
 }
 
-/// A cell cut to `room` columns, ending in `…` when it did not fit.
-fn clip(cell: &str, room: usize) -> String {
-    if width(cell) <= room {
-        return cell.to_string();
-    }
-    let mut out = String::new();
-    for c in cell.chars() {
-        if width(&out) + width(&c.to_string()) + 1 > room {
-            break;
-        }
-        out.push(c);
-    }
-    out + "…"
+/// A message in flight in full: where it goes, its size, and each field it carries.
+fn message<'a>(app: &'a App, m: &'a MessageView) -> Vec<Part<'a>> {
+    let t = &app.theme;
+    let held = match m.deliverable {
+        true => "deliverable",
+        false => "held by the partition",
+    };
+    let head = format!(
+        "#{} {} → {} · {} bytes · {held}",
+        m.number, m.from, m.to, m.bytes
+    );
+    vec![
+        said(head, t.strong),
+        Part::Fields(Box::new(move |w: &mut Wrap<'a>| {
+            panels::payload(app, &m.payload, true, w);
+        })),
+    ]
+}
+
+/// A message in flight on one line, for under a state table.
+fn message_line<'a>(app: &'a App, m: &'a MessageView) -> Part<'a> {
+    Part::Fields(Box::new(move |w: &mut Wrap<'a>| {
+        w.block(2);
+        w.glue(
+            format!("#{} {} → {} ", m.number, m.from, m.to),
+            app.theme.label,
+        );
+        panels::payload(app, &m.payload, false, w);
+    }))
 }

@@ -1,18 +1,26 @@
 //! What opens over the lab screen: the `?` help (keys from the key table, commands from the
-//! command table), the compare view, the timeline and a lesson's question.
+//! command table), the compare view, the timeline, a lesson's question, a table answer (`show`,
+//! `export md`) and one replica's fields in full.
 
-use super::app::{App, Overlay, Screen};
+use super::app::App;
 use super::keys::{BINDINGS, Place};
+use super::output::{self, Part};
+use super::panels;
+use super::prose;
+use super::state::{Overlay, Screen};
 use super::timeline;
 use super::ui::{self, scroll_marks};
-use super::wrap::{Wrap, count, width};
+use super::wrap::{Wrap, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
-    let Some(overlay) = app.overlay else { return };
+/// Draw the open overlay; returns how far it can scroll down, and sideways.
+pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
+    let Some(overlay) = app.ui.overlay else {
+        return (0, 0);
+    };
     let area = box_area(app, overlay, screen);
     Clear.render(area, buf);
     let block = Block::bordered()
@@ -23,21 +31,39 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     buf.set_style(area, app.theme.text);
     block.render(area, buf);
-    let total = lines_total(app, overlay, inner.width);
-    let offset = app
-        .overlay_scroll
-        .min(total.saturating_sub(inner.height.into()));
-    let window = offset..offset + usize::from(inner.height);
-    let lines = match overlay {
-        Overlay::Timeline => timeline_lines(app, inner.width, window),
-        _ => {
-            let mut wrap = Wrap::new(inner.width, window);
-            fill(app, overlay, &mut wrap);
-            wrap.finish().lines
-        }
-    };
-    Paragraph::new(lines).render(inner, buf);
-    scroll_marks(app, area, offset, inner.height.into(), total, buf);
+    let height = usize::from(inner.height);
+    if overlay == Overlay::Timeline {
+        let total = app.session.timeline.rows.len() + 1;
+        let most = total.saturating_sub(height);
+        let offset = app.ui.overlay_scroll.min(most);
+        let lines = timeline_lines(app, inner.width, offset..offset + height);
+        Paragraph::new(lines).render(inner, buf);
+        scroll_marks(app, area, offset, height, total, buf);
+        return (most, 0);
+    }
+    let parts = parts(app, overlay);
+    let from = Some(app.ui.overlay_column);
+    let offset = app.ui.overlay_scroll;
+    let drawn = output::draw(&parts, &app.theme, inner, offset, from, buf);
+    scroll_marks(app, area, drawn.offset, height, drawn.total, buf);
+    (drawn.most(inner.height), drawn.columns)
+}
+
+/// What an overlay holds, as a stack of text and tables.
+fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
+    match overlay {
+        Overlay::Help => vec![Part::Text(Box::new(move |w| fill_help(app, w)))],
+        Overlay::Question => vec![Part::Text(Box::new(move |w| fill_question(app, w)))],
+        Overlay::Compare => output::compare(app, &app.session.compare),
+        Overlay::Answer => match &app.session.answer {
+            Some(answer) => output::answer(app, answer),
+            None => vec![],
+        },
+        Overlay::Replica(k) => vec![Part::Fields(Box::new(move |w: &mut Wrap<'_>| {
+            panels::fill(app, k, true, w)
+        }))],
+        Overlay::Timeline => vec![],
+    }
 }
 
 /// Where an overlay goes: the body of the screen, except that a question leaves the replica
@@ -49,7 +75,7 @@ fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
         screen.width,
         screen.height.saturating_sub(3),
     );
-    if overlay != Overlay::Question || app.screen != Screen::Lab {
+    if overlay != Overlay::Question || app.ui.screen != Screen::Lab {
         return body;
     }
     let a = ui::areas(app, screen);
@@ -78,29 +104,14 @@ fn title(app: &App, overlay: Overlay) -> String {
         ),
         Overlay::Timeline => " Timeline: replicas as columns, events as rows ".to_string(),
         Overlay::Question => " Question ".to_string(),
-    }
-}
-
-fn lines_total(app: &App, overlay: Overlay, width: u16) -> usize {
-    match overlay {
-        Overlay::Timeline => app.timeline.rows.len() + 1,
-        _ => count(width, |w| fill(app, overlay, w)),
-    }
-}
-
-/// How far the open overlay can scroll within `body`.
-pub fn scroll_limit(app: &App, screen: Rect) -> usize {
-    let Some(overlay) = app.overlay else { return 0 };
-    let inner = Block::bordered().inner(box_area(app, overlay, screen));
-    lines_total(app, overlay, inner.width).saturating_sub(inner.height.into())
-}
-
-fn fill<'a>(app: &'a App, overlay: Overlay, wrap: &mut Wrap<'a>) {
-    match overlay {
-        Overlay::Help => fill_help(app, wrap),
-        Overlay::Compare => fill_compare(app, wrap),
-        Overlay::Question => fill_question(app, wrap),
-        Overlay::Timeline => {}
+        Overlay::Answer => match &app.session.answer {
+            Some(answer) => format!(" {} ", answer.line),
+            None => " Answer ".to_string(),
+        },
+        Overlay::Replica(k) => match app.session.view.replicas.get(k) {
+            Some(r) => format!(" {}: every field, every entry whole ", r.name),
+            None => " Replica ".to_string(),
+        },
     }
 }
 
@@ -114,9 +125,9 @@ fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     else {
         return;
     };
-    super::markdown::lay_out(&app.prompt, t, wrap);
+    prose::lay_out(&app.session.quiz.prompt, t, wrap);
     wrap.block(0);
-    let answered = app.answered.as_ref();
+    let answered = app.session.quiz.answered.as_ref();
     for (k, choice) in question.choices.iter().enumerate() {
         let (mark, style) = match answered {
             Some((_, a)) if k == a.right => ("✓ ", t.ok),
@@ -145,7 +156,7 @@ fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         ("Not quite. ", t.error)
     };
     wrap.glue(verdict, style);
-    super::markdown::lay_out(&app.explanation, t, wrap);
+    prose::lay_out(&app.session.quiz.explanation, t, wrap);
     wrap.block(0);
     let (right, asked) = app.session.player().map_or((0, 0), |p| p.score());
     wrap.block(0);
@@ -161,7 +172,7 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         (Place::Lab, "On the lab screen"),
         (Place::Typing, "On the command line"),
         (Place::Question, "In a question"),
-        (Place::Overlay, "In help, compare and timeline"),
+        (Place::Overlay, "In help, compare, timeline and answers"),
         (Place::Home, "On the home screen"),
     ];
     for (place, heading) in sections {
@@ -175,108 +186,62 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         wrap.block(0);
     }
     wrap.block(0);
-    wrap.push(
-        "The mouse: click a replica to focus it; the wheel scrolls what is under it.",
+    wrap.words(
+        "The mouse: click a replica to focus it, or a message in flight to see it whole; the \
+         wheel scrolls what is under it.",
         t.text,
     );
+    wrap.block(0);
+    wrap.block(0);
+    wrap.push("Marks on the replicas", t.strong);
+    let marks = [
+        (
+            "● changed",
+            t.changed,
+            "the replica's state changed in the last step or command",
+        ),
+        ("a1", t.changed, "came with it"),
+        (
+            "a1",
+            t.gone,
+            "went with it (struck through, in the field it left)",
+        ),
+        (
+            "…",
+            t.text,
+            "an entry too wide for its panel: Enter shows the replica whole",
+        ),
+    ];
+    for (mark, style, about) in marks {
+        wrap.block(14);
+        wrap.glue(format!("  {mark}"), style);
+        wrap.glue(" ".repeat(12usize.saturating_sub(width(mark))), t.text);
+        wrap.words(about, t.text);
+    }
     wrap.block(0);
     wrap.block(0);
     wrap.push(
         "Commands (the REPL's language; type them after :)",
         t.strong,
     );
-    let usage_w = app
-        .table
+    let table = crate::script::command_table();
+    let usage_w = table
         .iter()
         .map(|u| width(&u.usage))
         .max()
         .unwrap_or(0)
         .min(34);
-    for u in app.table {
+    for u in table {
         wrap.block(usage_w + 4);
         wrap.glue(format!("  {:<usage_w$}  ", u.usage), t.code);
         wrap.words(&u.about, t.text);
     }
 }
 
-fn fill_compare<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
-    let t = &app.theme;
-    let names: Vec<&str> = app
-        .compare
-        .first()
-        .map(|c| c.finals.iter().map(|(n, _)| n.as_str()).collect())
-        .unwrap_or_default();
-    let type_w = app
-        .compare
-        .iter()
-        .map(|c| width(c.title))
-        .max()
-        .unwrap_or(8);
-    let value_w = app
-        .compare
-        .iter()
-        .flat_map(|c| c.finals.iter().map(|(_, v)| width(&v.to_string())))
-        .max()
-        .unwrap_or(2)
-        .min(24);
-    wrap.block(0);
-    wrap.words(
-        "Each type replays the history from a fresh lab. Final visible values:",
-        t.text,
-    );
-    wrap.block(0);
-    for c in &app.compare {
-        let current = c.kind == app.view.kind;
-        let style = if current { t.selected } else { t.strong };
-        wrap.block(type_w + 3);
-        wrap.glue(
-            format!("{}{:<type_w$}  ", if current { "▶" } else { " " }, c.title),
-            style,
-        );
-        for (k, (name, value)) in c.finals.iter().enumerate() {
-            wrap.glue(
-                format!("{} ", names.get(k).copied().unwrap_or(name)),
-                t.label,
-            );
-            wrap.push(format!("{:<value_w$}  ", value.to_string()), t.value);
-        }
-        wrap.push(format!("metadata {}", c.meta_size), t.dim);
-        if c.refused.is_empty() {
-            continue;
-        }
-        wrap.push("   refused: ", t.removed);
-        for (k, (command, _)) in c.refused.iter().enumerate() {
-            let sep = if k + 1 < c.refused.len() { "; " } else { "" };
-            wrap.push(format!("{command}{sep}"), t.error);
-        }
-    }
-    wrap.block(0);
-    let rules: Vec<(&str, &str, &str)> = app
-        .compare
-        .iter()
-        .flat_map(|c| {
-            c.refused
-                .iter()
-                .map(move |(cmd, rule)| (c.title, cmd.as_str(), rule.as_str()))
-        })
-        .collect();
-    if !rules.is_empty() {
-        wrap.block(0);
-        wrap.push("Why each refusal:", t.strong);
-    }
-    for (title, command, rule) in rules {
-        wrap.block(4);
-        wrap.glue(format!("  {title}: "), t.label);
-        wrap.glue(command, t.code);
-        wrap.push(" — ", t.dim);
-        wrap.words(rule, t.text);
-    }
-}
-
 fn timeline_lines(app: &App, width: u16, window: std::ops::Range<usize>) -> Vec<Line<'_>> {
     let rows = window.start..window.end.saturating_sub(1);
-    let mut lines = timeline::lines(&app.timeline, &app.theme, width, rows);
-    if app.timeline.rows.is_empty() {
+    let mut lines = timeline::lines(&app.session.timeline, &app.theme, width, rows);
+    if app.session.timeline.rows.is_empty() {
         lines.push(Line::styled(
             "  nothing has happened yet: add, merge, send and deliver, then look again",
             app.theme.dim,

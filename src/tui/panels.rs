@@ -1,36 +1,31 @@
 //! Replica panels and the network strip. A panel shows the visible value, then every field of
 //! the replica's view under its canonical label, styled by role (live, removed, meta, derived),
-//! with what changed highlighted down to single tags. Long fields wrap and the panel scrolls.
+//! with exactly what the last change did marked: what came is highlighted, what went is shown
+//! struck through where it stood. Fields wrap only between entries; an entry wider than its
+//! panel is cut with `…`, and the replica's details (Enter) show every entry whole. The strip
+//! under the panels shows each message in flight with the fields it carries.
 
 use super::app::App;
-use super::diff::{KEY, UNDER};
+use super::diff::{Gone, Marks};
+use super::measure::{entry_width, widest_entry, width};
 use super::ui::scroll_marks;
-use super::wrap::{Wrap, Wrapped, count, count_up_to, width};
-use crate::crdt::{Role, Value};
-use crate::lab::ReplicaView;
+use super::wrap::{Wrap, Wrapped, count_fields, count_fields_up_to};
+use crate::crdt::{Field, Role, Value};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget};
-use std::collections::HashSet;
 
 const SPACES: &str = "                        ";
 
-/// Highlighting for one value: the new leaves and the style that marks them.
+/// How a value is laid out: the styles of what came and went, and whether an entry may break
+/// between its tags (in the details view) or stays on one line (in a panel).
 #[derive(Clone, Copy)]
-struct Marks<'s> {
-    new: Option<&'s HashSet<String>>,
-    changed: Style,
-}
-
-impl Marks<'_> {
-    fn style(&self, base: Style, path: impl FnOnce() -> String) -> Style {
-        match self.new {
-            Some(new) if new.contains(&path()) => base.patch(self.changed),
-            _ => base,
-        }
-    }
+struct Cx {
+    came: Style,
+    gone: Style,
+    whole: bool,
 }
 
 fn role_style(app: &App, role: Role) -> Style {
@@ -43,41 +38,71 @@ fn role_style(app: &App, role: Role) -> Style {
     }
 }
 
-/// Lay out one replica's panel contents.
-fn fill<'a>(app: &'a App, replica: &'a ReplicaView, wrap: &mut Wrap<'a>) {
-    let t = &app.theme;
-    let changes = &app.changes;
-    let label_w = replica
-        .fields
-        .iter()
-        .map(|f| f.name.len())
-        .max()
-        .unwrap_or(0)
-        .min(SPACES.len() - 1)
-        + 1;
-    wrap.block(2);
-    let marks = Marks {
-        new: changes.field(&replica.name, "value"),
-        changed: t.changed,
+fn label_width(fields: &[Field]) -> usize {
+    let widest = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    widest.min(SPACES.len() - 1) + 1
+}
+
+/// Where a field's lines after the first start: under its value beside the label when its
+/// widest entry fits there, else two cells in, so that no entry has to be cut that need not be.
+fn indent_for(widest: usize, label_w: usize, width: usize) -> usize {
+    if label_w + widest <= width {
+        label_w
+    } else {
+        2
+    }
+}
+
+/// A field's label, padded to `label_w`, as a word of its own; its lines after the first start
+/// `indent` cells in.
+fn label<'a>(wrap: &mut Wrap<'a>, name: &'a str, label_w: usize, indent: usize, style: Style) {
+    wrap.block(indent);
+    wrap.glue(name, style);
+    wrap.push(&SPACES[..label_w.saturating_sub(name.len()).max(1)], style);
+}
+
+/// Lay out replica `k`'s panel contents (`whole`: entries may break between their tags).
+pub fn fill<'a>(app: &'a App, k: usize, whole: bool, wrap: &mut Wrap<'a>) {
+    let Some(replica) = app.session.view.replicas.get(k) else {
+        return;
     };
-    put(wrap, &replica.visible, t.value, marks, "");
-    let gone = changes.gone(&replica.name);
-    if !gone.is_empty() {
+    let t = &app.theme;
+    let marked = app.session.changes.replica(&replica.name);
+    let cx = Cx {
+        came: t.changed,
+        gone: t.gone,
+        whole,
+    };
+    let label_w = label_width(&replica.fields);
+    wrap.block(2);
+    let value = marked.map(|m| &m.value);
+    put(wrap, &replica.visible, t.value, value, 0, cx);
+    wrap.end_word();
+    let hidden = marked.map_or(&[][..], |m| m.hidden.as_slice());
+    if !hidden.is_empty() {
         wrap.push("  gone: ", t.dim);
-        for (k, elem) in gone.iter().enumerate() {
-            wrap.glue(elem, t.removed);
-            wrap.push(if k + 1 < gone.len() { ", " } else { "" }, t.dim);
+        for (k, elem) in hidden.iter().enumerate() {
+            wrap.glue(elem, t.gone);
+            wrap.push(if k + 1 < hidden.len() { ", " } else { "" }, t.dim);
         }
     }
-    for field in &replica.fields {
-        wrap.block(label_w);
-        wrap.glue(field.name, t.label);
-        wrap.glue(&SPACES[..label_w - field.name.len()], t.label);
-        let marks = Marks {
-            new: changes.field(&replica.name, field.name),
-            changed: t.changed,
+    let widest = app.session.widest.get(k);
+    for (j, field) in replica.fields.iter().enumerate() {
+        let wide = widest.and_then(|w| w.get(j)).copied().unwrap_or(0);
+        let indent = match whole {
+            true => label_w,
+            false => indent_for(wide, label_w, wrap.width()),
         };
-        put(wrap, &field.value, role_style(app, field.role), marks, "");
+        label(wrap, field.name, label_w, indent, t.label);
+        let marks = marked.and_then(|m| m.field(field.name));
+        put(
+            wrap,
+            &field.value,
+            role_style(app, field.role),
+            marks,
+            0,
+            cx,
+        );
     }
     wrap.block(2);
     wrap.push("metadata ", t.dim);
@@ -87,56 +112,152 @@ fn fill<'a>(app: &'a App, replica: &'a ReplicaView, wrap: &mut Wrap<'a>) {
     }
 }
 
-/// Lay out a value: `{a, b}` sets, `{k: v}` maps, breaking only after a comma.
-fn put<'a>(wrap: &mut Wrap<'a>, value: &'a Value, style: Style, marks: Marks, prefix: &str) {
-    let path = |leaf: &str, tail: &str| format!("{prefix}{leaf}{tail}");
+/// Lay out what a message carries, field by field (derived views of the same state left out).
+pub fn payload<'a>(app: &'a App, fields: &'a [Field], whole: bool, wrap: &mut Wrap<'a>) {
+    let cx = Cx {
+        came: app.theme.changed,
+        gone: app.theme.gone,
+        whole,
+    };
+    let shown = fields.iter().filter(|f| f.role != Role::Derived);
+    let label_w = label_width(fields);
+    for (k, field) in shown.enumerate() {
+        if whole {
+            let indent = indent_for(widest_entry(&field.value), label_w, wrap.width());
+            label(wrap, field.name, label_w, indent, app.theme.label);
+        } else {
+            let gap = if k == 0 { "" } else { "  " };
+            wrap.push(format!("{gap}{} ", field.name), app.theme.label);
+        }
+        put(wrap, &field.value, role_style(app, field.role), None, 0, cx);
+        wrap.end_word();
+    }
+}
+
+/// One leaf: an element (which may be shortened) at the top, a tag, stamp or dot (never cut
+/// through) below it.
+fn leaf<'a>(wrap: &mut Wrap<'a>, text: &'a str, style: Style, depth: usize) {
+    match depth {
+        0 => wrap.glue(text, style),
+        _ => wrap.glue_whole(text, style),
+    }
+}
+
+/// The `, ` after an entry: a line may break there between the entries of a field, and between
+/// the tags inside an entry only when entries are shown whole.
+fn separator(wrap: &mut Wrap<'_>, style: Style, depth: usize, cx: Cx) {
+    match depth == 0 || cx.whole {
+        true => wrap.push(", ", style),
+        false => wrap.glue(", ", style),
+    }
+}
+
+fn came_style(marks: Option<&Marks>, key: &str, style: Style, cx: Cx) -> Style {
+    match marks.and_then(|m| m.below.get(key)) {
+        Some(m) if m.came => style.patch(cx.came),
+        _ => style,
+    }
+}
+
+/// Lay out a value: `{a, b}` sets, `{k: v}` maps, with what went (in `marks`) where it stood.
+fn put<'a>(
+    wrap: &mut Wrap<'a>,
+    value: &'a Value,
+    style: Style,
+    marks: Option<&'a Marks>,
+    depth: usize,
+    cx: Cx,
+) {
+    let gone = marks.map_or(&[][..], |m| m.gone.as_slice());
     match value {
-        Value::Scalar(s) => wrap.glue(s, marks.style(style, || path(s, ""))),
-        Value::Set(items) if items.is_empty() => wrap.glue("{}", style),
+        Value::Scalar(s) => {
+            // What the value was, struck through, then what it is: `0 → -1`.
+            for g in gone {
+                leaf(wrap, &g.key, cx.gone, depth);
+                wrap.glue(" → ", style);
+            }
+            leaf(wrap, s, came_style(marks, s, style, cx), depth);
+        }
+        Value::Set(items) if items.is_empty() && gone.is_empty() => wrap.glue("{}", style),
+        Value::Map(pairs) if pairs.is_empty() && gone.is_empty() => wrap.glue("{}", style),
         Value::Set(items) => {
             wrap.glue("{", style);
+            let total = items.len() + gone.len();
+            let mut done = 0;
+            let mut g = 0;
             for (k, item) in items.iter().enumerate() {
+                while let Some(went) = gone.get(g).filter(|x| x.at <= k) {
+                    put_gone(wrap, went, style, depth, cx);
+                    (g, done) = (g + 1, done + 1);
+                    separator(wrap, style, depth, cx);
+                }
                 if wrap.full() {
                     return;
                 }
-                if wrap.past_window() {
+                if depth == 0 && g == gone.len() && wrap.past_window() && !cx.whole {
                     return measure_set(wrap, &items[k..]);
                 }
-                wrap.glue(item, marks.style(style, || path(item, "")));
-                if k + 1 < items.len() {
-                    wrap.push(", ", style);
+                leaf(wrap, item, came_style(marks, item, style, cx), depth);
+                done += 1;
+                if done < total {
+                    separator(wrap, style, depth, cx);
                 }
             }
+            put_rest(wrap, &gone[g..], style, depth, cx);
             wrap.glue("}", style);
         }
-        Value::Map(pairs) if pairs.is_empty() => wrap.glue("{}", style),
         Value::Map(pairs) => {
             wrap.glue("{", style);
+            let total = pairs.len() + gone.len();
+            let mut done = 0;
+            let mut g = 0;
             for (k, (key, inner)) in pairs.iter().enumerate() {
+                while let Some(went) = gone.get(g).filter(|x| x.at <= k) {
+                    put_gone(wrap, went, style, depth, cx);
+                    (g, done) = (g + 1, done + 1);
+                    separator(wrap, style, depth, cx);
+                }
                 if wrap.full() {
                     return;
                 }
-                if wrap.past_window() {
+                if depth == 0 && g == gone.len() && wrap.past_window() && !cx.whole {
                     return measure_map(wrap, &pairs[k..]);
                 }
-                wrap.glue(key, marks.style(style, || path(key, &KEY.to_string())));
+                let below = marks.and_then(|m| m.below.get(key));
+                leaf(wrap, key, came_style(marks, key, style, cx), depth);
                 wrap.glue(": ", style);
-                let under = if marks.new.is_some() {
-                    path(key, &UNDER.to_string())
-                } else {
-                    String::new()
-                };
-                put(wrap, inner, style, marks, &under);
-                if k + 1 < pairs.len() {
-                    wrap.push(", ", style);
+                put(wrap, inner, style, below, depth + 1, cx);
+                done += 1;
+                if done < total {
+                    separator(wrap, style, depth, cx);
                 }
             }
+            put_rest(wrap, &gone[g..], style, depth, cx);
             wrap.glue("}", style);
         }
     }
 }
 
-/// What `put` does to the line count for the rest of a set, without drawing: each item
+/// What went after the last entry there is now.
+fn put_rest<'a>(wrap: &mut Wrap<'a>, gone: &'a [Gone], style: Style, depth: usize, cx: Cx) {
+    for (k, went) in gone.iter().enumerate() {
+        put_gone(wrap, went, style, depth, cx);
+        if k + 1 < gone.len() {
+            separator(wrap, style, depth, cx);
+        }
+    }
+}
+
+/// An item or entry that went, struck through.
+fn put_gone<'a>(wrap: &mut Wrap<'a>, went: &'a Gone, style: Style, depth: usize, cx: Cx) {
+    leaf(wrap, &went.key, cx.gone, depth);
+    if let Some(under) = &went.under {
+        wrap.glue(": ", style);
+        put(wrap, under, cx.gone, None, depth + 1, cx);
+    }
+}
+
+/// What `put` does to the line count for the rest of a field's set, without drawing: each item
 /// glued to its `, `, then `}`.
 fn measure_set(wrap: &mut Wrap<'_>, items: &[String]) {
     for (k, item) in items.iter().enumerate() {
@@ -148,32 +269,15 @@ fn measure_set(wrap: &mut Wrap<'_>, items: &[String]) {
     wrap.glue_width(1);
 }
 
-/// The same for the rest of a map: `key: value, ` entries, then `}`.
+/// The same for the rest of a field's map: `key: value, ` entries (each one word), then `}`.
 fn measure_map(wrap: &mut Wrap<'_>, pairs: &[(String, Value)]) {
-    for (k, (key, inner)) in pairs.iter().enumerate() {
-        wrap.glue_width(width(key) + 2);
-        measure_value(wrap, inner);
+    for (k, pair) in pairs.iter().enumerate() {
+        wrap.glue_width(entry_width(pair));
         if k + 1 < pairs.len() {
             wrap.break_width(2, 1);
         }
     }
     wrap.glue_width(1);
-}
-
-fn measure_value(wrap: &mut Wrap<'_>, value: &Value) {
-    match value {
-        Value::Scalar(s) => wrap.glue_width(width(s)),
-        Value::Set(items) if items.is_empty() => wrap.glue_width(2),
-        Value::Map(pairs) if pairs.is_empty() => wrap.glue_width(2),
-        Value::Set(items) => {
-            wrap.glue_width(1);
-            measure_set(wrap, items);
-        }
-        Value::Map(pairs) => {
-            wrap.glue_width(1);
-            measure_map(wrap, pairs);
-        }
-    }
 }
 
 fn panel_block() -> Block<'static> {
@@ -186,28 +290,30 @@ pub fn panel_inner(area: Rect) -> Rect {
 }
 
 /// How many lines a replica's panel needs at this inner width.
-pub fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
-    match app.view.replicas.get(replica) {
-        Some(r) => count(inner_width, |w| fill(app, r, w)),
+#[cfg(test)]
+fn panel_lines(app: &App, replica: usize, inner_width: u16) -> usize {
+    match app.session.view.replicas.get(replica) {
+        Some(_) => count_fields(inner_width, |w| fill(app, replica, false, w)),
         None => 0,
     }
 }
 
 /// The same, or `limit` if it is at least that many (cheap for huge replicas).
 pub fn panel_lines_up_to(app: &App, replica: usize, inner_width: u16, limit: usize) -> usize {
-    match app.view.replicas.get(replica) {
-        Some(r) => count_up_to(inner_width, limit, |w| fill(app, r, w)),
+    match app.session.view.replicas.get(replica) {
+        Some(_) => count_fields_up_to(inner_width, limit, |w| fill(app, replica, false, w)),
         None => 0,
     }
 }
 
-pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) {
-    let Some(replica) = app.view.replicas.get(k) else {
-        return;
+/// Draw replica `k`'s panel; returns how far it can scroll.
+pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) -> usize {
+    let Some(replica) = app.session.view.replicas.get(k) else {
+        return 0;
     };
     let t = &app.theme;
-    let focused = k == app.focus;
-    let changed = app.changes.replica(&replica.name);
+    let focused = k == app.ui.focus;
+    let changed = app.session.changes.changed(&replica.name);
     let mut title = vec![Span::styled(if focused { " ▶ " } else { " " }, t.focus)];
     title.push(Span::styled(
         format!("{} ", replica.name),
@@ -228,25 +334,40 @@ pub fn render_panel(app: &App, k: usize, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let height = usize::from(inner.height);
-    let mut offset = app.scroll.get(k).copied().unwrap_or(0);
-    let mut wrap = Wrap::new(inner.width, offset..offset + height);
-    fill(app, replica, &mut wrap);
-    let mut out = wrap.finish();
+    let draw = |offset: usize| {
+        let mut wrap = Wrap::new(inner.width, offset..offset + height).cutting();
+        fill(app, k, false, &mut wrap);
+        wrap.finish()
+    };
+    let mut offset = app.ui.scroll.get(k).copied().unwrap_or(0);
+    let mut out = draw(offset);
     if offset > 0 && out.total < offset + height {
         // Scrolled past the end (the panel grew or the terminal did): show the last page.
         offset = out.total.saturating_sub(height);
-        let mut wrap = Wrap::new(inner.width, offset..offset + height);
-        fill(app, replica, &mut wrap);
-        out = wrap.finish();
+        out = draw(offset);
     }
-    let Wrapped { lines, total } = out;
+    let Wrapped { lines, total, cut } = out;
     Paragraph::new(lines).render(inner, buf);
+    if cut && focused {
+        // Something on screen ends in `…`: say how to see it whole, where the scroll marks
+        // leave room.
+        let text = if area.width > 34 {
+            " … Enter: whole "
+        } else {
+            " … Enter "
+        };
+        let w = (width(text) as u16).min(area.width.saturating_sub(2));
+        let r = Rect::new(area.x + 1, area.bottom() - 1, w, 1);
+        Paragraph::new(text).style(t.hint).render(r, buf);
+    }
     scroll_marks(app, area, offset, inner.height.into(), total, buf);
+    total.saturating_sub(height)
 }
 
 /// The line under the panels when some replicas do not fit.
 pub fn render_more(app: &App, shown: &[(usize, Rect)], area: Rect, buf: &mut Buffer) {
     let names: Vec<&str> = app
+        .session
         .view
         .replicas
         .iter()
@@ -261,9 +382,11 @@ pub fn render_more(app: &App, shown: &[(usize, Rect)], area: Rect, buf: &mut Buf
     Paragraph::new(Span::styled(text, app.theme.note)).render(area, buf);
 }
 
-fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
+/// The network strip: whether the network is whole, then each message in flight on a line of
+/// its own with what it carries. Returns the line each message starts on.
+fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) -> Vec<(usize, usize)> {
     let t = &app.theme;
-    let view = &app.view;
+    let view = &app.session.view;
     wrap.block(2);
     wrap.push("network ", t.label);
     if view.groups.is_empty() {
@@ -278,44 +401,13 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
                     wrap.glue(" ", t.text);
                 }
             }
-            wrap.push(
-                if k + 1 < view.groups.len() {
-                    "] ╳ "
-                } else {
-                    "]"
-                },
-                t.cut,
-            );
-        }
-    }
-    if !view.wire.is_empty() {
-        wrap.push("   in flight: ", t.label);
-    }
-    for m in &view.wire {
-        let style = if m.deliverable { t.arrow } else { t.cut };
-        wrap.glue(format!("#{} ", m.number), style);
-        wrap.glue(&m.from, t.strong);
-        wrap.glue(" → ", style);
-        wrap.glue(&m.to, t.strong);
-        wrap.glue(" ", style);
-        put(
-            wrap,
-            &m.carries,
-            t.text,
-            Marks {
-                new: None,
-                changed: t.changed,
-            },
-            "",
-        );
-        wrap.push(
-            if m.deliverable {
-                "   "
+            let end = if k + 1 < view.groups.len() {
+                "] ╳ "
             } else {
-                " held by the partition   "
-            },
-            style,
-        );
+                "]"
+            };
+            wrap.push(end, t.cut);
+        }
     }
     if view.clock != "lamport" || view.tiebreak != "add-wins" {
         wrap.push("   clock ", t.dim);
@@ -325,32 +417,67 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         wrap.push(" · ", t.dim);
         wrap.push(view.time.as_str(), t.dim);
     }
+    if !view.wire.is_empty() {
+        wrap.push(
+            format!("   in flight: {} (m shows one)", view.wire.len()),
+            t.label,
+        );
+    }
+    let mut starts = vec![];
+    for m in &view.wire {
+        let style = if m.deliverable { t.arrow } else { t.cut };
+        wrap.block(4);
+        starts.push((m.number, wrap.line()));
+        wrap.glue(format!("#{} ", m.number), style);
+        wrap.glue(&m.from, t.strong);
+        wrap.glue(" → ", style);
+        wrap.glue(&m.to, t.strong);
+        wrap.push("  ", style);
+        payload(app, &m.payload, false, wrap);
+        if !m.deliverable {
+            wrap.push("  ", style);
+            wrap.words("(held by the partition)", style);
+        }
+    }
+    starts
 }
 
 /// How many lines the network strip needs at this width.
 pub fn network_lines(app: &App, width: u16) -> usize {
-    count(width, |w| fill_network(app, w))
+    count_fields(width, |w| {
+        fill_network(app, w);
+    })
 }
 
-pub fn render_network(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draw the network strip; returns where each message shown on it is.
+pub fn render_network(app: &App, area: Rect, buf: &mut Buffer) -> Vec<(usize, Rect)> {
     if area.height == 0 {
-        return;
+        return vec![];
     }
-    let mut wrap = Wrap::new(area.width, 0..usize::from(area.height));
-    fill_network(app, &mut wrap);
+    let mut wrap = Wrap::new(area.width, 0..usize::from(area.height)).cutting();
+    let starts = fill_network(app, &mut wrap);
     let out = wrap.finish();
     Paragraph::new(out.lines).render(area, buf);
+    let mut shown = vec![];
+    for (number, line) in starts {
+        if line < usize::from(area.height) {
+            shown.push((
+                number,
+                Rect::new(area.x, area.y + line as u16, area.width, 1),
+            ));
+        }
+    }
     if out.total > usize::from(area.height) {
-        let text = " … more in flight: type show ";
-        let w = width(text) as u16;
-        let r = Rect::new(
-            area.right().saturating_sub(w),
-            area.bottom() - 1,
-            w.min(area.width),
-            1,
-        );
+        let hidden = app.session.view.wire.len() - shown.len().min(app.session.view.wire.len());
+        let text = match hidden {
+            0 => " … more: m shows each message whole ".to_string(),
+            n => format!(" … {n} more in flight: m shows each "),
+        };
+        let w = (width(&text) as u16).min(area.width);
+        let r = Rect::new(area.right().saturating_sub(w), area.bottom() - 1, w, 1);
         Paragraph::new(text).style(app.theme.note).render(r, buf);
     }
+    shown
 }
 
 #[cfg(test)]
@@ -373,9 +500,8 @@ mod tests {
         app.run_line("A merge B");
         for width in [23, 40, 9] {
             for k in 0..2 {
-                let replica = &app.view.replicas[k];
-                let mut drawn = Wrap::new(width, 0..usize::MAX);
-                fill(&app, replica, &mut drawn);
+                let mut drawn = Wrap::new(width, 0..usize::MAX).cutting();
+                fill(&app, k, false, &mut drawn);
                 let drawn = drawn.finish();
                 assert_eq!(
                     panel_lines(&app, k, width),
@@ -383,8 +509,8 @@ mod tests {
                     "replica {k} at width {width}"
                 );
                 let window = drawn.total / 2..(drawn.total / 2 + 20).min(drawn.total);
-                let mut late = Wrap::new(width, window.clone());
-                fill(&app, replica, &mut late);
+                let mut late = Wrap::new(width, window.clone()).cutting();
+                fill(&app, k, false, &mut late);
                 let late = late.finish();
                 let all: Vec<String> = drawn.lines[window.clone()]
                     .iter()

@@ -27,6 +27,8 @@ pub struct Theme {
     pub border: Style,
     pub focus: Style,
     pub changed: Style,
+    /// What went in the last change: struck through, where it stood.
+    pub gone: Style,
     pub value: Style,
     pub label: Style,
     pub live: Style,
@@ -64,28 +66,63 @@ struct StyleSpec {
     modifiers: Vec<String>,
 }
 
+/// Why a theme could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("no theme '{name}'; themes: {themes} (or a path to a .json file)")]
+    Unknown { name: String, themes: String },
+    #[error("cannot read theme {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("theme {name}: {problem}")]
+    Bad { name: String, problem: ThemeProblem },
+}
+
+/// What is wrong inside a theme file.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum ThemeProblem {
+    #[error("{0}")]
+    Json(String),
+    #[error("unknown style '{0}'; styles: {styles}", styles = ROLES.join(", "))]
+    UnknownStyle(String),
+    #[error("{style}: '{word}' is not a colour")]
+    Colour { style: String, word: String },
+    #[error(
+        "{style}: '{word}' is not a modifier (bold, dim, italic, underlined, reversed, crossed_out)"
+    )]
+    Modifier { style: String, word: String },
+}
+
 const ROLES: &[&str] = &[
-    "text", "dim", "title", "border", "focus", "changed", "value", "label", "live", "removed",
-    "meta", "derived", "error", "note", "ok", "hint", "key", "selected", "code", "strong", "arrow",
-    "cut",
+    "text", "dim", "title", "border", "focus", "changed", "gone", "value", "label", "live",
+    "removed", "meta", "derived", "error", "note", "ok", "hint", "key", "selected", "code",
+    "strong", "arrow", "cut",
 ];
 
 impl Theme {
     /// A built-in theme by name, or a JSON file by path. `no_color` drops every colour.
-    pub fn load(name_or_path: &str, no_color: bool) -> Result<Theme, String> {
+    pub fn load(name_or_path: &str, no_color: bool) -> Result<Theme, ThemeError> {
         let text = match BUILTIN.iter().find(|(name, _)| *name == name_or_path) {
             Some((_, json)) => json.to_string(),
             None if name_or_path.ends_with(".json") => std::fs::read_to_string(name_or_path)
-                .map_err(|e| format!("cannot read theme {name_or_path}: {e}"))?,
+                .map_err(|source| ThemeError::Read {
+                    path: name_or_path.to_string(),
+                    source,
+                })?,
             None => {
                 let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-                return Err(format!(
-                    "no theme '{name_or_path}'; themes: {} (or a path to a .json file)",
-                    names.join(", ")
-                ));
+                return Err(ThemeError::Unknown {
+                    name: name_or_path.to_string(),
+                    themes: names.join(", "),
+                });
             }
         };
-        let theme = Theme::parse(&text).map_err(|e| format!("theme {name_or_path}: {e}"))?;
+        let theme = Theme::parse(&text).map_err(|problem| ThemeError::Bad {
+            name: name_or_path.to_string(),
+            problem,
+        })?;
         Ok(if no_color {
             theme.without_color()
         } else {
@@ -103,14 +140,15 @@ impl Theme {
         Theme::dark().without_color()
     }
 
-    pub fn parse(json: &str) -> Result<Theme, String> {
-        let file: ThemeFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn parse(json: &str) -> Result<Theme, ThemeProblem> {
+        let file: ThemeFile =
+            serde_json::from_str(json).map_err(|e| ThemeProblem::Json(e.to_string()))?;
         let mut theme = Theme::plain(&file.name);
         for (role, spec) in &file.styles {
-            let style = spec.style().map_err(|e| format!("{role}: {e}"))?;
+            let style = spec.style(role)?;
             let slot = theme
                 .slot(role)
-                .ok_or_else(|| format!("unknown style '{role}'; styles: {}", ROLES.join(", ")))?;
+                .ok_or_else(|| ThemeProblem::UnknownStyle(role.clone()))?;
             *slot = style;
         }
         theme.add_required();
@@ -127,6 +165,7 @@ impl Theme {
             border: s,
             focus: s,
             changed: s,
+            gone: s,
             value: s,
             label: s,
             live: s,
@@ -156,6 +195,7 @@ impl Theme {
             "border" => &mut self.border,
             "focus" => &mut self.focus,
             "changed" => &mut self.changed,
+            "gone" => &mut self.gone,
             "value" => &mut self.value,
             "label" => &mut self.label,
             "live" => &mut self.live,
@@ -181,6 +221,7 @@ impl Theme {
         match role {
             "removed" => Modifier::CROSSED_OUT,
             "changed" => Modifier::BOLD | Modifier::UNDERLINED,
+            "gone" => Modifier::BOLD | Modifier::CROSSED_OUT,
             "focus" | "value" | "title" | "strong" | "error" => Modifier::BOLD,
             "selected" | "key" => Modifier::REVERSED,
             "dim" | "hint" => Modifier::DIM,
@@ -216,34 +257,40 @@ impl Theme {
 }
 
 impl StyleSpec {
-    fn style(&self) -> Result<Style, String> {
+    fn style(&self, role: &str) -> Result<Style, ThemeProblem> {
+        let colour = |word: &String| {
+            Color::from_str(word).map_err(|_| ThemeProblem::Colour {
+                style: role.to_string(),
+                word: word.clone(),
+            })
+        };
         let mut style = Style::default();
         if let Some(fg) = &self.fg {
-            style = style.fg(Color::from_str(fg).map_err(|_| format!("'{fg}' is not a colour"))?);
+            style = style.fg(colour(fg)?);
         }
         if let Some(bg) = &self.bg {
-            style = style.bg(Color::from_str(bg).map_err(|_| format!("'{bg}' is not a colour"))?);
+            style = style.bg(colour(bg)?);
         }
         for word in &self.modifiers {
-            style = style.add_modifier(modifier(word)?);
+            let found = modifier(word).ok_or_else(|| ThemeProblem::Modifier {
+                style: role.to_string(),
+                word: word.clone(),
+            })?;
+            style = style.add_modifier(found);
         }
         Ok(style)
     }
 }
 
-fn modifier(word: &str) -> Result<Modifier, String> {
-    Ok(match word {
+fn modifier(word: &str) -> Option<Modifier> {
+    Some(match word {
         "bold" => Modifier::BOLD,
         "dim" => Modifier::DIM,
         "italic" => Modifier::ITALIC,
         "underlined" | "underline" => Modifier::UNDERLINED,
         "reversed" | "reverse" => Modifier::REVERSED,
         "crossed_out" | "strike" => Modifier::CROSSED_OUT,
-        _ => {
-            return Err(format!(
-                "'{word}' is not a modifier (bold, dim, italic, underlined, reversed, crossed_out)"
-            ));
-        }
+        _ => return None,
     })
 }
 
@@ -293,7 +340,7 @@ mod tests {
 
     #[test]
     fn a_mistyped_theme_name_lists_the_themes() {
-        let err = Theme::load("drak", false).unwrap_err();
+        let err = Theme::load("drak", false).unwrap_err().to_string();
         assert!(err.contains("dark, light, high-contrast"), "{err}");
     }
 
@@ -301,6 +348,13 @@ mod tests {
     fn a_bad_colour_in_a_theme_file_says_which_style() {
         let err =
             Theme::parse(r#"{"name": "x", "styles": {"live": {"fg": "purplish"}}}"#).unwrap_err();
-        assert!(err.contains("live") && err.contains("purplish"), "{err}");
+        assert_eq!(
+            err,
+            ThemeProblem::Colour {
+                style: "live".into(),
+                word: "purplish".into()
+            }
+        );
+        assert!(err.to_string().contains("live: 'purplish'"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing the timeline: the lab's space-time model (`lab::Timeline`) as lines, replicas as
 //! columns and events as rows, merges, syncs, sends and deliveries as arrows.
 
+use super::table::clip;
 use super::theme::Theme;
 use crate::lab::{Mark, Timeline, TimelineRow as Row};
 use ratatui::style::Style;
@@ -24,8 +25,9 @@ pub fn lines<'a>(
     let mut out = vec![header(timeline, sp, theme)];
     let end = window.end.min(timeline.rows.len());
     let start = window.start.min(end);
+    let room = usize::from(width).saturating_sub(graph + 8);
     for row in &timeline.rows[start..end] {
-        out.push(draw(row, timeline.replicas.len(), sp, graph, theme));
+        out.push(draw(row, timeline.replicas.len(), sp, graph, room, theme));
     }
     out
 }
@@ -49,7 +51,15 @@ fn header<'a>(timeline: &Timeline, sp: usize, theme: &Theme) -> Line<'a> {
 /// One character cell of the graph, with its style.
 type Cell = (char, Style);
 
-fn draw<'a>(row: &'a Row, n: usize, sp: usize, graph: usize, theme: &Theme) -> Line<'a> {
+/// One row: its number, the graph, and its text cut to `room` columns with `…`.
+fn draw<'a>(
+    row: &'a Row,
+    n: usize,
+    sp: usize,
+    graph: usize,
+    room: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let center = |c: usize| c * sp + sp / 2;
     let mut cells: Vec<Cell> = vec![(' ', theme.text); graph];
     for c in 0..n {
@@ -88,7 +98,7 @@ fn draw<'a>(row: &'a Row, n: usize, sp: usize, graph: usize, theme: &Theme) -> L
             .into_iter()
             .map(|(c, s)| Span::styled(c.to_string(), s)),
     );
-    spans.push(Span::styled(format!("  {text}"), style));
+    spans.push(Span::styled(format!("  {}", clip(text, room)), style));
     Line::from(spans)
 }
 
@@ -174,7 +184,7 @@ mod tests {
     fn merges_point_at_the_receiver_and_refusals_are_marked() {
         let t = lab(&["A add x", "B merge A", "C add y"]).timeline();
         let theme = Theme::monochrome();
-        let text: Vec<String> = lines(&t, &theme, 60, 0..10)
+        let text: Vec<String> = lines(&t, &theme, 100, 0..10)
             .iter()
             .map(|l| l.to_string())
             .collect();

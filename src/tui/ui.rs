@@ -1,44 +1,23 @@
-//! Drawing: `impl Widget for &App` and the layout it shares with mouse handling. The title bar,
-//! side panels (narration, output, history), status, command line, footer and home screen live
-//! here; replica panels are in `panels`, overlays in `overlays`.
+//! Drawing: `impl Widget for &App`. It lays the lab screen out, draws it, and stores what it
+//! measured (areas, how far each part scrolls) in the app's [`Layout`] for mouse and scroll
+//! handling. The title bar, side panel (narration or an answer), history, status, command line,
+//! footer and home screen live here; replica panels are in `panels`, overlays in `overlays`,
+//! answers in `output`.
 
-use super::app::{App, Message, Mode, Screen, Side, Tone};
+use super::app::{App, Message, Mode};
 use super::keys::bindings_for;
-use super::wrap::{Wrap, Wrapped, count};
-use super::{markdown, overlays, panels};
+use super::layout::{Areas, Layout, PANEL_HEIGHT, PANEL_WIDTH, WIDE};
+use super::output::{self, Part};
+use super::session::LIVE_TIMELINE;
+use super::state::{Screen, Side, Target, Tone};
+use super::table::clip;
+use super::wrap::{Wrap, count};
+use super::{overlays, panels, prose};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget};
-
-/// Where everything goes on the lab screen.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub title: Rect,
-    /// Each shown replica panel, with the replica's index.
-    pub panels: Vec<(usize, Rect)>,
-    /// A line saying which replicas did not fit, if any.
-    pub more: Option<Rect>,
-    pub network: Rect,
-    /// Narration or output.
-    pub side: Option<Rect>,
-    pub history: Rect,
-    /// A live timeline, when the screen is wide enough.
-    pub timeline: Option<Rect>,
-    pub status: Rect,
-    pub command: Rect,
-    pub footer: Rect,
-    /// Everything between the title bar and the status line, for overlays.
-    pub body: Rect,
-}
-
-/// The narrowest a replica panel gets before panels wrap into another row.
-pub const PANEL_WIDTH: u16 = 26;
-/// The lowest a replica panel gets: its borders and two lines.
-pub const PANEL_HEIGHT: u16 = 4;
-/// From this width on the narration and history stand in a column on the right.
-pub const WIDE: u16 = 140;
 
 fn rows(area: Rect, heights: &[u16]) -> Vec<Rect> {
     let mut y = area.y;
@@ -68,7 +47,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let body_h = area.height.saturating_sub(fixed);
     let r = rows(area, &[1, body_h, status_h, 1, 1]);
     let (title, body, status, command, footer) = (r[0], r[1], r[2], r[3], r[4]);
-    let lesson = app.session.lesson().is_some();
+    let lesson = app.session.player().is_some();
     let mut timeline = None;
     let (top, side, history) = if area.width >= WIDE {
         // Wide: the narration stands in a column on the right; under the panels, the history
@@ -100,7 +79,7 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         .min(top.height.saturating_sub(PANEL_HEIGHT));
     let parts = rows(top, &[top.height - net_h, net_h]);
     let (panel_area, network) = (parts[0], parts[1]);
-    let (panels, more) = grid(app.view.replicas.len(), app.focus, panel_area);
+    let (panels, more) = grid(app.session.view.replicas.len(), app.ui.focus, panel_area);
     Areas {
         title,
         panels,
@@ -127,7 +106,7 @@ fn fit_panels(app: &App, area: Rect, bottom_h: u16) -> u16 {
 /// The height the replica panels need at this width (each row as tall as its tallest panel),
 /// or `most` if they need at least that much.
 fn panels_needed(app: &App, width: u16, most: u16) -> u16 {
-    let n = app.view.replicas.len();
+    let n = app.session.view.replicas.len();
     if n == 0 {
         return PANEL_HEIGHT;
     }
@@ -195,33 +174,38 @@ pub fn grid(n: usize, focus: usize, area: Rect) -> (Vec<(usize, Rect)>, Option<R
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.text);
+        let mut layout = Layout::default();
         if area.width < 20 || area.height < 8 {
             Paragraph::new("crdt-lab needs at least 20×8; make the terminal larger")
                 .render(area, buf);
-            return;
+        } else {
+            match self.ui.screen {
+                Screen::Home => render_home(self, area, buf),
+                Screen::Lab => render_lab(self, area, buf, &mut layout),
+            }
+            if self.ui.overlay.is_some() {
+                let (down, sideways) = overlays::render(self, area, buf);
+                layout.overlay_scroll = down;
+                layout.overlay_columns = sideways;
+            }
         }
-        match self.screen {
-            Screen::Home => render_home(self, area, buf),
-            Screen::Lab => render_lab(self, area, buf),
-        }
-        if self.overlay.is_some() {
-            overlays::render(self, area, buf);
-        }
+        *self.layout.borrow_mut() = layout;
     }
 }
 
-fn render_lab(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_lab(app: &App, area: Rect, buf: &mut Buffer, layout: &mut Layout) {
     let a = areas(app, area);
     render_title(app, a.title, buf);
     for &(k, rect) in &a.panels {
-        panels::render_panel(app, k, rect, buf);
+        let most = panels::render_panel(app, k, rect, buf);
+        layout.panel_scroll.push((k, most));
     }
     if let Some(rect) = a.more {
         panels::render_more(app, &a.panels, rect, buf);
     }
-    panels::render_network(app, a.network, buf);
+    layout.messages = panels::render_network(app, a.network, buf);
     if let Some(rect) = a.side {
-        render_side(app, rect, buf);
+        layout.side_scroll = render_side(app, rect, buf);
     }
     render_history(app, a.history, buf);
     if let Some(rect) = a.timeline {
@@ -230,17 +214,24 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer) {
     render_status(app, a.status, buf);
     render_command(app, a.command, buf);
     render_footer(app, a.footer, buf);
+    layout.areas = a;
 }
 
 /// The title bar's right half: the network, agreement and the score.
 fn title_right(app: &App) -> String {
-    let network = if app.view.groups.is_empty() {
+    let network = if app.session.view.groups.is_empty() {
         "network whole".to_string()
     } else {
-        let sides: Vec<String> = app.view.groups.iter().map(|g| g.join(" ")).collect();
+        let sides: Vec<String> = app
+            .session
+            .view
+            .groups
+            .iter()
+            .map(|g| g.join(" "))
+            .collect();
         format!("partitioned {}", sides.join(" | "))
     };
-    let agree = if app.view.converged {
+    let agree = if app.session.view.converged {
         "converged"
     } else {
         "diverged"
@@ -256,14 +247,14 @@ fn title_right(app: &App) -> String {
 /// The program's name goes first when room is short, then the lesson title shrinks, marked `…`.
 fn title_left(app: &App, room: usize) -> String {
     let (name, place) = match app.session.lesson() {
-        Some((_, title, k, n)) => (title.to_string(), format!(" · step {k}/{n}")),
+        Some((title, k, n)) => (title.to_string(), format!(" · step {k}/{n}")),
         None => ("sandbox".to_string(), String::new()),
     };
-    let full = format!(" crdt-lab · {} · {name}{place}", app.view.title);
+    let full = format!(" crdt-lab · {} · {name}{place}", app.session.view.title);
     if full.chars().count() <= room {
         return full;
     }
-    let head = format!(" {} · ", app.view.title);
+    let head = format!(" {} · ", app.session.view.title);
     let fixed = head.chars().count() + place.chars().count();
     let keep = room.saturating_sub(fixed + 1);
     let name = if name.chars().count() <= room.saturating_sub(fixed) {
@@ -284,7 +275,7 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         .style(t.title)
         .render(area, buf);
     let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
-    let style = if app.view.groups.is_empty() {
+    let style = if app.session.view.groups.is_empty() {
         t.title
     } else {
         t.title.patch(t.cut)
@@ -332,10 +323,10 @@ pub fn scroll_marks(
 }
 
 fn side_title(app: &App) -> String {
-    match (&app.side, app.session.lesson()) {
-        (Side::Output { title, .. }, _) => format!(" {title} · Esc: back "),
-        (Side::Narration, Some(_)) => " narration ".to_string(),
-        (Side::Narration, None) => " sandbox ".to_string(),
+    match (app.ui.side, &app.session.answer, app.session.player()) {
+        (Side::Answer, Some(answer), _) => format!(" {} · Esc: back ", answer.line),
+        (_, _, Some(_)) => " narration ".to_string(),
+        (_, _, None) => " sandbox ".to_string(),
     }
 }
 
@@ -345,36 +336,44 @@ fn side_inner(area: Rect) -> Rect {
         .inner(area)
 }
 
-pub fn side_scroll_limit(app: &App) -> usize {
-    let Some(area) = areas(app, app.size).side else {
-        return 0;
-    };
-    let inner = side_inner(area);
-    let total = match &app.side {
-        Side::Narration => count(inner.width, |w| {
-            markdown::lay_out(&app.narration, &app.theme, w)
-        }),
-        Side::Output { reply, .. } => super::output::lines(app, reply, inner.width),
-    };
-    total.saturating_sub(inner.height.into())
+/// What the side panel shows: an answer, or the narration followed by the step's answers.
+fn side_parts(app: &App) -> Vec<Part<'_>> {
+    if let (Side::Answer, Some(answer)) = (app.ui.side, &app.session.answer) {
+        return output::answer(app, answer);
+    }
+    let t = &app.theme;
+    let mut parts: Vec<Part> = vec![Part::Text(Box::new(move |w: &mut Wrap<'_>| {
+        prose::lay_out(&app.session.narration, t, w)
+    }))];
+    for answer in &app.session.step_answers {
+        let line = answer.line.as_str();
+        parts.push(Part::Text(Box::new(move |w: &mut Wrap<'_>| {
+            w.block(0);
+            w.block(0);
+            w.glue("› ", t.dim);
+            w.push(line, t.code);
+        })));
+        parts.extend(output::answer(app, answer));
+    }
+    parts
 }
 
-fn render_side(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draw the side panel; returns how far it can scroll.
+fn render_side(app: &App, area: Rect, buf: &mut Buffer) -> usize {
     let title = Line::styled(side_title(app), app.theme.label);
     frame(app, area, title, buf);
     let inner = side_inner(area);
-    let offset = app.side_scroll;
-    let total = match &app.side {
-        Side::Narration => {
-            let mut wrap = Wrap::new(inner.width, offset..offset + usize::from(inner.height));
-            markdown::lay_out(&app.narration, &app.theme, &mut wrap);
-            let Wrapped { lines, total } = wrap.finish();
-            Paragraph::new(lines).render(inner, buf);
-            total
-        }
-        Side::Output { reply, .. } => super::output::render(app, reply, inner, offset, buf),
-    };
-    scroll_marks(app, area, offset, inner.height.into(), total, buf);
+    let parts = side_parts(app);
+    let drawn = output::draw(&parts, &app.theme, inner, app.ui.side_scroll, None, buf);
+    scroll_marks(
+        app,
+        area,
+        drawn.offset,
+        inner.height.into(),
+        drawn.total,
+        buf,
+    );
+    drawn.most(inner.height)
 }
 
 fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
@@ -413,9 +412,10 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
                 crate::lab::Command::Step(title) => format!("§ {title}"),
                 command => format!("{command}{refused}"),
             };
+            let room = usize::from(inner.width).saturating_sub(5);
             Line::from(vec![
                 Span::styled(format!("{mark}{:>3} ", k + 1), style),
-                Span::styled(said, style),
+                Span::styled(clip(&said, room), style),
             ])
         })
         .collect();
@@ -430,15 +430,12 @@ fn render_timeline(app: &App, area: Rect, buf: &mut Buffer) {
     let title = Line::styled(" timeline (t opens it whole) ", app.theme.label);
     let inner = frame(app, area, title, buf);
     let shown = usize::from(inner.height).saturating_sub(1);
-    let rows = app.timeline.rows.len();
+    let rows = app.session.timeline.rows.len();
     let start = rows.saturating_sub(shown);
-    let lines = super::timeline::lines(&app.timeline, &app.theme, inner.width, start..rows);
+    let lines = super::timeline::lines(&app.session.timeline, &app.theme, inner.width, start..rows);
     Paragraph::new(lines).render(inner, buf);
-    if app.lab().history().len() > super::app::LIVE_TIMELINE && app.timeline.rows.is_empty() {
-        let note = format!(
-            " more than {} commands: press t to draw it",
-            super::app::LIVE_TIMELINE
-        );
+    if app.lab().history().len() > LIVE_TIMELINE && app.session.timeline.rows.is_empty() {
+        let note = format!(" more than {LIVE_TIMELINE} commands: press t to draw it");
         Paragraph::new(Span::styled(note, app.theme.dim)).render(inner, buf);
     }
 }
@@ -454,7 +451,7 @@ fn status_style(app: &App, tone: Tone) -> Style {
 
 /// How many lines the status needs at this width.
 pub fn status_lines(app: &App, width: u16) -> usize {
-    match &app.status {
+    match &app.ui.status {
         Some(status) => count(width, |w| {
             w.block(2);
             w.words(&status.text, Style::default());
@@ -464,7 +461,7 @@ pub fn status_lines(app: &App, width: u16) -> usize {
 }
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(status) = &app.status else { return };
+    let Some(status) = &app.ui.status else { return };
     let style = status_style(app, status.tone);
     let mut wrap = Wrap::new(area.width, 0..usize::from(area.height));
     wrap.block(2);
@@ -481,7 +478,7 @@ fn render_command(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let focus = app.focused().unwrap_or("?");
     let prompt = format!("{focus} › ");
-    if !app.typing {
+    if !app.ui.typing {
         let line = Line::from(vec![
             Span::styled(prompt, t.dim),
             Span::styled(
@@ -492,8 +489,8 @@ fn render_command(app: &App, area: Rect, buf: &mut Buffer) {
         Paragraph::new(line).render(area, buf);
         return;
     }
-    let text = app.input.text();
-    let cursor = app.input.cursor();
+    let text = app.ui.input.text();
+    let cursor = app.ui.input.cursor();
     let room = usize::from(area.width).saturating_sub(prompt.chars().count() + 1);
     let skip = cursor.saturating_sub(room);
     let shown: Vec<char> = text.chars().skip(skip).collect();
@@ -558,11 +555,11 @@ fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
         t.text,
     );
     wrap.block(0);
-    for (k, item) in app.home.iter().enumerate().take(upto) {
-        let chosen = k == app.selected;
+    for (k, item) in app.ui.home.iter().enumerate().take(upto) {
+        let chosen = k == app.ui.selected;
         wrap.block(4);
         wrap.glue(if chosen { "▶ " } else { "  " }, t.selected);
-        let number = if matches!(item.open, super::app::Target::Lesson(_)) {
+        let number = if matches!(item.open, Target::Lesson(_)) {
             format!("{:>2}. ", k + 1)
         } else {
             "    ".to_string()
@@ -596,14 +593,14 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = side_inner(box_area);
     let h = usize::from(inner.height);
     // Keep the chosen entry on screen: count the lines before it.
-    let chosen_line = count(inner.width, |w| fill_home(app, app.selected, w));
+    let chosen_line = count(inner.width, |w| fill_home(app, app.ui.selected, w));
     let offset = (chosen_line + 3).saturating_sub(h);
     let mut wrap = Wrap::new(inner.width, offset..offset + h);
-    fill_home(app, app.home.len(), &mut wrap);
+    fill_home(app, app.ui.home.len(), &mut wrap);
     let out = wrap.finish();
     Paragraph::new(out.lines).render(inner, buf);
     scroll_marks(app, box_area, offset, h, out.total, buf);
-    if let Some(status) = &app.status {
+    if let Some(status) = &app.ui.status {
         Paragraph::new(Span::styled(
             format!("  {}", status.text),
             status_style(app, status.tone),
@@ -611,20 +608,4 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
         .render(r[2], buf);
     }
     render_footer(app, r[3], buf);
-}
-
-/// How far a replica panel can scroll.
-pub fn panel_scroll_limit(app: &App, replica: usize) -> usize {
-    let a = areas(app, app.size);
-    let Some(&(_, rect)) = a.panels.iter().find(|(k, _)| *k == replica) else {
-        return 0;
-    };
-    let inner = panels::panel_inner(rect);
-    let total = panels::panel_lines(app, replica, inner.width);
-    total.saturating_sub(inner.height.into())
-}
-
-/// How far the open overlay can scroll.
-pub fn overlay_scroll_limit(app: &App) -> usize {
-    overlays::scroll_limit(app, app.size)
 }

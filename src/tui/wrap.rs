@@ -2,8 +2,11 @@
 //! where a piece allows it, and only the lines inside the window are built. The total line count
 //! is always known, so a panel can say how much is above and below and nothing is cut silently.
 //! Words far from the window are only measured, never stored, so a field of 10,000 elements
-//! costs one cheap pass.
+//! costs one cheap pass. A wrapper that cuts (for replica fields) never splits a word across
+//! lines: a word wider than the line is cut with `…`, and a piece marked whole (a tag, a
+//! stamp, a dot) is never cut through.
 
+pub use super::measure::width;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use std::borrow::Cow;
@@ -16,12 +19,19 @@ const SPACES: &str = "                                                          
 pub struct Wrapped<'a> {
     pub lines: Vec<Line<'a>>,
     pub total: usize,
+    /// Some word in the window was cut with `…` (only a cutting wrapper cuts).
+    pub cut: bool,
 }
 
 struct Piece<'a> {
     text: Cow<'a, str>,
     style: Style,
+    /// Never cut through (a tag, stamp or dot); other pieces may be shortened with `…`.
+    whole: bool,
 }
+
+/// Where lines of a cutting wrapper go on when a word does not fit at the block's indent.
+const FALLBACK_INDENT: usize = 2;
 
 pub struct Wrap<'a> {
     width: usize,
@@ -40,6 +50,10 @@ pub struct Wrap<'a> {
     keep_word: bool,
     /// Stop as soon as the window is filled (when only a bound on the total is wanted).
     stop_at_window: bool,
+    /// Cut words wider than the line instead of splitting them.
+    cut: bool,
+    /// Some word in the window was cut.
+    was_cut: bool,
     spans: Vec<Span<'a>>,
     out: Vec<Line<'a>>,
 }
@@ -48,15 +62,6 @@ pub struct Wrap<'a> {
 /// the punctuation around it. Prose words may be longer, but prose is short and starts at the
 /// top, so its words are always near the window.
 const WIDEST_WORD: usize = crate::lab::MAX_ELEM + 16;
-
-/// The display width of a piece of text.
-pub fn width(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        Span::raw(text).width()
-    }
-}
 
 impl<'a> Wrap<'a> {
     pub fn new(width: u16, window: Range<usize>) -> Wrap<'a> {
@@ -73,6 +78,8 @@ impl<'a> Wrap<'a> {
             word_started: false,
             keep_word: false,
             stop_at_window: false,
+            cut: false,
+            was_cut: false,
             spans: Vec::new(),
             out: Vec::new(),
         }
@@ -82,6 +89,23 @@ impl<'a> Wrap<'a> {
     pub fn up_to_window(mut self) -> Wrap<'a> {
         self.stop_at_window = true;
         self
+    }
+
+    /// Never split a word across lines: move it to the next line (at a smaller indent if that is
+    /// what it takes), and cut a word wider than a whole line with `…`.
+    pub fn cutting(mut self) -> Wrap<'a> {
+        self.cut = true;
+        self
+    }
+
+    /// The width lines are filled to.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The line being filled, counted from 0.
+    pub fn line(&self) -> usize {
+        self.line
     }
 
     /// True once nothing more can change what is wanted: the window is filled and only a
@@ -108,7 +132,15 @@ impl<'a> Wrap<'a> {
 
     /// A piece that stays on one line with the next one.
     pub fn glue(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
-        let text = text.into();
+        self.piece(text.into(), style, false);
+    }
+
+    /// A piece that stays on one line with the next one and is never cut through.
+    pub fn glue_whole(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
+        self.piece(text.into(), style, true);
+    }
+
+    fn piece(&mut self, text: Cow<'a, str>, style: Style, whole: bool) {
         if text.is_empty() {
             return;
         }
@@ -127,7 +159,7 @@ impl<'a> Wrap<'a> {
         };
         self.word_width += w;
         if self.keep_word {
-            self.word.push(Piece { text, style });
+            self.word.push(Piece { text, style, whole });
         }
     }
 
@@ -152,6 +184,11 @@ impl<'a> Wrap<'a> {
     pub fn break_width(&mut self, w: usize, trailing: usize) {
         self.glue_width(w);
         self.word_trailing = trailing;
+        self.flush();
+    }
+
+    /// A line may break here, after what was laid out so far.
+    pub fn end_word(&mut self) {
         self.flush();
     }
 
@@ -194,33 +231,97 @@ impl<'a> Wrap<'a> {
     }
 
     /// Lay out the word gathered since the last break. A word goes on the current line if it
-    /// fits, else on the next; one wider than a line is split across lines. The spaces that end
-    /// a word are kept only when the whole word fits where it starts.
+    /// fits, else on the next; one wider than a line is split across lines, or cut when this
+    /// wrapper cuts. The spaces that end a word are kept only when the whole word fits where it
+    /// starts.
     fn flush(&mut self) {
         if !self.word_started {
             return;
         }
         let trimmed = self.word_width - self.word_trailing;
-        if self.col + trimmed > self.width && self.col > self.indent {
-            self.newline(self.indent);
+        if self.col + trimmed > self.width {
+            let room_at_indent = self.width.saturating_sub(self.indent);
+            if self.cut && trimmed > room_at_indent && self.indent > FALLBACK_INDENT {
+                self.indent = FALLBACK_INDENT.min(self.width / 2);
+            }
+            if self.col > self.indent {
+                self.newline(self.indent);
+            }
         }
         let keep = if self.col + self.word_width <= self.width {
             self.word_width
         } else {
             trimmed
         };
+        let over = self.cut && self.col + keep > self.width;
         if self.keep_word {
             let word = std::mem::take(&mut self.word);
-            let mut budget = keep;
-            for piece in word {
-                budget = self.place(piece.text, piece.style, budget);
+            if over {
+                let visible = self.visible();
+                self.was_cut |= self.place_cut(word) && visible;
+            } else {
+                let mut budget = keep;
+                for piece in word {
+                    budget = self.place(piece.text, piece.style, budget);
+                }
             }
-        } else {
+        } else if !over {
             self.measure(keep);
         }
+        if over {
+            // The next word starts a line of its own.
+            self.col = self.width;
+        }
+        self.word.clear();
         self.word_width = 0;
         self.word_trailing = 0;
         self.word_started = false;
+    }
+
+    /// Put as much of a word as fits on the rest of the line, then `…`: whole pieces, and of the
+    /// first piece that does not fit, its start, unless it must stay whole. When all that does
+    /// not fit is punctuation (the `}, ` that ends an entry), it is left off and nothing is cut.
+    /// Returns whether anything but punctuation was left off.
+    fn place_cut(&mut self, word: Vec<Piece<'a>>) -> bool {
+        let room = self.width.saturating_sub(self.col);
+        let mut fits = 0;
+        let mut used = 0;
+        for piece in &word {
+            let w = width(&piece.text);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            fits += 1;
+        }
+        let punctuation = |p: &Piece| p.text.chars().all(|c| matches!(c, ',' | '}' | ' '));
+        if word[fits..].iter().all(punctuation) {
+            for piece in word.into_iter().take(fits) {
+                let w = width(&piece.text);
+                self.emit(piece.text, piece.style, w);
+            }
+            return false;
+        }
+        let mut room = room.saturating_sub(1);
+        let mut style = word.first().map_or(Style::default(), |p| p.style);
+        for piece in word {
+            let w = width(&piece.text);
+            style = piece.style;
+            if w <= room {
+                room -= w;
+                self.emit(piece.text, piece.style, w);
+                continue;
+            }
+            if !piece.whole && room > 0 {
+                let cut = split_at_width(&piece.text, room);
+                let head = slice(&piece.text, 0, cut);
+                let w = width(&head);
+                self.emit(head, piece.style, w);
+            }
+            break;
+        }
+        self.emit(Cow::Borrowed("…"), style, 1);
+        true
     }
 
     /// What `place` does to the line count and column, for `w` columns that are not drawn.
@@ -282,6 +383,7 @@ impl<'a> Wrap<'a> {
         Wrapped {
             lines: self.out,
             total,
+            cut: self.was_cut,
         }
     }
 }
@@ -314,10 +416,17 @@ pub fn count<'a>(width: u16, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
     wrap.finish().total
 }
 
-/// The number of lines, or `limit` if there are at least that many (stopping early).
-pub fn count_up_to<'a>(width: u16, limit: usize, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
+/// The number of lines of fields (laid out by a cutting wrapper), with nothing built.
+pub fn count_fields<'a>(width: u16, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
+    let mut wrap = Wrap::new(width, 0..0).cutting();
+    fill(&mut wrap);
+    wrap.finish().total
+}
+
+/// The number of lines of fields, or `limit` if there are at least that many (stopping early).
+pub fn count_fields_up_to<'a>(width: u16, limit: usize, fill: impl FnOnce(&mut Wrap<'a>)) -> usize {
     // An empty window at the limit: nothing is built, and filling stops there.
-    let mut wrap = Wrap::new(width, limit..limit).up_to_window();
+    let mut wrap = Wrap::new(width, limit..limit).up_to_window().cutting();
     fill(&mut wrap);
     wrap.finish().total.min(limit)
 }

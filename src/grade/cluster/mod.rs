@@ -85,6 +85,10 @@ struct Cluster<'a> {
     last_reads: Vec<(usize, BTreeSet<Elem>)>,
     traffic: Traffic,
     net_notes: Vec<String>,
+    /// How many nodes have answered `init`, in order: messages to a node not yet initialised
+    /// wait in `before_init`, as a real network's would for a node not yet started.
+    initialised: usize,
+    before_init: Vec<(u64, Flight)>,
 }
 
 impl<'a> Cluster<'a> {
@@ -123,6 +127,8 @@ impl<'a> Cluster<'a> {
             last_reads: Vec::new(),
             traffic: Traffic::default(),
             net_notes: Vec::new(),
+            initialised: 0,
+            before_init: Vec::new(),
         })
     }
 
@@ -131,6 +137,14 @@ impl<'a> Cluster<'a> {
             let body = json!({"type": "init", "node_id": self.names[k], "node_ids": self.names});
             let (said, at) = self.request(k, "c0", body)?;
             self.expect_kind(&said, "init_ok", "init", at);
+            self.initialised = k + 1;
+            let (ready, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.before_init)
+                .into_iter()
+                .partition(|(_, f)| f.to <= k);
+            self.before_init = later;
+            for (id, flight) in ready {
+                self.deliver(id, flight);
+            }
         }
         Ok(())
     }

@@ -115,6 +115,10 @@ impl Cluster<'_> {
     }
 
     pub(super) fn deliver(&mut self, id: u64, flight: Flight) {
+        if flight.to >= self.initialised {
+            self.before_init.push((id, flight));
+            return;
+        }
         let merge = flight.merge.is_some();
         if !self.net.connected(flight.from, flight.to) {
             self.traffic.lost += usize::from(merge);

@@ -1,0 +1,375 @@
+//! The session: the lab on screen (a free one, or a lesson's through its player) and everything
+//! derived from it for drawing: the view, what the last change did, the narration, what the
+//! current step's commands did, the answers to queries, the timeline. Drawing only reads these;
+//! they are worked out again whenever the lab changes, so nothing on screen goes stale.
+
+use super::diff::Changes;
+use super::markdown::{self, Block, Kind as Run};
+use super::measure::widest_entry;
+use crate::lab::{Comparison, Entry, Lab, LabView, Timeline, WorkedTable};
+use crate::lesson::{Answered, Player};
+use crate::script::render;
+use crate::script::{self, Action, Failure, Format, Reply};
+
+/// The lab being shown.
+pub enum Source {
+    Sandbox(Lab),
+    Lesson(Box<Player>),
+}
+
+/// The answer to a query on screen, with the line that asked it, so that it can be asked again
+/// when the lab changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub line: String,
+    pub result: Result<Reply, Failure>,
+    /// The command after which the line was asked again, if the lab changed since it was typed.
+    pub after: Option<String>,
+    /// For `export md`: the worked tables, as data to draw.
+    pub worked: Vec<WorkedTable>,
+}
+
+impl Answer {
+    pub fn new(
+        lab: &Lab,
+        line: &str,
+        result: Result<Reply, Failure>,
+        after: Option<String>,
+    ) -> Answer {
+        let worked = match &result {
+            Ok(Reply::Exported {
+                format: Format::Markdown,
+                path: None,
+                ..
+            }) => lab.table(),
+            _ => vec![],
+        };
+        Answer {
+            line: line.to_string(),
+            result,
+            after,
+            worked,
+        }
+    }
+}
+
+/// A question on screen: its prompt, and the answer given once given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quiz {
+    pub prompt: Vec<Block>,
+    pub answered: Option<(usize, Answered)>,
+    pub explanation: Vec<Block>,
+}
+
+pub struct Session {
+    pub source: Source,
+    pub view: LabView,
+    /// What the last command, move or step changed, replica by replica, field by field.
+    pub changes: Changes,
+    /// The narration (or the sandbox's tips), then what the step's commands did.
+    pub narration: Vec<Block>,
+    /// What the current step's commands did, read off the log when the step was entered.
+    pub report: Vec<Block>,
+    /// The answers of the current step's queries (lookup, explain, compare ...).
+    pub step_answers: Vec<Answer>,
+    /// The answer shown in the side panel or an answer overlay.
+    pub answer: Option<Answer>,
+    pub compare: Vec<Comparison>,
+    pub timeline: Timeline,
+    pub quiz: Quiz,
+    /// The widest entry of each field of each replica, so a panel can choose its indent
+    /// without measuring every entry on every frame.
+    pub widest: Vec<Vec<usize>>,
+}
+
+/// What the sandbox's side panel says before anything is asked.
+pub const SANDBOX_TIPS: &str = "**The sandbox.** Type `:` then a command, for example:\n\n\
+- `A add x` — add on replica A (or Tab to a replica, then `a x`)\n\
+- `B merge A` — B absorbs A's state\n\
+- `partition A | B`, `send A B`, `deliver`, `heal`\n\
+- `new lww A B C` — start over with another type\n\n\
+Press `c` to compare every type, `t` for the timeline, `?` for help.";
+
+/// The longest history the wide screen's timeline follows after every command; longer ones are
+/// drawn when `t` opens the timeline.
+pub const LIVE_TIMELINE: usize = 2_000;
+
+impl Session {
+    pub fn new(source: Source) -> Session {
+        let view = match &source {
+            Source::Sandbox(lab) => lab.view(),
+            Source::Lesson(player) => player.lab().view(),
+        };
+        Session {
+            source,
+            view,
+            changes: Changes::default(),
+            narration: vec![],
+            report: vec![],
+            step_answers: vec![],
+            answer: None,
+            compare: vec![],
+            timeline: Timeline::default(),
+            quiz: Quiz::default(),
+            widest: vec![],
+        }
+    }
+
+    pub fn lab(&self) -> &Lab {
+        match &self.source {
+            Source::Sandbox(lab) => lab,
+            Source::Lesson(player) => player.lab(),
+        }
+    }
+
+    pub fn player(&self) -> Option<&Player> {
+        match &self.source {
+            Source::Lesson(player) => Some(player),
+            Source::Sandbox(_) => None,
+        }
+    }
+
+    pub fn player_mut(&mut self) -> Option<&mut Player> {
+        match &mut self.source {
+            Source::Lesson(player) => Some(player),
+            Source::Sandbox(_) => None,
+        }
+    }
+
+    /// The lesson's title and (step, steps), if this is a lesson.
+    pub fn lesson(&self) -> Option<(&str, usize, usize)> {
+        let p = self.player()?;
+        Some((&p.lesson().title, p.step(), p.step_count()))
+    }
+
+    /// A typed line: straight to the lab in the sandbox, an experiment in a lesson.
+    pub fn execute(&mut self, line: &str) -> Result<Reply, Failure> {
+        match &mut self.source {
+            Source::Sandbox(lab) => script::execute(lab, line),
+            Source::Lesson(player) => player.experiment(line),
+        }
+    }
+
+    /// The replica names, in panel order.
+    pub fn focused(&self, focus: usize) -> Option<&str> {
+        self.view.replicas.get(focus).map(|r| r.name.as_str())
+    }
+
+    /// Work out again what drawing reads: the view, the narration, the step's answers and, when
+    /// it is on screen, the timeline. Returns the view as it was.
+    pub fn refresh(&mut self, timeline: bool) -> LabView {
+        let now = self.lab().view();
+        let before = std::mem::replace(&mut self.view, now);
+        self.widest = self
+            .view
+            .replicas
+            .iter()
+            .map(|r| r.fields.iter().map(|f| widest_entry(&f.value)).collect())
+            .collect();
+        self.narration = self.narration_blocks();
+        self.step_answers = self.ask_step_queries();
+        self.timeline = if timeline {
+            self.lab().timeline()
+        } else {
+            Timeline::default()
+        };
+        self.quiz.explanation = self
+            .quiz
+            .answered
+            .as_ref()
+            .map(|(_, a)| markdown::parse(&a.explanation))
+            .unwrap_or_default();
+        before
+    }
+
+    /// After a move between steps: what the step now shown changed and what its commands did.
+    pub fn entered_step(&mut self) {
+        let (changes, report) = match self.player() {
+            Some(p) => (p.changes(), step_report(p.step_lines())),
+            None => (vec![], vec![]),
+        };
+        let (before, now) = (self.step_start(), self.lab().view());
+        self.changes = Changes::of(&changes, before.as_ref(), &now);
+        self.report = report;
+    }
+
+    /// The lab as it was when the current step began (before its `step` entry).
+    fn step_start(&self) -> Option<LabView> {
+        let lab = self.lab();
+        let start = lab.history().iter().rposition(is_step)?;
+        let mut before = lab.clone();
+        before.goto(start);
+        Some(before.view())
+    }
+
+    /// After the lab changed (by `command`), ask the answer on screen again.
+    pub fn ask_again(&mut self, command: &str) {
+        let Some(answer) = self.answer.take() else {
+            return;
+        };
+        let result = self.query(&answer.line);
+        let after = Some(command.to_string());
+        self.answer = Some(Answer::new(self.lab(), &answer.line, result, after));
+    }
+
+    /// Run a query line on the lab on screen. Queries do not change a lab; a lesson's lab is
+    /// the player's to change, so a lesson is asked on a copy (lesson labs are small).
+    fn query(&mut self, line: &str) -> Result<Reply, Failure> {
+        match &mut self.source {
+            Source::Sandbox(lab) => query(lab, line),
+            Source::Lesson(player) => query(&mut player.lab().clone(), line),
+        }
+    }
+
+    fn narration_blocks(&self) -> Vec<Block> {
+        let Source::Lesson(p) = &self.source else {
+            return markdown::parse(SANDBOX_TIPS);
+        };
+        if p.step() == 0 {
+            let text = format!(
+                "## {}\n\n{}\n\n*Press → to begin.*",
+                p.title(),
+                p.narration()
+            );
+            return markdown::parse(&text);
+        }
+        let end = if p.at_end() {
+            "\n\n*The last step: q leaves, ← goes back.*"
+        } else {
+            ""
+        };
+        let text = format!("## {}. {}{end}\n\n{}", p.step(), p.title(), p.narration());
+        let mut blocks = markdown::parse(&text);
+        blocks.extend(self.report.iter().cloned());
+        blocks
+    }
+
+    /// The answers of the current step's queries, asked of the lab on screen (so an experiment
+    /// shows in them, and going back to a step shows its answers again).
+    fn ask_step_queries(&self) -> Vec<Answer> {
+        let Some(p) = self.player() else {
+            return vec![];
+        };
+        let Some(step) = p
+            .step()
+            .checked_sub(1)
+            .and_then(|k| p.lesson().steps.get(k))
+        else {
+            return vec![];
+        };
+        let after = p.experiments().last().cloned();
+        let mut lab = p.lab().clone();
+        let lines = step.commands.iter().map(|(_, line)| line);
+        let queries =
+            lines.filter(|line| matches!(script::parse(line), Ok(Some(a)) if is_query(&a)));
+        queries
+            .map(|line| {
+                let result = query(&mut lab, line);
+                Answer::new(&lab, line, result, after.clone())
+            })
+            .collect()
+    }
+}
+
+/// Answer a query line (anything else answers nothing).
+fn query(lab: &mut Lab, line: &str) -> Result<Reply, Failure> {
+    match script::parse(line)?.filter(is_query) {
+        Some(action) => script::act(lab, action),
+        None => Ok(Reply::Nothing),
+    }
+}
+
+/// Queries answer from the lab without changing it; an export to a file is not one.
+pub fn is_query(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Lookup(..)
+            | Action::Explain(..)
+            | Action::Show(..)
+            | Action::ShowMessage(_)
+            | Action::Compare
+            | Action::Export(_, None)
+    )
+}
+
+fn is_step(entry: &Entry) -> bool {
+    matches!(entry.command, crate::lab::Command::Step(_))
+}
+
+/// What the current step's commands did, as the player kept it: each command with its notes,
+/// refusals (an expected one too), messages sent and what each delivery changed.
+fn step_report(lines: &[(String, Result<Reply, Failure>)]) -> Vec<Block> {
+    let said: Vec<Block> = lines
+        .iter()
+        .flat_map(|(line, result)| line_blocks(line, result))
+        .collect();
+    if said.is_empty() {
+        return vec![];
+    }
+    let mut blocks = vec![Block {
+        indent: 0,
+        gap: true,
+        runs: vec![("What this step ran".to_string(), Run::Strong)],
+    }];
+    blocks.extend(said);
+    blocks
+}
+
+fn line_blocks(line: &str, result: &Result<Reply, Failure>) -> Vec<Block> {
+    let block = |runs: Vec<(String, Run)>| Block {
+        indent: 4,
+        gap: false,
+        runs,
+    };
+    let head = block(vec![
+        ("• ".to_string(), Run::Bullet),
+        (render::escape(line).into_owned(), Run::Code),
+    ]);
+    match result {
+        Ok(Reply::Changed { applied, .. }) => {
+            let mut out = vec![head];
+            out.extend(
+                applied_lines(applied)
+                    .into_iter()
+                    .map(|(text, run)| block(vec![(text, run)])),
+            );
+            out
+        }
+        Ok(Reply::Passed {
+            refusal: Some(rule),
+            ..
+        }) => vec![
+            head,
+            block(vec![(
+                format!("  refused, as expected: {rule}"),
+                Run::Refused,
+            )]),
+        ],
+        Err(failure) => vec![head, block(vec![(format!("  {failure}"), Run::Refused)])],
+        Ok(_) => vec![],
+    }
+}
+
+/// What an accepted command did, line by line: notes, messages sent, deliveries.
+fn applied_lines(applied: &crate::lab::Applied) -> Vec<(String, Run)> {
+    let mut out = vec![];
+    for note in &applied.notes {
+        out.push((format!("  note: {note}"), Run::Note));
+    }
+    for sent in &applied.sent {
+        let text = format!(
+            "  #{} {} → {} is in flight",
+            sent.number, sent.from, sent.to
+        );
+        out.push((text, Run::Text));
+    }
+    for d in &applied.deliveries {
+        let what = match d.delta.is_empty() {
+            true => format!("nothing new for {}", d.to),
+            false => render::delta(&d.to, &d.delta),
+        };
+        let text = format!("  delivered #{} {} → {}: {what}", d.number, d.from, d.to);
+        out.push((text, Run::Text));
+    }
+    out
+}

@@ -1,0 +1,131 @@
+//! The UI's own state: which screen and what covers it, the focus, the command line, the status
+//! line, scroll offsets and the home screen's entries. Nothing here is derived from the lab.
+
+use super::input::InputLine;
+use ratatui::layout::Rect;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Lab,
+}
+
+/// What covers the lab screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Compare,
+    Timeline,
+    Question,
+    /// A table answer (`show`, `export md`) over the whole body.
+    Answer,
+    /// One replica's fields in full, every entry whole.
+    Replica(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Ok,
+    Note,
+    Error,
+}
+
+/// The one-line answer to the last thing done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl Status {
+    pub fn new(tone: Tone, text: impl Into<String>) -> Status {
+        Status {
+            tone,
+            text: text.into(),
+        }
+    }
+}
+
+/// What the side panel shows: the narration (or sandbox tips), or the answer to a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Narration,
+    Answer,
+}
+
+/// An entry of the home screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HomeItem {
+    pub title: String,
+    pub detail: String,
+    pub done: bool,
+    pub open: Target,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Lesson(String),
+    Sandbox,
+}
+
+/// Everything the UI keeps for itself.
+#[derive(Clone, Debug)]
+pub struct Ui {
+    pub screen: Screen,
+    /// The lab was opened from the home screen, so q goes back there.
+    pub from_home: bool,
+    pub overlay: Option<Overlay>,
+    pub typing: bool,
+    pub input: InputLine,
+    pub status: Option<Status>,
+    pub focus: usize,
+    /// Scroll offset of each replica panel, in lines.
+    pub scroll: Vec<usize>,
+    pub side: Side,
+    pub side_scroll: usize,
+    pub overlay_scroll: usize,
+    /// How many table columns the open overlay is scrolled sideways.
+    pub overlay_column: usize,
+    pub home: Vec<HomeItem>,
+    pub selected: usize,
+    /// Lessons played to their last step (saved between runs by the terminal face).
+    pub done: BTreeSet<String>,
+    /// The terminal's size.
+    pub size: Rect,
+    pub quit: bool,
+    pub auto: Option<Duration>,
+}
+
+impl Default for Ui {
+    fn default() -> Ui {
+        Ui {
+            screen: Screen::Home,
+            from_home: false,
+            overlay: None,
+            typing: false,
+            input: InputLine::default(),
+            status: None,
+            focus: 0,
+            scroll: vec![],
+            side: Side::Narration,
+            side_scroll: 0,
+            overlay_scroll: 0,
+            overlay_column: 0,
+            home: vec![],
+            selected: 0,
+            done: BTreeSet::new(),
+            size: Rect::new(0, 0, 80, 24),
+            quit: false,
+            auto: None,
+        }
+    }
+}
+
+impl Ui {
+    pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.status = Some(Status::new(tone, text));
+    }
+}
