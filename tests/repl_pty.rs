@@ -90,6 +90,10 @@ fn each_line_is_in_the_history_as_soon_as_it_is_entered() {
     let mut s = spawn_at(home.path(), false);
     s.expect("crdt> ").expect("a prompt");
     s.send_line("A add kiwi").unwrap();
+    // The answer, not a prompt: rustyline redraws the prompt while the line is typed, so a
+    // prompt can be seen before Enter reached the REPL. The line is in the history before it runs.
+    s.expect(Regex(r"live\s+.\s+\{kiwi: \{a1\}\}"))
+        .expect("the line ran");
     s.expect("crdt> ").expect("the next prompt");
     // Closing the terminal: a hangup, no Ctrl-D.
     s.get_process_mut()
