@@ -75,6 +75,7 @@ fn the_usage_hint_is_dimmed_and_right_arrow_does_not_paste_it_into_the_line() {
         .expect("an answer");
     let said = String::from_utf8_lossy(&answer[0]).into_owned();
     assert_eq!(said, "already agreed", "sync ran, and not the hint with it");
+    s.expect("crdt> ").expect("the next prompt");
     s.send(ControlCode::EndOfTransmission).unwrap();
     s.expect(expectrl::Eof).expect("Ctrl-D exits");
 }
@@ -110,6 +111,8 @@ fn each_line_is_in_the_history_as_soon_as_it_is_entered() {
     s.send_line("").unwrap();
     s.expect(Regex(r"live\s+.\s+\{kiwi: \{a1\}\}"))
         .expect("the line from the last session ran again");
+    // Ctrl-D only once the prompt is back: rustyline is in raw mode by then.
+    s.expect("crdt> ").expect("the next prompt");
     s.send(ControlCode::EndOfTransmission).unwrap();
     s.expect(expectrl::Eof).expect("Ctrl-D exits");
     let kept = std::fs::read_to_string(&file).expect("read");
