@@ -5,12 +5,14 @@
 use crate::crdt::Value;
 use ratatui::text::Span;
 
-/// The display width of a piece of text.
+/// The display width of a piece of text as the screen shows it: control characters escaped
+/// (`\e`, `\x00`), as drawing shows them.
 pub fn width(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
+    let shown = crate::script::render::escape(text);
+    if shown.is_ascii() {
+        shown.len()
     } else {
-        Span::raw(text).width()
+        Span::raw(shown.as_ref()).width()
     }
 }
 

@@ -263,10 +263,15 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
             }
         }
     }
-    if rules.is_empty() {
-        return parts;
+    if !rules.is_empty() {
+        parts.push(refusals(t, rules));
     }
-    parts.push(Part::Text(Box::new(move |w: &mut Wrap<'a>| {
+    parts
+}
+
+/// Why each refusal, once each, with how many times it happened.
+fn refusals<'a>(t: &'a Theme, rules: Vec<(&'a str, &'a str, &'a str, usize)>) -> Part<'a> {
+    Part::Text(Box::new(move |w: &mut Wrap<'a>| {
         w.block(0);
         w.block(0);
         w.push("Why each refusal:", t.strong);
@@ -280,8 +285,28 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
             w.push(" — ", t.dim);
             w.words(rule, t.text);
         }
-    })));
-    parts
+    }))
+}
+
+/// The seed's table of properties (seed 002 §4) under the comparison, with this history's
+/// numbers beside the facts; a cell's `here: …` line joins it after ` · `, a row being one line.
+pub fn properties<'a>(rows: &[Comparison]) -> Vec<Part<'a>> {
+    let (header, body) = render::property_cells(rows);
+    let one_line = |cell: String| cell.replace('\n', " · ");
+    let table = Part::Table(Grid {
+        caption: "The seed's properties (§4), with this history:".into(),
+        header,
+        rows: body
+            .into_iter()
+            .map(|row| row.into_iter().map(one_line).collect())
+            .collect(),
+        chosen: None,
+    });
+    let gap = Part::Text(Box::new(|w: &mut Wrap<'a>| {
+        w.block(0);
+        w.glue(" ", ratatui::style::Style::default());
+    }));
+    vec![gap, table]
 }
 
 /// A message in flight in full: where it goes, its size, and each field it carries.

@@ -33,6 +33,15 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     block.render(area, buf);
     let height = usize::from(inner.height);
     if overlay == Overlay::Timeline {
+        // The legend under the diagram, in at most a third of the box.
+        let legend = timeline::legend(&app.theme, inner.width);
+        let legend_h = (legend.len() as u16).min(inner.height / 3);
+        let (inner, key) = (
+            Rect::new(inner.x, inner.y, inner.width, inner.height - legend_h),
+            Rect::new(inner.x, inner.bottom() - legend_h, inner.width, legend_h),
+        );
+        Paragraph::new(legend).render(key, buf);
+        let height = usize::from(inner.height);
         let total = app.session.timeline.rows.len() + 1;
         let most = total.saturating_sub(height);
         let offset = app.ui.overlay_scroll.min(most);
@@ -54,7 +63,11 @@ fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
     match overlay {
         Overlay::Help => vec![Part::Text(Box::new(move |w| fill_help(app, w)))],
         Overlay::Question => vec![Part::Text(Box::new(move |w| fill_question(app, w)))],
-        Overlay::Compare => output::compare(app, &app.session.compare),
+        Overlay::Compare => {
+            let mut parts = output::compare(app, &app.session.compare);
+            parts.extend(output::properties(&app.session.compare));
+            parts
+        }
         Overlay::Answer => match &app.session.answer {
             Some(answer) => output::answer(app, answer),
             None => vec![],
