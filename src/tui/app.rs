@@ -598,12 +598,16 @@ fn typing(app: &mut App, message: Message) {
             }
         }
         Message::Submit => {
+            let input = &app.ui.input;
+            let again = input.history().last().map(String::as_str) == Some(input.text());
             let line = app.ui.input.take();
             if line.trim().is_empty() {
                 app.ui.typing = false;
             } else {
                 app.run_line(&line);
-                super::conventions::remember(app, &line);
+                if !again {
+                    super::conventions::remember(app, &line);
+                }
             }
         }
         _ => {}

@@ -39,9 +39,11 @@ pub fn keep_history(app: &mut App) {
     app.ui.keep_history = true;
 }
 
-/// A line was entered: append it to the history file at once, when this app keeps one. A
-/// failure says so once on the status line; the line still runs.
+/// A line was entered (not the same as the one before it): append it to the history file at
+/// once, when this app keeps one. A failure says so once on the status line; the line still runs.
 pub fn remember(app: &mut App, line: &str) {
+    // As the line ran: without the `:` or `/` typed again out of habit.
+    let line = line.trim_start().trim_start_matches([':', '/']);
     if !app.ui.keep_history || line.trim().is_empty() {
         return;
     }

@@ -144,8 +144,11 @@ pub fn drive<B: Backend>(
         for request in std::mem::take(&mut app.ui.requests) {
             match events.request(request) {
                 Ok(true) => {
-                    terminal.clear()?;
+                    // Clear and draw everything again (`resize` clears without asking the
+                    // terminal where its cursor is, which `clear` would).
                     let size = terminal.size()?;
+                    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+                    terminal.resize(area)?;
                     app.resize(size.width, size.height);
                 }
                 Ok(false) => {}

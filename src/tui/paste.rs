@@ -34,7 +34,11 @@ pub fn paste(app: &mut App, text: &str) {
         );
         return;
     }
-    let text = text.replace("\r\n", "\n").replace(['\r', '\t'], " ");
+    // Terminals send a pasted line break as \r (Enter), some as \r\n or \n.
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', " ");
     let lines: VecDeque<String> = text
         .split('\n')
         .filter(|l| !l.trim().is_empty())

@@ -139,7 +139,7 @@ fn m_releases_the_mouse_and_takes_it_back_and_no_mouse_starts_released() {
 #[test]
 fn a_one_line_paste_lands_on_the_command_line_and_runs_nothing() {
     let mut app = sandbox(Some("new orset A B"));
-    let inputs = vec![Input::Paste("A add x\r\n".into())];
+    let inputs = vec![Input::Paste("A add\tx\r\n".into())];
     let (_, terminal) = drive_with(&mut app, inputs, 80, 24);
     assert_eq!(app.mode(), Mode::Typing);
     assert_eq!(app.ui.input.text(), "A add x");
@@ -150,7 +150,7 @@ fn a_one_line_paste_lands_on_the_command_line_and_runs_nothing() {
 #[test]
 fn a_multi_line_paste_runs_as_a_batch_with_progress_and_esc_stops_it() {
     let mut app = sandbox(Some("new orset A B"));
-    let paste = "A add x\nA add y\n\nB merge A\nC add z\n";
+    let paste = "A add x\rA add y\r\n\nB merge A\nC add z\n";
     let (events, _) = drive_with(&mut app, vec![Input::Paste(paste.into())], 80, 24);
     assert_eq!(app.lab().history().len(), 5, "four lines ran (C's refused)");
     assert!(events.waits.contains(&Some(Duration::ZERO)), "between keys");
