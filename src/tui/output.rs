@@ -266,6 +266,7 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
     if !rules.is_empty() {
         parts.push(refusals(t, rules));
     }
+    parts.extend(properties(rows));
     parts
 }
 
@@ -290,7 +291,7 @@ fn refusals<'a>(t: &'a Theme, rules: Vec<(&'a str, &'a str, &'a str, usize)>) ->
 
 /// The seed's table of properties (seed 002 §4) under the comparison, with this history's
 /// numbers beside the facts; a cell's `here: …` line joins it after ` · `, a row being one line.
-pub fn properties<'a>(rows: &[Comparison]) -> Vec<Part<'a>> {
+fn properties<'a>(rows: &[Comparison]) -> Vec<Part<'a>> {
     let (header, body) = render::property_cells(rows);
     let one_line = |cell: String| cell.replace('\n', " · ");
     let table = Part::Table(Grid {

@@ -63,11 +63,7 @@ fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
     match overlay {
         Overlay::Help => vec![Part::Text(Box::new(move |w| fill_help(app, w)))],
         Overlay::Question => vec![Part::Text(Box::new(move |w| fill_question(app, w)))],
-        Overlay::Compare => {
-            let mut parts = output::compare(app, &app.session.compare);
-            parts.extend(output::properties(&app.session.compare));
-            parts
-        }
+        Overlay::Compare => output::compare(app, &app.session.compare),
         Overlay::Answer => match &app.session.answer {
             Some(answer) => output::answer(app, answer),
             None => vec![],

@@ -450,7 +450,11 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) -> Vec<(usize, usize)> {
         wrap.push(format!("  ({} bytes)", m.bytes), t.dim);
         if !m.deliverable {
             wrap.push("  ", style);
-            wrap.words("(held by the partition)", style);
+            let held = match view.groups.is_empty() {
+                true => format!("(held: the link {} ╳ {} is cut)", m.from, m.to),
+                false => "(held by the partition)".to_string(),
+            };
+            wrap.words(held, style);
         }
     }
     waiting(app, wrap);
@@ -464,10 +468,12 @@ fn message_body<'a>(app: &'a App, m: &'a crate::lab::MessageView, wrap: &mut Wra
         return;
     }
     for (k, op) in m.ops.iter().enumerate() {
+        if k > 0 {
+            wrap.push("; ", app.theme.dim);
+        }
         wrap.glue(&op.op, app.theme.live);
-        wrap.push(if k + 1 < m.ops.len() { ";" } else { "" }, app.theme.dim);
-        wrap.push(" ", app.theme.dim);
     }
+    wrap.end_word();
 }
 
 /// The ops each replica holds back until what they depend on has come, and why.

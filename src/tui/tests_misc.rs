@@ -365,10 +365,18 @@ fn the_strip_shows_the_sync_mode_each_op_with_its_size_and_ops_waiting() {
     assert!(text.contains(&format!("({bytes} bytes)")), "{text}");
     run(
         &mut app,
-        &["deliver 2", "B remove x", "send B C", "deliver 3"],
+        &[
+            "deliver 2",
+            "B remove x",
+            "send B C",
+            "deliver 3",
+            "cut A C",
+        ],
     );
     let text = screen(&mut app, 100, 30);
     assert!(text.contains("C holds, waiting: remove x {a1}"), "{text}");
+    let held = format!("#1 A → C  add x a1  ({bytes} bytes)  (held: the link A ╳ C is cut)");
+    assert!(text.contains(&held), "{text}");
     // A snapshot says its size too, and the mode is named while messages are in flight.
     let mut app = sandbox(Some("new orset A B"));
     run(&mut app, &["A add x", "send A B"]);
