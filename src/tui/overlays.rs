@@ -26,7 +26,10 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(app.theme.focus)
-        .title(Line::styled(title(app, overlay), app.theme.strong))
+        .title(Line::styled(
+            crate::script::render::escape(&title(app, overlay)).into_owned(),
+            app.theme.strong,
+        ))
         .title_bottom(Line::styled(" Esc closes ", app.theme.dim));
     let inner = block.inner(area);
     buf.set_style(area, app.theme.text);

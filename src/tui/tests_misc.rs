@@ -238,12 +238,14 @@ fn control_characters_from_users_show_escaped() {
     );
     assert!(text.contains("\\e[2J\\e[31mRED"), "{text}");
     assert!(text.contains("a\\x07b"), "{text}");
-    app.run_line("t");
-    let mut app2 = sandbox(Some("new orset A B"));
-    run(&mut app2, &["A add \"\u{1b}x\"", "timeline"]);
-    super::update(&mut app2, Message::Timeline);
-    let text = screen(&mut app2, 100, 30);
+    // The line as typed titles its answer; the timeline draws the element's row.
+    app.run_line("lookup \"\u{1b}[2J\u{1b}[31mRED\"");
+    let text = screen(&mut app, 100, 30);
     assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("lookup \"\\e[2J"), "{text}");
+    super::update(&mut app, Message::Timeline);
+    let text = screen(&mut app, 100, 30);
+    assert!(!text.contains('\u{1b}') && text.contains("\\e[2J"), "{text}");
 }
 
 fn timeline_text(lines: &[&str], width: u16, height: u16) -> String {

@@ -372,7 +372,7 @@ fn side_parts(app: &App) -> Vec<Part<'_>> {
 
 /// Draw the side panel; returns how far it can scroll.
 fn render_side(app: &App, area: Rect, buf: &mut Buffer) -> usize {
-    let title = Line::styled(side_title(app), app.theme.label);
+    let title = Line::styled(escape(&side_title(app)).into_owned(), app.theme.label);
     frame(app, area, title, buf);
     let inner = side_inner(area);
     let parts = side_parts(app);
@@ -627,7 +627,7 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     scroll_marks(app, box_area, offset, h, out.total, buf);
     if let Some(status) = &app.ui.status {
         Paragraph::new(Span::styled(
-            format!("  {}", status.text),
+            format!("  {}", escape(&status.text)),
             status_style(app, status.tone),
         ))
         .render(r[2], buf);
