@@ -171,7 +171,7 @@ pub fn message(mode: Mode, event: &KeyEvent) -> Option<Message> {
     if key == Ctrl('c') {
         return Some(Message::ForceQuit);
     }
-    if let Some(message) = vim(mode, key).or_else(|| anywhere(key)) {
+    if let Some(message) = vim(mode, key).or_else(|| anywhere(mode, key)) {
         return Some(message);
     }
     match mode {
@@ -190,9 +190,14 @@ fn vim(mode: Mode, key: Key) -> Option<Message> {
     }
 }
 
-/// Keys that mean the same on every screen, typing included: Ctrl-Z suspends.
-fn anywhere(key: Key) -> Option<Message> {
-    (key == Ctrl('z')).then_some(Message::Suspend)
+/// Keys that mean the same on every screen: Ctrl-Z suspends (typing too), M releases the
+/// mouse (except while typing, where it is a letter).
+fn anywhere(mode: Mode, key: Key) -> Option<Message> {
+    match key {
+        Ctrl('z') => Some(Message::Suspend),
+        Char('M') if mode != Mode::Typing => Some(Message::ToggleMouse),
+        _ => None,
+    }
 }
 
 fn lookup(mode: Mode, key: Key) -> Option<Message> {

@@ -8,12 +8,11 @@ use ratatui::text::Span;
 /// The display width of a piece of text as the screen shows it: control characters escaped
 /// (`\e`, `\x00`), as drawing shows them.
 pub fn width(text: &str) -> usize {
-    let shown = crate::script::render::escape(text);
-    if shown.is_ascii() {
-        shown.len()
-    } else {
-        Span::raw(shown.as_ref()).width()
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
     }
+    let shown = crate::script::render::escape(text);
+    Span::raw(shown.as_ref()).width()
 }
 
 /// The width of a value as text, without building the text.

@@ -4,6 +4,7 @@
 //! the same door as a typed one ([`App::run_line`]).
 
 use super::app::App;
+use super::input::MAX_INPUT;
 use super::state::{Screen, Tone};
 use std::collections::VecDeque;
 
@@ -44,16 +45,30 @@ pub fn paste(app: &mut App, text: &str) {
         .filter(|l| !l.trim().is_empty())
         .map(String::from)
         .collect();
-    match lines.len() {
-        0 => {}
-        1 => {
+    match (lines.len(), app.ui.batch.as_mut()) {
+        (0, _) => {}
+        // Pasted again while a batch runs: after the rest of it.
+        (n, Some(batch)) => {
+            batch.total += n;
+            batch.lines.extend(lines);
+            progress(app);
+        }
+        (1, None) => {
             if !app.ui.typing {
                 app.ui.typing = true;
                 app.ui.input.open("");
             }
-            lines[0].chars().for_each(|c| app.ui.input.insert(c));
+            let line = &lines[0];
+            line.chars()
+                .take(MAX_INPUT)
+                .for_each(|c| app.ui.input.insert(c));
+            if line.chars().nth(MAX_INPUT).is_some() {
+                let said =
+                    format!("the pasted line was cut to the command line's {MAX_INPUT} characters");
+                app.ui.say(Tone::Note, said);
+            }
         }
-        total => {
+        (total, None) => {
             app.ui.typing = false;
             app.ui.input.erase_line();
             app.ui.batch = Some(Batch {
@@ -66,6 +81,17 @@ pub fn paste(app: &mut App, text: &str) {
     }
 }
 
+/// Run one pasted line as if typed; a line longer than the command line takes is refused.
+fn run_one(app: &mut App, line: &str) {
+    match line.chars().nth(MAX_INPUT) {
+        None => app.run_line(line),
+        Some(_) => app.ui.say(
+            Tone::Error,
+            format!("✗ a pasted line of more than {MAX_INPUT} characters is not run"),
+        ),
+    }
+}
+
 /// Run the next [`PER_STEP`] lines of the batch; the last step says how it went.
 pub fn step(app: &mut App) {
     let Some(mut batch) = app.ui.batch.take() else {
@@ -75,7 +101,7 @@ pub fn step(app: &mut App) {
         let Some(line) = batch.lines.pop_front() else {
             break;
         };
-        app.run_line(&line);
+        run_one(app, &line);
         if let Some(status) = app.ui.status.as_ref().filter(|s| s.tone == Tone::Error) {
             batch.refused += 1;
             batch

@@ -6,7 +6,7 @@
 use super::app::{App, Message, Mode};
 use super::keys;
 use super::state::{Request, Tone};
-use super::tests::{ctrl, key, lesson, run, sandbox, screen, theme, typed};
+use super::tests::{ctrl, key, lesson, run, sandbox, screen, theme};
 use super::{Events, Exit, Input, KEY_HOLD, Options, Start, app_for, drive, timer_wait};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -245,7 +245,10 @@ fn control_characters_from_users_show_escaped() {
     assert!(text.contains("lookup \"\\e[2J"), "{text}");
     super::update(&mut app, Message::Timeline);
     let text = screen(&mut app, 100, 30);
-    assert!(!text.contains('\u{1b}') && text.contains("\\e[2J"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && text.contains("\\e[2J"),
+        "{text}"
+    );
 }
 
 fn timeline_text(lines: &[&str], width: u16, height: u16) -> String {
@@ -409,8 +412,8 @@ fn compare_shows_the_seeds_table_of_properties_with_this_historys_numbers() {
 }
 
 #[test]
-fn the_home_screen_and_a_lesson_keep_their_keys() {
-    // hjkl and M do not leak onto the home screen's or a question's keys.
+fn the_home_screen_keeps_its_keys() {
+    // hjkl do not leak onto the home screen: k and j choose there, h means nothing.
     let app = App::home(theme(), Default::default());
     let m = |c: char| {
         keys::message(
@@ -419,6 +422,57 @@ fn the_home_screen_and_a_lesson_keep_their_keys() {
         )
     };
     assert_eq!(m('k'), Some(Message::Select(-1)));
-    assert_eq!(m('M'), None);
-    let _ = typed("");
+    assert_eq!(m('h'), None);
+}
+
+#[test]
+fn a_huge_paste_is_cut_to_the_command_line_and_a_huge_batch_line_is_not_run() {
+    let mut app = sandbox(Some("new orset A B"));
+    let huge = "x".repeat(2_000_000);
+    super::update(&mut app, Message::Paste(format!("A add {huge}")));
+    assert_eq!(app.ui.input.text().chars().count(), super::input::MAX_INPUT);
+    let said = app.ui.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(
+        said.contains("cut to the command line's 500 characters"),
+        "{said}"
+    );
+    let mut app = sandbox(Some("new orset A B"));
+    let (_, _) = drive_with(
+        &mut app,
+        vec![Input::Paste(format!("A add {huge}\nA add y\n"))],
+        80,
+        24,
+    );
+    assert_eq!(app.lab().history().len(), 2, "only A add y ran");
+    let said = app.ui.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(
+        said.contains("ran 2 of 2 pasted lines; 1 refused")
+            && said.contains("more than 500 characters"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_paste_during_a_batch_joins_its_end() {
+    let mut app = sandbox(Some("new orset A B"));
+    let long: String = (0..30).map(|k| format!("A add e{k}\n")).collect();
+    super::update(&mut app, Message::Paste(long));
+    super::update(&mut app, Message::Paste("B add a\nB add b\n".into()));
+    let (_, _) = drive_with(&mut app, vec![], 80, 24);
+    assert_eq!(app.lab().history().len(), 33);
+    let said = app.ui.status.clone().map(|s| s.text).unwrap_or_default();
+    assert_eq!(said, "ran 32 of 32 pasted lines");
+}
+
+#[test]
+fn m_works_over_an_overlay_and_on_the_home_screen_but_types_on_the_command_line() {
+    let m = KeyEvent::new(KeyCode::Char('M'), KeyModifiers::NONE);
+    for mode in [Mode::Lab, Mode::Home, Mode::Overlay, Mode::Question] {
+        assert_eq!(
+            keys::message(mode, &m),
+            Some(Message::ToggleMouse),
+            "{mode:?}"
+        );
+    }
+    assert_eq!(keys::message(Mode::Typing, &m), Some(Message::Type('M')));
 }
