@@ -476,3 +476,33 @@ fn m_works_over_an_overlay_and_on_the_home_screen_but_types_on_the_command_line(
     }
     assert_eq!(keys::message(Mode::Typing, &m), Some(Message::Type('M')));
 }
+
+#[test]
+fn a_line_longer_than_the_command_line_scrolls_to_keep_the_cursor_in_sight() {
+    let mut app = sandbox(Some("new orset A B"));
+    let long = format!("A add {}", "漢".repeat(60));
+    let mut inputs = vec![press(':')];
+    inputs.extend(long.chars().map(press));
+    let (_, mut terminal) = drive_with(&mut app, inputs, 80, 24);
+    let at = terminal
+        .get_cursor_position()
+        .unwrap_or_else(|e| match e {});
+    assert_eq!(at.y, 22);
+    assert!(at.x < 80, "{at:?}");
+    let row: String = (0..80)
+        .map(|x| terminal.backend().buffer()[(x, 22)].symbol().to_string())
+        .collect();
+    assert!(
+        row.starts_with("A › 漢"),
+        "the start scrolled away: {row:?}"
+    );
+    // 75 columns of room after "A › ": 37 wide characters (74 columns) before the cursor.
+    assert_eq!(at.x, 4 + 74, "{row:?}");
+    // Home: back to the start, the cursor after the prompt.
+    let home = Input::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+    let (_, mut terminal) = drive_with(&mut app, vec![home], 80, 24);
+    let at = terminal
+        .get_cursor_position()
+        .unwrap_or_else(|e| match e {});
+    assert_eq!((at.x, at.y), (4, 22));
+}
