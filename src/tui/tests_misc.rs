@@ -409,6 +409,39 @@ fn compare_shows_the_seeds_table_of_properties_with_this_historys_numbers() {
         assert!(text.contains(row), "{row}:\n{text}");
     }
     assert!(text.contains("here:"), "the history's numbers:\n{text}");
+    // Where a table cannot scroll sideways (a lesson's compare, in the narration at 100x30),
+    // every type of the seed's table still has its column.
+    let mut app = lesson("one-story-four-answers");
+    let at = app.session.player().map_or(0, |p| {
+        p.lesson()
+            .steps
+            .iter()
+            .position(|s| s.title == "compare")
+            .map_or(0, |k| k + 1)
+    });
+    assert!(at > 0, "the lesson has its compare step");
+    while app.session.player().is_some_and(|p| p.step() < at) {
+        if let Some(p) = app.session.player_mut()
+            && let Some(q) = p.question().cloned()
+        {
+            let _ = p.answer(q.answer);
+        }
+        app.next_step();
+    }
+    let mut seen = String::new();
+    for offset in 0..200 {
+        app.ui.side_scroll = offset;
+        seen.push_str(&screen(&mut app, 100, 30));
+    }
+    for header in ["G-Set", "2P-Set", "LWW-Element-Set", "OR-Set"] {
+        let column = format!(" {header} ");
+        assert!(
+            seen.lines()
+                .any(|l| l.contains("│ property") && l.contains(&column)),
+            "{header} has a column in the narration"
+        );
+    }
+    assert!(!seen.contains("not shown"), "no column is left out");
 }
 
 #[test]
