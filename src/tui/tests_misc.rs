@@ -539,3 +539,26 @@ fn a_line_longer_than_the_command_line_scrolls_to_keep_the_cursor_in_sight() {
         .unwrap_or_else(|e| match e {});
     assert_eq!((at.x, at.y), (4, 22));
 }
+
+#[test]
+fn a_side_of_one_in_a_sync_gets_no_mark_even_if_the_model_lists_it() {
+    let timeline = crate::lab::Timeline {
+        replicas: vec!["A".into(), "B".into(), "C".into()],
+        rows: vec![crate::lab::TimelineRow::Event {
+            number: 1,
+            marks: vec![
+                crate::lab::Mark::Group(vec![0, 1]),
+                crate::lab::Mark::Group(vec![2]),
+            ],
+            text: "sync".into(),
+        }],
+    };
+    let lines = super::timeline::lines(&timeline, &theme(), 80, 0..1);
+    let row = lines[1].to_string();
+    assert_eq!(row.matches('◆').count(), 2, "{row}");
+    assert_eq!(
+        row.matches('│').count(),
+        1,
+        "C keeps its plain lifeline: {row}"
+    );
+}

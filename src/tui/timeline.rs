@@ -191,6 +191,8 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
             head(cells, center(a), b < a, theme);
             head(cells, center(b), a < b, theme);
         }
+        // A side of one met nobody: no mark.
+        Mark::Group(ref members) if members.len() < 2 => {}
         Mark::Group(ref members) => {
             if let (Some(&lo), Some(&hi)) = (members.iter().min(), members.iter().max()) {
                 line(lo, hi, '═', theme.arrow);
