@@ -562,3 +562,25 @@ fn a_side_of_one_in_a_sync_gets_no_mark_even_if_the_model_lists_it() {
         "C keeps its plain lifeline: {row}"
     );
 }
+
+#[test]
+fn op_based_sync_with_a_cut_link_a_waiting_op_and_a_mistake_at_80x24() {
+    let mut app = sandbox(None);
+    run(
+        &mut app,
+        &[
+            "option sync ops",
+            "new orswot A B C",
+            "A add x",
+            "send A C",
+            "send A B",
+            "deliver 2",
+            "B remove x",
+            "send B C",
+            "deliver 3",
+            "cut A C",
+            "option mistake reuse-tags B",
+        ],
+    );
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
