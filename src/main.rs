@@ -35,6 +35,9 @@ struct TuiArgs {
     /// CRDT_LAB_THEME or `theme` in config.toml; NO_COLOR drops colour
     #[arg(long, value_name = "THEME")]
     theme: Option<String>,
+    /// Leave the mouse to the terminal, so text can be selected (M toggles it in the TUI)
+    #[arg(long)]
+    no_mouse: bool,
 }
 
 #[derive(Subcommand)]
@@ -179,7 +182,15 @@ fn open_tui(start: tui::Start, args: &TuiArgs, auto: Option<f64>) -> Status {
         }
     };
     let theme = args.theme.clone().or(settings.theme);
-    tui::run(start, tui::Options { theme, auto })
+    let no_mouse = args.no_mouse;
+    tui::run(
+        start,
+        tui::Options {
+            theme,
+            auto,
+            no_mouse,
+        },
+    )
 }
 
 fn lessons() -> Status {

@@ -537,14 +537,25 @@ pub fn properties(rows: &[Comparison], look: Look) -> String {
         width: Some(width),
         ..look
     });
+    let (header, body) = property_cells(rows);
+    t.set_header(cells(header));
+    for row in body {
+        t.add_row(row);
+    }
+    format!("the seed's table of properties, with this history's numbers:\n{t}")
+}
+
+/// The seed's table of properties as cells, for every face: the header (`property` and each
+/// type it compares), then a row per property, each cell the fact and, on a line of its own,
+/// `here: …` where the history shows it.
+pub fn property_cells(rows: &[Comparison]) -> (Vec<String>, Vec<Vec<String>>) {
     let columns: Vec<(Kind, Option<&Comparison>)> = SEED_TYPES
         .iter()
         .map(|k| (*k, rows.iter().find(|c| c.kind == k.word())))
         .collect();
     let mut header = vec!["property".to_string()];
     header.extend(columns.iter().map(|(k, _)| k.title().to_string()));
-    t.set_header(cells(header));
-    for (p, name) in PROPERTIES.iter().enumerate() {
+    let body = PROPERTIES.iter().enumerate().map(|(p, name)| {
         let mut row = vec![name.to_string()];
         for (kind, c) in &columns {
             let fact = kind.facts()[p].to_string();
@@ -553,9 +564,9 @@ pub fn properties(rows: &[Comparison], look: Look) -> String {
                 None => fact,
             });
         }
-        t.add_row(row);
-    }
-    format!("the seed's table of properties, with this history's numbers:\n{t}")
+        row
+    });
+    (header, body.collect())
 }
 
 /// What the history shows of property `p` for one type, if anything.

@@ -74,6 +74,14 @@ pub enum Message {
     Resize(u16, u16),
     /// Time passed with no input (`--auto`).
     Tick,
+    /// Ctrl-Z: stop the process until the shell's `fg` (the loop asks the terminal).
+    Suspend,
+    /// Release the mouse to the terminal (to select text), or take it back.
+    ToggleMouse,
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// Run the next lines of a multi-line paste.
+    PasteStep,
 }
 
 /// Which keys apply now.
@@ -475,6 +483,13 @@ fn step(offset: usize, delta: i32) -> usize {
 pub fn update(app: &mut App, message: Message) {
     match message {
         Message::ForceQuit => app.ui.quit = true,
+        Message::Suspend => app.ui.requests.push(super::state::Request::Suspend),
+        Message::ToggleMouse => super::conventions::toggle_mouse(app),
+        Message::Paste(text) => super::paste::paste(app, &text),
+        Message::PasteStep => super::paste::step(app),
+        Message::Quit | Message::CancelInput if super::paste::pending(app) => {
+            super::paste::stop(app)
+        }
         Message::Resize(w, h) => app.resize(w, h),
         Message::Click { x, y } => app.click(x, y),
         Message::Wheel { x, y, delta } => app.wheel(x, y, delta),
@@ -583,11 +598,16 @@ fn typing(app: &mut App, message: Message) {
             }
         }
         Message::Submit => {
+            let input = &app.ui.input;
+            let again = input.history().last().map(String::as_str) == Some(input.text());
             let line = app.ui.input.take();
             if line.trim().is_empty() {
                 app.ui.typing = false;
             } else {
                 app.run_line(&line);
+                if !again {
+                    super::conventions::remember(app, &line);
+                }
             }
         }
         _ => {}

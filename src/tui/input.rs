@@ -51,6 +51,12 @@ impl InputLine {
         &self.history
     }
 
+    /// Earlier lines (oldest first), from the history file, before anything is typed.
+    pub fn load_history(&mut self, lines: Vec<String>) {
+        self.history = lines;
+        self.recall = None;
+    }
+
     fn byte_at(&self, chars: usize) -> usize {
         self.text
             .char_indices()

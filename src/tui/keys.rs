@@ -84,7 +84,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[BackTab], "Shift-Tab", "focus the previous replica", "", Message::FocusPrev),
     bind(Lab, &[Char('a')], "a", "add on the focused replica: a x", "add", Message::OpenCommand("a ")),
     bind(Lab, &[Char('r')], "r", "remove on the focused replica: r x", "", Message::OpenCommand("r ")),
-    bind(Lab, &[Char('u'), Ctrl('z')], "u Ctrl-Z", "undo", "undo", Message::Undo),
+    bind(Lab, &[Char('u')], "u", "undo", "undo", Message::Undo),
     bind(Lab, &[Ctrl('y')], "Ctrl-Y", "redo", "", Message::Redo),
     bind(Lab, &[Char('e')], "e", "explain an element: why is it there or not?", "explain", Message::OpenCommand("explain ")),
     bind(Lab, &[Char('c')], "c", "compare: the same history on every set type", "compare", Message::Compare),
@@ -96,6 +96,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[PageUp], "PgUp", "scroll the narration or output up", "", Message::ScrollSide(-5)),
     bind(Lab, &[PageDown], "PgDn", "scroll the narration or output down", "", Message::ScrollSide(5)),
     bind(Lab, &[Char('?')], "?", "this help", "help", Message::Help),
+    bind(Lab, &[Char('h'), Char('l')], "h l", "as ← and →: previous and next step", "", Message::Back),
+    bind(Lab, &[Char('k'), Char('j')], "k j", "as ↑ and ↓: scroll the focused replica", "", Message::ScrollPanel(-1)),
+    bind(Lab, &[Char('M')], "M", "release the mouse so text can be selected (M again takes it back)", "", Message::ToggleMouse),
+    bind(Lab, &[Ctrl('z')], "Ctrl-Z", "suspend to the shell (fg comes back); works everywhere", "", Message::Suspend),
     bind(Lab, &[Char('q'), Esc], "q Esc", "back (to the narration, then home) or quit", "quit", Message::Quit),
     bind(Home, &[Up, Char('k')], "↑ k", "choose the one above", "", Message::Select(-1)),
     bind(Home, &[Down, Char('j')], "↓ j", "choose the one below", "", Message::Select(1)),
@@ -167,10 +171,32 @@ pub fn message(mode: Mode, event: &KeyEvent) -> Option<Message> {
     if key == Ctrl('c') {
         return Some(Message::ForceQuit);
     }
+    if let Some(message) = vim(mode, key).or_else(|| anywhere(mode, key)) {
+        return Some(message);
+    }
     match mode {
         Mode::Typing => typing(key),
         Mode::Question => question(key),
         _ => lookup(mode, key),
+    }
+}
+
+/// `l` and `j` share their rows with `h` and `k` in the table; here they get their own message.
+fn vim(mode: Mode, key: Key) -> Option<Message> {
+    match (mode, key) {
+        (Mode::Lab, Char('l')) => Some(Message::Next),
+        (Mode::Lab, Char('j')) => Some(Message::ScrollPanel(1)),
+        _ => None,
+    }
+}
+
+/// Keys that mean the same on every screen: Ctrl-Z suspends (typing too), M releases the
+/// mouse (except while typing, where it is a letter).
+fn anywhere(mode: Mode, key: Key) -> Option<Message> {
+    match key {
+        Ctrl('z') => Some(Message::Suspend),
+        Char('M') if mode != Mode::Typing => Some(Message::ToggleMouse),
+        _ => None,
     }
 }
 
@@ -256,7 +282,11 @@ mod tests {
         );
         assert_eq!(lab(press(KeyCode::Tab)), Some(Message::FocusNext));
         assert_eq!(lab(press(KeyCode::Char('u'))), Some(Message::Undo));
-        assert_eq!(lab(ctrl('z')), Some(Message::Undo));
+        assert_eq!(
+            lab(ctrl('z')),
+            Some(Message::Suspend),
+            "Ctrl-Z suspends, u undoes"
+        );
         assert_eq!(lab(ctrl('y')), Some(Message::Redo));
         assert_eq!(
             lab(press(KeyCode::Char('e'))),

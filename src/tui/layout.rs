@@ -35,6 +35,8 @@ pub struct Areas {
 /// What the last frame measured.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
+    /// Where the terminal's own cursor goes: on the command line while typing.
+    pub cursor: Option<(u16, u16)>,
     /// The lab screen's areas (empty on the home screen).
     pub areas: Areas,
     /// How far each shown replica panel can scroll, by replica index.

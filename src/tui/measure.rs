@@ -5,13 +5,14 @@
 use crate::crdt::Value;
 use ratatui::text::Span;
 
-/// The display width of a piece of text.
+/// The display width of a piece of text as the screen shows it: control characters escaped
+/// (`\e`, `\x00`), as drawing shows them.
 pub fn width(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        Span::raw(text).width()
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
     }
+    let shown = crate::script::render::escape(text);
+    Span::raw(shown.as_ref()).width()
 }
 
 /// The width of a value as text, without building the text.

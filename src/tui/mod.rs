@@ -5,10 +5,12 @@
 
 // The model and its update code.
 mod app;
+mod conventions;
 mod diff;
 mod input;
 mod keys;
 mod markdown;
+mod paste;
 mod playback;
 mod session;
 mod state;
@@ -29,17 +31,21 @@ mod wrap;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_misc;
+#[cfg(test)]
 mod truth_tests;
 
 pub use app::{App, Message, Mode, update};
-pub use state::{HomeItem, Target};
+pub use conventions::{KEY_HOLD, timer_wait};
+pub use state::{HomeItem, Request, Target};
 pub use theme::{Theme, ThemeError};
 
 use crate::exit::Status;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent,
 };
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -47,7 +53,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 use std::io::{self, IsTerminal};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the loop hears.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +61,8 @@ pub enum Input {
     Key(event::KeyEvent),
     Mouse(event::MouseEvent),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste), whole.
+    Paste(String),
     /// Nothing happened for as long as the app asked to wait.
     Tick,
     /// The process was told to stop (SIGTERM, SIGINT, SIGHUP).
@@ -65,6 +73,12 @@ pub enum Input {
 /// `None` means there will be no more.
 pub trait Events {
     fn next(&mut self, wait: Option<Duration>) -> Option<Input>;
+
+    /// Carry out what the app asks of the terminal (suspend, mouse on or off); `Ok(true)`
+    /// when the screen must be drawn afresh. Sources without a terminal do nothing.
+    fn request(&mut self, _request: Request) -> io::Result<bool> {
+        Ok(false)
+    }
 }
 
 /// How the loop ended.
@@ -84,28 +98,65 @@ pub fn translate(app: &App, input: &Input) -> Option<Message> {
         }
         Input::Mouse(mouse) => keys::mouse(mouse),
         Input::Resize(w, h) => Some(Message::Resize(*w, *h)),
+        Input::Paste(text) => Some(Message::Paste(text.clone())),
         Input::Tick => Some(Message::Tick),
         Input::Signal(_) => None,
     }
 }
 
 /// Draw, wait, update, until the app quits or the events end. The same loop runs on a real
-/// terminal, in tests (a `TestBackend` and a list of inputs) and under `--auto`.
+/// terminal, in tests (a `TestBackend` and a list of inputs) and under `--auto`. Keys win over
+/// the timer: a pasted batch runs between keys, and after a key `--auto` holds off (see
+/// [`timer_wait`]).
 pub fn drive<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut dyn Events,
 ) -> Result<Exit, B::Error> {
+    let mut last_key: Option<Instant> = None;
     loop {
-        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-        let Some(input) = events.next(app.wait()) else {
+        terminal.draw(|frame| {
+            frame.render_widget(&*app, frame.area());
+            if let Some((x, y)) = app.layout.borrow().cursor {
+                frame.set_cursor_position((x, y));
+            }
+        })?;
+        let wait = match paste::pending(app) {
+            true => Some(Duration::ZERO),
+            false => timer_wait(app.wait(), last_key.map(|t| t.elapsed())),
+        };
+        let Some(input) = events.next(wait) else {
             return Ok(Exit::Closed);
         };
         if let Input::Signal(n) = input {
             return Ok(Exit::Signal(n));
         }
-        if let Some(message) = translate(app, &input) {
+        if matches!(input, Input::Key(_) | Input::Paste(_)) {
+            last_key = Some(Instant::now());
+        }
+        let message = match input {
+            Input::Tick if paste::pending(app) => Some(Message::PasteStep),
+            ref input => translate(app, input),
+        };
+        if let Some(message) = message {
             update(app, message);
+        }
+        for request in std::mem::take(&mut app.ui.requests) {
+            match events.request(request) {
+                Ok(true) => {
+                    // Clear and draw everything again (`resize` clears without asking the
+                    // terminal where its cursor is, which `clear` would).
+                    let size = terminal.size()?;
+                    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+                    terminal.resize(area)?;
+                    app.resize(size.width, size.height);
+                }
+                Ok(false) => {}
+                Err(e) => app.ui.say(
+                    state::Tone::Error,
+                    format!("the terminal did not do it: {e}"),
+                ),
+            }
         }
         if app.ui.quit {
             return Ok(Exit::Quit);
@@ -117,10 +168,12 @@ pub fn drive<B: Backend>(
 /// so the loop sleeps in one place and uses no CPU while nothing happens.
 pub struct TerminalEvents {
     rx: mpsc::Receiver<Input>,
+    /// Whether mouse events are captured now (restored so after a suspend).
+    mouse: bool,
 }
 
 impl TerminalEvents {
-    pub fn start() -> io::Result<TerminalEvents> {
+    pub fn start(mouse: bool) -> io::Result<TerminalEvents> {
         let (tx, rx) = mpsc::channel();
         let keys = tx.clone();
         std::thread::spawn(move || {
@@ -129,6 +182,7 @@ impl TerminalEvents {
                     TermEvent::Key(k) => Input::Key(k),
                     TermEvent::Mouse(m) => Input::Mouse(m),
                     TermEvent::Resize(w, h) => Input::Resize(w, h),
+                    TermEvent::Paste(text) => Input::Paste(text),
                     _ => continue,
                 };
                 if keys.send(input).is_err() {
@@ -145,7 +199,7 @@ impl TerminalEvents {
                 }
             }
         });
-        Ok(TerminalEvents { rx })
+        Ok(TerminalEvents { rx, mouse })
     }
 }
 
@@ -160,6 +214,48 @@ impl Events for TerminalEvents {
             },
         }
     }
+
+    fn request(&mut self, request: Request) -> io::Result<bool> {
+        match request {
+            Request::Suspend => {
+                suspend(self.mouse)?;
+                Ok(true)
+            }
+            Request::Mouse(on) => {
+                self.mouse = on;
+                set_mouse(on)?;
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Ctrl-Z, as helix and lazygit do it: give the terminal back, stop (SIGTSTP) until the shell's
+/// `fg` continues us, then take the terminal again; the loop then redraws everything.
+fn suspend(mouse: bool) -> io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    take_screen(mouse)
+}
+
+/// Raw mode, the alternate screen, bracketed paste, the mouse if wanted, no cursor (drawing
+/// shows it where the command line wants it).
+fn take_screen(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    set_mouse(mouse)
+}
+
+fn set_mouse(on: bool) -> io::Result<()> {
+    match on {
+        true => execute!(io::stdout(), EnableMouseCapture),
+        false => execute!(io::stdout(), DisableMouseCapture),
+    }
 }
 
 /// Puts the terminal back: raw mode off, mouse off, the main screen back, the cursor shown.
@@ -169,6 +265,7 @@ pub fn restore() {
     let _ = execute!(
         io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
     );
@@ -178,16 +275,10 @@ pub fn restore() {
 pub struct TerminalGuard;
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<TerminalGuard> {
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
-        enable_raw_mode()?;
         let guard = TerminalGuard;
-        execute!(
-            io::stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            cursor::Hide
-        )?;
+        take_screen(mouse)?;
         Ok(guard)
     }
 }
@@ -212,6 +303,8 @@ fn install_panic_hook() {
 pub struct Options {
     pub theme: Option<String>,
     pub auto: Option<Duration>,
+    /// `--no-mouse`: leave the mouse to the terminal, so text can be selected (M toggles).
+    pub no_mouse: bool,
 }
 
 /// Which screen the TUI opens on.
@@ -250,6 +343,7 @@ pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
     app.ui.auto = options.auto;
+    app.ui.mouse = !options.no_mouse;
     Ok(app)
 }
 
@@ -257,32 +351,33 @@ pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
 /// on a terminal error, Signal(n) after signal n.
 pub fn run(start: Start, options: Options) -> Status {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        eprintln!(
+        crate::exit::warn(
             "crdt-lab: the TUI needs a terminal. Without one, use `crdt-lab repl` (line mode), \
-             `crdt-lab run <file>` (scripts) or `crdt-lab play <lesson> --plain`."
+             `crdt-lab run <file>` (scripts) or `crdt-lab play <lesson> --plain`.",
         );
         return Status::Unusable;
     }
     let mut app = match app_for(start, &options) {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("crdt-lab: {e}");
+            crate::exit::warn(&format!("crdt-lab: {e}"));
             return Status::Unusable;
         }
     };
+    conventions::keep_history(&mut app);
     match run_terminal(&mut app) {
         Ok(Exit::Signal(n)) => Status::Signal(n),
         Ok(_) => Status::Success,
         Err(e) => {
-            eprintln!("crdt-lab: terminal error: {e}");
+            crate::exit::warn(&format!("crdt-lab: terminal error: {e}"));
             Status::Failure
         }
     }
 }
 
 fn run_terminal(app: &mut App) -> io::Result<Exit> {
-    let mut events = TerminalEvents::start()?;
-    let guard = TerminalGuard::enter()?;
+    let mut events = TerminalEvents::start(app.ui.mouse)?;
+    let guard = TerminalGuard::enter(app.ui.mouse)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);

@@ -263,10 +263,16 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
             }
         }
     }
-    if rules.is_empty() {
-        return parts;
+    if !rules.is_empty() {
+        parts.push(refusals(t, rules));
     }
-    parts.push(Part::Text(Box::new(move |w: &mut Wrap<'a>| {
+    parts.extend(properties(rows));
+    parts
+}
+
+/// Why each refusal, once each, with how many times it happened.
+fn refusals<'a>(t: &'a Theme, rules: Vec<(&'a str, &'a str, &'a str, usize)>) -> Part<'a> {
+    Part::Text(Box::new(move |w: &mut Wrap<'a>| {
         w.block(0);
         w.block(0);
         w.push("Why each refusal:", t.strong);
@@ -280,7 +286,41 @@ pub fn compare<'a>(app: &'a App, rows: &'a [Comparison]) -> Vec<Part<'a>> {
             w.push(" — ", t.dim);
             w.words(rule, t.text);
         }
-    })));
+    }))
+}
+
+/// The seed's table of properties (seed 002 §4) under the comparison, with this history's
+/// numbers beside the facts; a cell's `here: …` line joins it after ` · `, a row being one line.
+/// Two types to a table, so that every type shows where a table cannot scroll sideways (the
+/// narration beside a lesson's `compare`).
+fn properties<'a>(rows: &[Comparison]) -> Vec<Part<'a>> {
+    let (header, body) = render::property_cells(rows);
+    let one_line = |cell: &String| cell.replace('\n', " · ");
+    let mut parts = vec![];
+    for first in (1..header.len()).step_by(2) {
+        let columns = [0, first, first + 1];
+        let pick = |row: &Vec<String>| -> Vec<String> {
+            columns
+                .iter()
+                .filter_map(|&k| row.get(k))
+                .map(one_line)
+                .collect()
+        };
+        let caption = match first {
+            1 => "The seed's properties (§4), with this history:",
+            _ => "The seed's properties, continued:",
+        };
+        parts.push(Part::Text(Box::new(|w: &mut Wrap<'a>| {
+            w.block(0);
+            w.glue(" ", ratatui::style::Style::default());
+        })));
+        parts.push(Part::Table(Grid {
+            caption: caption.into(),
+            header: pick(&header),
+            rows: body.iter().map(pick).collect(),
+            chosen: None,
+        }));
+    }
     parts
 }
 

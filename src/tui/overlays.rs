@@ -26,13 +26,25 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(app.theme.focus)
-        .title(Line::styled(title(app, overlay), app.theme.strong))
+        .title(Line::styled(
+            crate::script::render::escape(&title(app, overlay)).into_owned(),
+            app.theme.strong,
+        ))
         .title_bottom(Line::styled(" Esc closes ", app.theme.dim));
     let inner = block.inner(area);
     buf.set_style(area, app.theme.text);
     block.render(area, buf);
     let height = usize::from(inner.height);
     if overlay == Overlay::Timeline {
+        // The legend under the diagram, in at most a third of the box.
+        let legend = timeline::legend(&app.theme, inner.width);
+        let legend_h = (legend.len() as u16).min(inner.height / 3);
+        let (inner, key) = (
+            Rect::new(inner.x, inner.y, inner.width, inner.height - legend_h),
+            Rect::new(inner.x, inner.bottom() - legend_h, inner.width, legend_h),
+        );
+        Paragraph::new(legend).render(key, buf);
+        let height = usize::from(inner.height);
         let total = app.session.timeline.rows.len() + 1;
         let most = total.saturating_sub(height);
         let offset = app.ui.overlay_scroll.min(most);

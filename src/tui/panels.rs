@@ -389,8 +389,17 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) -> Vec<(usize, usize)> {
     let view = &app.session.view;
     wrap.block(2);
     wrap.push("network ", t.label);
-    if view.groups.is_empty() {
+    if view.cuts.is_empty() {
         wrap.push("whole: every replica reaches every other", t.ok);
+    } else if view.groups.is_empty() {
+        // Cut links that make no clean sides (one cut among three, say): each one named.
+        wrap.push("links cut: ", t.cut);
+        for (k, (a, b)) in view.cuts.iter().enumerate() {
+            wrap.glue(a, t.strong);
+            wrap.glue(" ╳ ", t.cut);
+            wrap.glue(b, t.strong);
+            wrap.push(if k + 1 < view.cuts.len() { ", " } else { "" }, t.cut);
+        }
     } else {
         wrap.push("partitioned ", t.cut);
         for (k, group) in view.groups.iter().enumerate() {
@@ -408,6 +417,10 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) -> Vec<(usize, usize)> {
             };
             wrap.push(end, t.cut);
         }
+    }
+    if view.sync != "state" || !view.wire.is_empty() {
+        wrap.push("   sync ", t.dim);
+        wrap.push(view.sync, t.label);
     }
     if view.clock != "lamport" || view.tiebreak != "add-wins" {
         wrap.push("   clock ", t.dim);
@@ -433,13 +446,55 @@ fn fill_network<'a>(app: &'a App, wrap: &mut Wrap<'a>) -> Vec<(usize, usize)> {
         wrap.glue(" → ", style);
         wrap.glue(&m.to, t.strong);
         wrap.push("  ", style);
-        payload(app, &m.payload, false, wrap);
+        message_body(app, m, wrap);
+        wrap.push(format!("  ({} bytes)", m.bytes), t.dim);
         if !m.deliverable {
             wrap.push("  ", style);
-            wrap.words("(held by the partition)", style);
+            let held = match view.groups.is_empty() {
+                true => format!("(held: the link {} ╳ {} is cut)", m.from, m.to),
+                false => "(held by the partition)".to_string(),
+            };
+            wrap.words(held, style);
         }
     }
+    waiting(app, wrap);
     starts
+}
+
+/// What a message carries: a snapshot's fields, or each op (`add x a3`, `remove x {a1}`).
+fn message_body<'a>(app: &'a App, m: &'a crate::lab::MessageView, wrap: &mut Wrap<'a>) {
+    if m.ops.is_empty() {
+        payload(app, &m.payload, false, wrap);
+        return;
+    }
+    for (k, op) in m.ops.iter().enumerate() {
+        if k > 0 {
+            wrap.push("; ", app.theme.dim);
+        }
+        wrap.glue(&op.op, app.theme.live);
+    }
+    wrap.end_word();
+}
+
+/// The ops each replica holds back until what they depend on has come, and why.
+fn waiting<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
+    let t = &app.theme;
+    for r in app
+        .session
+        .view
+        .replicas
+        .iter()
+        .filter(|r| !r.waiting.is_empty())
+    {
+        wrap.block(4);
+        wrap.glue(&r.name, t.strong);
+        wrap.push(" holds, waiting: ", t.note);
+        for (op, why) in &r.waiting {
+            wrap.glue(op, t.live);
+            wrap.push(" ", t.dim);
+            wrap.words(format!("({why}) "), t.dim);
+        }
+    }
 }
 
 /// How many lines the network strip needs at this width.

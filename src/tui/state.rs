@@ -97,6 +97,23 @@ pub struct Ui {
     pub size: Rect,
     pub quit: bool,
     pub auto: Option<Duration>,
+    /// Whether the terminal sends mouse events (off: the terminal's own text selection works).
+    pub mouse: bool,
+    /// What the app asks of the terminal, for the loop to carry out after this update.
+    pub requests: Vec<Request>,
+    /// Lines entered are appended to the shared history file (the terminal face only).
+    pub keep_history: bool,
+    /// A multi-line paste still running.
+    pub batch: Option<super::paste::Batch>,
+}
+
+/// What the app asks of the terminal itself; the run loop hands these to the event source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Ctrl-Z: give the terminal back and stop the process until `fg`.
+    Suspend,
+    /// Take mouse events (true) or leave the mouse to the terminal (false).
+    Mouse(bool),
 }
 
 impl Default for Ui {
@@ -120,6 +137,10 @@ impl Default for Ui {
             size: Rect::new(0, 0, 80, 24),
             quit: false,
             auto: None,
+            mouse: true,
+            requests: vec![],
+            keep_history: false,
+            batch: None,
         }
     }
 }

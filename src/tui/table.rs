@@ -178,6 +178,8 @@ fn share(wants: Vec<usize>, room: usize, least: usize) -> Vec<usize> {
 /// tag, a stamp) is left out whole (`{x: {a1, …`) rather than shown in half; a long one (an
 /// element's name) is shortened (`{banana-spl…`).
 pub fn clip(cell: &str, room: usize) -> String {
+    let cell = crate::script::render::escape(cell);
+    let cell = cell.as_ref();
     if width(cell) <= room {
         return cell.to_string();
     }

@@ -225,7 +225,9 @@ fn a_partitioned_network_with_messages_in_flight() {
     let text = screen(&mut app, 80, 24);
     assert!(text.contains("partitioned [A] ╳ [B C]"), "{text}");
     assert!(
-        text.contains("#1 A → B  live {x: {a1}}  tombstones {}  (held by the partition)"),
+        text.contains(
+            "#1 A → B  live {x: {a1}}  tombstones {}  (104 bytes)  (held by the partition)"
+        ),
         "each message shows what it carries, in the type's own fields:\n{text}"
     );
     assert!(
@@ -321,7 +323,12 @@ fn a_colon_typed_again_on_the_open_command_line_is_not_part_of_the_command() {
 fn undo_and_redo_keys_walk_the_history() {
     let mut app = sandbox(None);
     run(&mut app, &["A add x", "A add y"]);
-    let (_, _) = drive_script(&mut app, vec![key(KeyCode::Char('u')), ctrl('z')], 80, 24);
+    let (_, _) = drive_script(
+        &mut app,
+        vec![key(KeyCode::Char('u')), key(KeyCode::Char('u'))],
+        80,
+        24,
+    );
     assert_eq!(app.lab().position(), 0);
     let (_, terminal) = drive_script(&mut app, vec![ctrl('y')], 80, 24);
     assert_eq!(app.lab().position(), 1);

@@ -1,8 +1,10 @@
 //! Drawing the timeline: the lab's space-time model (`lab::Timeline`) as lines, replicas as
 //! columns and events as rows, merges, syncs, sends and deliveries as arrows.
 
+use super::measure::width as text_width;
 use super::table::clip;
 use super::theme::Theme;
+use super::wrap::Wrap;
 use crate::lab::{Mark, Timeline, TimelineRow as Row};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -29,8 +31,69 @@ pub fn lines<'a>(
     for row in &timeline.rows[start..end] {
         out.push(draw(row, timeline.replicas.len(), sp, graph, room, theme));
     }
-    out
+    out.into_iter()
+        .map(|line| cut(line, usize::from(width), theme))
+        .collect()
 }
+
+/// A line wider than `width` (a graph of many replicas in a narrow box) cut to end with `…`.
+fn cut<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
+    if line.width() <= width || width == 0 {
+        return line;
+    }
+    let budget = width - 1;
+    let mut used = 0;
+    let mut spans = vec![];
+    for span in line.spans {
+        let w = text_width(&span.content);
+        if used + w <= budget {
+            used += w;
+            spans.push(span);
+            continue;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let cw = text_width(c.encode_utf8(&mut [0; 4]));
+            if used + cw > budget {
+                break;
+            }
+            used += cw;
+            kept.push(c);
+        }
+        spans.push(Span::styled(kept, span.style));
+        break;
+    }
+    spans.push(Span::styled("…", theme.dim));
+    Line::from(spans)
+}
+
+/// What each mark means, laid out in `width` columns.
+pub fn legend<'a>(theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    let mut wrap = Wrap::new(width, 0..8);
+    wrap.block(0);
+    for (glyph, about) in LEGEND {
+        wrap.glue(*glyph, theme.arrow);
+        wrap.glue(" ", theme.dim);
+        wrap.glue(*about, theme.dim);
+        wrap.push("   ", theme.dim);
+    }
+    wrap.finish().lines
+}
+
+/// The marks, as the legend names them.
+pub const LEGEND: &[(&str, &str)] = &[
+    ("●", "add"),
+    ("×", "remove"),
+    ("┼──▶●", "merge into"),
+    ("●◀─▶●", "sync"),
+    ("◆══◆", "sync, each side that met"),
+    ("○┄┄", "send"),
+    ("◎┄┄", "duplicate"),
+    ("┄┄▶●", "deliver"),
+    ("✗", "refused"),
+    ("━━", "lesson step"),
+    ("┄┄", "new lab or network change"),
+];
 
 /// Replica names over their columns, each centred on its lifeline.
 fn header<'a>(timeline: &Timeline, sp: usize, theme: &Theme) -> Line<'a> {
@@ -128,9 +191,15 @@ fn mark(cells: &mut [Cell], mark: &Mark, center: &dyn Fn(usize) -> usize, theme:
             head(cells, center(a), b < a, theme);
             head(cells, center(b), a < b, theme);
         }
+        // A side of one met nobody: no mark.
+        Mark::Group(ref members) if members.len() < 2 => {}
         Mark::Group(ref members) => {
             if let (Some(&lo), Some(&hi)) = (members.iter().min(), members.iter().max()) {
                 line(lo, hi, '═', theme.arrow);
+                // A replica between them on the other side met nobody: its lifeline stays.
+                for c in (lo..hi).filter(|c| !members.contains(c)) {
+                    cells[center(c)] = ('│', theme.dim);
+                }
             }
             members
                 .iter()

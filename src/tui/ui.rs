@@ -7,12 +7,14 @@
 use super::app::{App, Message, Mode};
 use super::keys::bindings_for;
 use super::layout::{Areas, Layout, PANEL_HEIGHT, PANEL_WIDTH, WIDE};
+use super::measure::width;
 use super::output::{self, Part};
 use super::session::LIVE_TIMELINE;
 use super::state::{Screen, Side, Target, Tone};
 use super::table::clip;
 use super::wrap::{Wrap, count};
 use super::{overlays, panels, prose};
+use crate::script::render::escape;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -212,15 +214,19 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer, layout: &mut Layout) {
         render_timeline(app, rect, buf);
     }
     render_status(app, a.status, buf);
-    render_command(app, a.command, buf);
+    layout.cursor = render_command(app, a.command, buf);
     render_footer(app, a.footer, buf);
     layout.areas = a;
 }
 
-/// The title bar's right half: the network, agreement and the score.
+/// The title bar's right half: the network, a mistake switched on, agreement and the score.
 fn title_right(app: &App) -> String {
-    let network = if app.session.view.groups.is_empty() {
+    let view = &app.session.view;
+    let network = if view.cuts.is_empty() {
         "network whole".to_string()
+    } else if view.groups.is_empty() {
+        let n = view.cuts.len();
+        format!("{n} link{} cut", if n == 1 { "" } else { "s" })
     } else {
         let sides: Vec<String> = app
             .session
@@ -240,7 +246,11 @@ fn title_right(app: &App) -> String {
         Some((right, asked)) if asked > 0 => format!(" · score {right}/{asked}"),
         _ => String::new(),
     };
-    format!(" {network} · {agree}{score} ")
+    let mistake = match &view.mistake {
+        Some(m) => format!(" · mistake {m}"),
+        None => String::new(),
+    };
+    format!(" {network}{mistake} · {agree}{score} ")
 }
 
 /// The title bar's left half in `room` columns: the type, the lesson and step (or sandbox).
@@ -250,6 +260,7 @@ fn title_left(app: &App, room: usize) -> String {
         Some((title, k, n)) => (title.to_string(), format!(" · step {k}/{n}")),
         None => ("sandbox".to_string(), String::new()),
     };
+    let name = escape(&name).into_owned();
     let full = format!(" crdt-lab · {} · {name}{place}", app.session.view.title);
     if full.chars().count() <= room {
         return full;
@@ -275,7 +286,8 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         .style(t.title)
         .render(area, buf);
     let r = Rect::new(area.right() - right_w, area.y, right_w, 1);
-    let style = if app.session.view.groups.is_empty() {
+    let view = &app.session.view;
+    let style = if view.cuts.is_empty() && view.mistake.is_none() {
         t.title
     } else {
         t.title.patch(t.cut)
@@ -360,7 +372,7 @@ fn side_parts(app: &App) -> Vec<Part<'_>> {
 
 /// Draw the side panel; returns how far it can scroll.
 fn render_side(app: &App, area: Rect, buf: &mut Buffer) -> usize {
-    let title = Line::styled(side_title(app), app.theme.label);
+    let title = Line::styled(escape(&side_title(app)).into_owned(), app.theme.label);
     frame(app, area, title, buf);
     let inner = side_inner(area);
     let parts = side_parts(app);
@@ -474,7 +486,8 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn render_command(app: &App, area: Rect, buf: &mut Buffer) {
+/// The command line; returns where the terminal's cursor goes while typing.
+fn render_command(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let t = &app.theme;
     let focus = app.focused().unwrap_or("?");
     let prompt = format!("{focus} › ");
@@ -487,27 +500,39 @@ fn render_command(app: &App, area: Rect, buf: &mut Buffer) {
             ),
         ]);
         Paragraph::new(line).render(area, buf);
-        return;
+        return None;
     }
-    let text = app.ui.input.text();
-    let cursor = app.ui.input.cursor();
-    let room = usize::from(area.width).saturating_sub(prompt.chars().count() + 1);
-    let skip = cursor.saturating_sub(room);
-    let shown: Vec<char> = text.chars().skip(skip).collect();
-    let at = cursor - skip;
-    let before: String = shown.iter().take(at).collect();
-    let under: String = shown.get(at).map_or(" ".to_string(), |c| c.to_string());
-    let after: String = shown.iter().skip(at + 1).collect();
+    let (shown, at) = command_window(
+        app,
+        usize::from(area.width).saturating_sub(width(&prompt) + 1),
+    );
+    let x = area.x + (width(&prompt) + width(&shown[..at])) as u16;
+    let (before, after) = shown.split_at(at);
     let mut spans = vec![
         Span::styled(prompt, t.label),
-        Span::styled(before, t.text),
-        Span::styled(under, t.selected),
-        Span::styled(after, t.text),
+        Span::styled(before.to_string(), t.text),
+        Span::styled(after.to_string(), t.text),
     ];
     if let Some(usage) = app.hint() {
         spans.push(Span::styled(format!("   {usage}"), t.hint));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+    (app.mode() == Mode::Typing).then_some((x.min(area.right().saturating_sub(1)), area.y))
+}
+
+/// The command line's text as shown in `room` columns (control characters escaped), scrolled
+/// so that the cursor stays in sight, and the byte offset of the cursor in it.
+pub fn command_window(app: &App, room: usize) -> (String, usize) {
+    let text = app.ui.input.text();
+    let cursor = app.ui.input.cursor_byte();
+    let head = escape(&text[..cursor]);
+    let tail = escape(&text[cursor..]);
+    let mut start = 0;
+    while width(&head[start..]) > room {
+        start += head[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    let shown = format!("{}{tail}", &head[start..]);
+    (shown, head.len() - start)
 }
 
 /// The footer's key hints for a mode: as many as fit, always ending with help and quit.
@@ -602,7 +627,7 @@ fn render_home(app: &App, area: Rect, buf: &mut Buffer) {
     scroll_marks(app, box_area, offset, h, out.total, buf);
     if let Some(status) = &app.ui.status {
         Paragraph::new(Span::styled(
-            format!("  {}", status.text),
+            format!("  {}", escape(&status.text)),
             status_style(app, status.tone),
         ))
         .render(r[2], buf);

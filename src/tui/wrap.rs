@@ -144,6 +144,11 @@ impl<'a> Wrap<'a> {
         if text.is_empty() {
             return;
         }
+        // Text from users (elements, lessons, lines typed) shows control characters escaped.
+        let text = match crate::script::render::escape(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(shown) => Cow::Owned(shown),
+        };
         if !self.word_started {
             self.word_started = true;
             // A word this many lines back could still reach into the window when split.
@@ -194,7 +199,12 @@ impl<'a> Wrap<'a> {
 
     /// Prose: a line may break after any space.
     pub fn words(&mut self, text: impl Into<Cow<'a, str>>, style: Style) {
-        match text.into() {
+        let text = text.into();
+        let text = match text.contains('\n') {
+            true => Cow::Owned(text.replace('\n', " ")),
+            false => text,
+        };
+        match text {
             Cow::Borrowed(text) => {
                 let mut rest = text;
                 while let Some(i) = rest.find(' ') {
