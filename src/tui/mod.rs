@@ -5,6 +5,7 @@
 
 // The model and its update code.
 mod app;
+mod auto;
 mod diff;
 mod input;
 mod keys;
@@ -12,6 +13,7 @@ mod markdown;
 mod playback;
 mod session;
 mod state;
+mod worked;
 // Shared by both: what a frame measured, how wide text is, and the styles.
 mod layout;
 mod measure;
@@ -26,6 +28,8 @@ mod timeline;
 mod ui;
 mod wrap;
 
+#[cfg(test)]
+mod lesson_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

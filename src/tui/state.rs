@@ -23,6 +23,8 @@ pub enum Overlay {
     Answer,
     /// One replica's fields in full, every entry whole.
     Replica(usize),
+    /// The history as the seeds' worked table (`w`), a row chosen.
+    Worked,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +99,8 @@ pub struct Ui {
     pub size: Rect,
     pub quit: bool,
     pub auto: Option<Duration>,
+    /// Where `--auto` is in its interval, and whether it is paused.
+    pub countdown: super::auto::Countdown,
 }
 
 impl Default for Ui {
@@ -120,6 +124,7 @@ impl Default for Ui {
             size: Rect::new(0, 0, 80, 24),
             quit: false,
             auto: None,
+            countdown: Default::default(),
         }
     }
 }
