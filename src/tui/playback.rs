@@ -135,6 +135,8 @@ impl App {
             ));
         }
         self.ui.overlay = None;
+        // A teacher who jumps is taking over from --auto.
+        self.pause();
         self.after_move();
         self.ui.say(Tone::Info, said);
     }
