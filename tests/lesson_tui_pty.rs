@@ -114,7 +114,7 @@ impl Tui {
     }
 
     /// The lesson's first question: → until it is posed.
-    fn to_question(&mut self) -> String {
+    fn step_to_question(&mut self) -> String {
         for _ in 0..8 {
             self.send(RIGHT);
             std::thread::sleep(Duration::from_millis(150));
@@ -131,7 +131,7 @@ impl Tui {
 fn a_wrong_answer_is_tried_again_beside_the_replicas_and_s_shows_the_answer() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    let asked = tui.to_question();
+    let asked = tui.step_to_question();
     // Defect 3: the replica panels stay in view while the question is posed.
     assert!(
         asked.contains("Question") && asked.contains("adds    {x: 1}"),
@@ -162,7 +162,7 @@ fn a_wrong_answer_is_tried_again_beside_the_replicas_and_s_shows_the_answer() {
 fn right_after_a_wrong_try_counts_as_wrong_first_time() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    tui.to_question();
+    tui.step_to_question();
     tui.send("3");
     tui.wait_for("Not quite, try again");
     tui.send("1");
@@ -179,7 +179,7 @@ fn right_after_a_wrong_try_counts_as_wrong_first_time() {
 fn a_step_visited_again_shows_its_question_answered_with_the_explanation() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    tui.to_question();
+    tui.step_to_question();
     tui.send("1");
     tui.wait_for("Right.");
     tui.send(RIGHT);
