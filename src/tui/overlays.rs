@@ -246,7 +246,8 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     }
     wrap.block(0);
     wrap.words(
-        "The mouse: click a replica to focus it, or a message in flight to see it whole; the \
+        "The mouse: click a replica to focus it, or a message in flight to see it whole; in a \
+         lesson, click a step in the history (or a row of the worked table) to jump there; the \
          wheel scrolls what is under it.",
         t.text,
     );
