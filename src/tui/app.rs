@@ -598,6 +598,7 @@ fn question(app: &mut App, message: Message) {
     match message {
         Message::Answer(choice) => app.answer(choice),
         Message::GiveUp => app.give_up(),
+        Message::ScrollOverlay(delta) => app.scroll_overlay(delta),
         Message::Next => app.go_on(),
         Message::Tick => app.tick(),
         Message::Pause => app.toggle_pause(),

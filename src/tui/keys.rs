@@ -113,6 +113,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Question, &[Char('p')], "p", "--auto: pause or resume the countdown", "", Message::Pause),
     bind(Question, &[Esc], "Esc", "close the question (→ asks it again)", "close", Message::CancelInput),
     bind(Question, &[Char('q')], "q", "leave the lesson (home, or quit)", "", Message::Quit),
+    bind(Question, &[Up, Char('k')], "↑ k", "scroll the question up (when it does not fit)", "", Message::ScrollOverlay(-1)),
+    bind(Question, &[Down, Char('j')], "↓ j", "scroll the question down", "", Message::ScrollOverlay(1)),
     bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up (the worked table: the row above)", "", Message::ScrollOverlay(-1)),
     bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down (the worked table: the row below)", "", Message::ScrollOverlay(1)),
     bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),

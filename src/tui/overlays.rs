@@ -11,7 +11,7 @@ use super::session::Solved;
 use super::state::{Overlay, Screen};
 use super::timeline;
 use super::ui::{self, scroll_marks};
-use super::wrap::{Wrap, width};
+use super::wrap::{Wrap, count, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -84,21 +84,29 @@ fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
     if overlay != Overlay::Question || app.ui.screen != Screen::Lab {
         return body;
     }
+    // The question leaves the status line in sight too: "not quite, try again" is said there.
     let a = ui::areas(app, screen);
-    let below = a.network.bottom();
-    let under = Rect::new(
-        body.x,
-        below,
-        body.width,
-        body.bottom().saturating_sub(below),
-    );
-    match a.side {
-        Some(side) if side.x > body.x => {
-            Rect::new(side.x, body.y, body.right() - side.x, body.height)
-        }
-        _ if under.height >= 8 => under,
-        _ => body,
+    let bottom = a.status.y.clamp(body.y, body.bottom());
+    if let Some(side) = a.side.filter(|side| side.x > body.x) {
+        let height = bottom.saturating_sub(body.y);
+        return Rect::new(side.x, body.y, body.right() - side.x, height);
     }
+    // Under the network strip when the question fits there; else it rises over the strip and
+    // the lower part of the panels, but never over a panel's name and visible value.
+    let needed = count(body.width.saturating_sub(2), |w| fill_question(app, w)) as u16 + 2;
+    let keep = a
+        .panels
+        .iter()
+        .map(|(_, r)| r.y + 3)
+        .max()
+        .unwrap_or(body.y);
+    let top = bottom
+        .saturating_sub(needed.max(8))
+        .min(a.network.bottom())
+        .max(keep)
+        .min(bottom.saturating_sub(5))
+        .max(body.y);
+    Rect::new(body.x, top, body.width, bottom.saturating_sub(top))
 }
 
 fn title(app: &App, overlay: Overlay) -> String {
