@@ -551,8 +551,8 @@ fn lab(app: &mut App, message: Message) {
         Message::Tick => app.tick(),
         Message::Next if lesson => app.next_step(),
         Message::Back if lesson => {
-            app.pause();
             app.previous_step();
+            app.pause();
         }
         Message::First if lesson => app.jump(0),
         Message::Last if lesson => {
@@ -604,8 +604,8 @@ fn question(app: &mut App, message: Message) {
         Message::Pause => app.toggle_pause(),
         Message::Back => {
             app.ui.overlay = None;
-            app.pause();
             app.previous_step();
+            app.pause();
         }
         // Esc: the question closes (→ asks it again); a teacher has taken over from --auto.
         Message::CancelInput => {

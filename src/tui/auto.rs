@@ -87,11 +87,18 @@ impl App {
         self.ui.say(Tone::Info, said);
     }
 
-    /// ←, or a question closed: a teacher takes over, so `--auto` waits until `p`.
+    /// ←, a jump or a question closed: a teacher takes over, so `--auto` waits until `p`. The
+    /// status says so, after what it already says.
     pub(super) fn pause(&mut self) {
-        if self.ui.auto.is_some() && !self.ui.countdown.paused {
-            self.ui.countdown.paused = true;
-            self.ui.countdown.left = None;
+        if self.ui.auto.is_none() || self.session.player().is_none() || self.ui.countdown.paused {
+            return;
+        }
+        self.ui.countdown.paused = true;
+        self.ui.countdown.left = None;
+        let note = "auto-advance paused: p resumes it";
+        match &mut self.ui.status {
+            Some(status) => status.text.push_str(&format!("   ({note})")),
+            None => self.ui.say(Tone::Info, note),
         }
     }
 
@@ -105,6 +112,7 @@ impl App {
         Some(match self.auto_left() {
             Some(left) => format!("▶ {}s (p pauses)", left.as_secs_f64().ceil() as u64),
             None if self.mode() == Mode::Question => "▶ auto: answer to go on".into(),
+            None if self.session.player()?.at_end() => "▶ auto: the last step".into(),
             None => "▶ auto".into(),
         })
     }

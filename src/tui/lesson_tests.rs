@@ -218,8 +218,12 @@ fn auto_counts_down_in_the_title_bar_and_p_pauses_it() {
 fn left_pauses_auto_and_an_answer_stays_up_a_whole_interval() {
     let mut app = lesson("orset-add-wins");
     app.ui.auto = Some(Duration::from_secs(2));
-    press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Left)]);
+    let text = press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Left)]);
     assert!(app.ui.countdown.paused, "← pauses --auto");
+    assert!(
+        text.contains("auto-advance paused: p resumes it") && text.contains("⏸ paused (p)"),
+        "{text}"
+    );
     assert_eq!(app.wait(), None);
     press(&mut app, vec![key(KeyCode::Char('p'))]);
     ticks(&mut app, 4);

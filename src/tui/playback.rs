@@ -135,10 +135,10 @@ impl App {
             ));
         }
         self.ui.overlay = None;
-        // A teacher who jumps is taking over from --auto.
-        self.pause();
         self.after_move();
         self.ui.say(Tone::Info, said);
+        // A teacher who jumps is taking over from --auto.
+        self.pause();
     }
 
     /// After a move between steps: the panels mark what the step now shown changed, the
