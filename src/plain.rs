@@ -115,10 +115,7 @@ impl<W: Write> Face<'_, W> {
             _ => {
                 if let Ok(n) = line.parse::<usize>() {
                     self.answer(player, n);
-                } else if let Some(n) = line
-                    .strip_prefix("go ")
-                    .and_then(|n| n.trim().parse::<usize>().ok())
-                {
+                } else if let Some(n) = Player::jump_of(line) {
                     self.jump(player, n);
                 } else {
                     self.experiment(player, line);

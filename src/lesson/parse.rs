@@ -278,6 +278,7 @@ fn forbidden(action: &Action) -> Option<&'static str> {
         Action::Undo => Some("undo"),
         Action::Redo => Some("redo"),
         Action::Reset => Some("reset"),
+        Action::Go(_) => Some("go"),
         Action::Save(_) => Some("save"),
         Action::Load(_) => Some("load"),
         Action::Export(_, Some(_)) => Some("export to a file"),

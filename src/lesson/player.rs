@@ -302,6 +302,48 @@ impl Player {
         Ok(answered)
     }
 
+    /// Give up on the waiting question: it counts as not right the first time, and the right
+    /// choice is given, so the lesson can go on.
+    pub fn give_up(&mut self) -> Result<Answered, PlayError> {
+        let q = self.question().ok_or(PlayError::NoQuestion)?;
+        let answered = Answered {
+            correct: false,
+            right: q.answer,
+            explanation: q.explanation.clone(),
+        };
+        let slot = &mut self.attempts[self.step - 1];
+        slot.get_or_insert(Attempt {
+            first_right: false,
+            solved: false,
+        })
+        .solved = true;
+        Ok(answered)
+    }
+
+    /// The current step's question once it has been answered right (or given up on): whether
+    /// it was right the first time, and the answer with its explanation.
+    pub fn solved(&self) -> Option<(bool, Answered)> {
+        let k = self.step.checked_sub(1)?;
+        let attempt = self.attempts.get(k).copied().flatten()?;
+        let q = self.lesson.steps.get(k)?.question.as_ref()?;
+        attempt.solved.then(|| {
+            let answered = Answered {
+                correct: attempt.first_right,
+                right: q.answer,
+                explanation: q.explanation.clone(),
+            };
+            (attempt.first_right, answered)
+        })
+    }
+
+    /// The step a `go <step>` line asks for, read by the one grammar (every face jumps this way).
+    pub fn jump_of(line: &str) -> Option<usize> {
+        match script::parse(line) {
+            Ok(Some(Action::Go(step))) => Some(step),
+            _ => None,
+        }
+    }
+
     /// (questions answered right the first time, questions answered at all).
     pub fn score(&self) -> (usize, usize) {
         let tried = self.attempts.iter().flatten();

@@ -101,6 +101,10 @@ fn malformed_lessons_are_refused_with_file_and_line() {
         "t.md:6: a lesson cannot use 'undo': the player moves through the lesson's log itself"
     );
     assert_eq!(
+        error("# T\n\n## one\n\n```crdt\ngo 1\n```\n"),
+        "t.md:6: a lesson cannot use 'go': the player moves through the lesson's log itself"
+    );
+    assert_eq!(
         error("# T\n\n# U\n\n## one\n\ntext\n"),
         "t.md:3: a lesson has one '# ' title; make this heading a '## ' step"
     );
@@ -278,4 +282,44 @@ fn builtin_lessons_parse_and_find_by_name_number_or_path() {
         find("no/such/file.md")
             .is_err_and(|e| e.to_string().starts_with("cannot read no/such/file.md"))
     );
+}
+
+#[test]
+fn giving_up_scores_wrong_and_a_solved_question_remembers_how() {
+    let mut p = Player::new(small());
+    p.next().expect("step 1");
+    assert_eq!(p.solved(), None, "not answered yet");
+    let given = p.give_up().expect("a question waits");
+    assert_eq!((given.correct, given.right), (false, 0));
+    assert_eq!(given.explanation, "A sync merges both ways.");
+    assert_eq!(p.question(), None, "giving up lets the lesson go on");
+    assert_eq!(
+        p.score(),
+        (0, 1),
+        "giving up counts as not right the first time"
+    );
+    assert_eq!(
+        p.solved().map(|(first, a)| (first, a.right)),
+        Some((false, 0))
+    );
+    p.next().expect("step 2");
+    p.back().expect("back to step 1");
+    assert!(
+        p.solved().is_some(),
+        "coming back, the answer is still known"
+    );
+    assert_eq!(p.give_up(), Err(PlayError::NoQuestion));
+
+    let mut p = Player::new(small());
+    p.next().expect("step 1");
+    p.answer(0).expect("an answer");
+    assert_eq!(p.solved().map(|(first, _)| first), Some(true));
+}
+
+#[test]
+fn go_lines_are_read_by_the_grammar() {
+    assert_eq!(Player::jump_of("go 3"), Some(3));
+    assert_eq!(Player::jump_of("  go 0  # the title page"), Some(0));
+    assert_eq!(Player::jump_of("go three"), None);
+    assert_eq!(Player::jump_of("A add x"), None);
 }

@@ -129,6 +129,9 @@ pub enum Line {
     Reset,
     /// Replay this history on every set type and show each one's answer
     Compare,
+    /// In a lesson, jump to step n (0 is the title page): go 3
+    #[command(override_usage = "go <step>")]
+    Go { step: String },
     /// List the commands, or explain one: help merge
     #[command(override_usage = "help [<command>]")]
     Help { command: Option<String> },
@@ -217,6 +220,8 @@ pub enum Action {
     Explain(Elem, Option<String>),
     Compare,
     Help(Option<String>),
+    /// `go n`: a lesson's step n (a lab without steps refuses it).
+    Go(usize),
     Save(String),
     Load(String),
     Export(Format, Option<String>),
@@ -419,7 +424,7 @@ fn after_first_word(code: &str) -> Option<&str> {
 }
 
 /// Could this second word be a (mistyped) verb after a replica, as in `A ad x`? Not when it has
-/// no letters, as the `5` of `go 5`: then the first word is the unknown command.
+/// no letters, as the `5` of `goto 5`: then the first word is the unknown command.
 fn looks_like_verb(word: &str) -> bool {
     word.chars().any(char::is_alphabetic)
 }
@@ -506,6 +511,9 @@ fn action(line: Line) -> Result<Action, ParseError> {
         Line::Reset => Action::Reset,
         Line::Compare => Action::Compare,
         Line::Help { command } => Action::Help(command),
+        Line::Go { step } => Action::Go(step.parse().map_err(|_| {
+            ParseError::new(format!("go takes a step number, like go 3, not '{step}'"))
+        })?),
         Line::Save { file } => Action::Save(file),
         Line::Load { file } => Action::Load(file),
         Line::Export { format, file } => Action::Export(format_word(&format)?, file),

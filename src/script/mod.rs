@@ -102,6 +102,9 @@ pub enum Failure {
     /// An expectation did not hold.
     #[error("expected {}, found {}", .0.expected, .0.found)]
     Expectation(Mismatch),
+    /// `go` in a lab that has no steps: only a lesson has them.
+    #[error("go: this lab has no steps; go works in a lesson")]
+    NoSteps,
     /// A file could not be read or written.
     #[error("{0}")]
     File(String),
@@ -146,6 +149,7 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
         Action::ShowMessage(number) => in_flight(lab, number).map(Reply::Message),
         Action::Compare => Ok(Reply::Compare(lab.compare())),
         Action::Help(command) => Ok(Reply::Help(grammar::help(command.as_deref())?)),
+        Action::Go(_) => Err(Failure::NoSteps),
         Action::Save(path) => save(lab, &path).map(|commands| Reply::Saved { path, commands }),
         Action::Load(path) => {
             *lab = load(&path)?;

@@ -89,10 +89,15 @@ fn mistakes_get_messages_for_people_and_change_nothing() {
         "unknown command 'synk'; did you mean sync? (type help for the list)"
     );
     assert_eq!(
-        err(&mut lab, "go 5"),
-        "unknown command 'go'; did you mean gc? (type help for the list)",
+        err(&mut lab, "goto 5"),
+        "unknown command 'goto' (type help for the list)",
         "a number after an unknown word is not taken for the verb"
     );
+    assert_eq!(
+        err(&mut lab, "go 5"),
+        "go: this lab has no steps; go works in a lesson"
+    );
+    assert!(err(&mut lab, "go five").contains("go takes a step number, like go 3, not 'five'"));
     assert!(
         err(&mut lab, "a add y").contains("there is no replica a (replicas: A B); did you mean A?")
     );

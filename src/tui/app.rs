@@ -11,12 +11,12 @@ use super::playback::lesson_item;
 use super::session::{Answer, LIVE_TIMELINE, Session, Source};
 use super::state::{HomeItem, Overlay, Screen, Side, Status, Target, Tone, Ui};
 use super::theme::Theme;
-use crate::lab::{Lab, LabView};
+use crate::lab::{Command, Lab, LabView};
+use crate::lesson::Player;
 use crate::script::render::{self, Style};
 use crate::script::{self, Failure, Reply, assist};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 pub use super::input::Move;
 
@@ -42,6 +42,15 @@ pub enum Message {
     Quit,
     /// Ctrl-C: quit at once.
     ForceQuit,
+    /// A lesson's first step (its title page), and its last.
+    First,
+    Last,
+    /// `--auto`: pause or resume the countdown.
+    Pause,
+    /// A question: give up and see the answer.
+    GiveUp,
+    /// The worked table.
+    Worked,
     ScrollPanel(i32),
     ScrollSide(i32),
     ScrollOverlay(i32),
@@ -164,19 +173,6 @@ impl App {
         }
     }
 
-    /// How long to wait for input before a [`Message::Tick`]; `None` blocks until input comes.
-    pub fn wait(&self) -> Option<Duration> {
-        let auto = self.ui.auto?;
-        let player = self.session.player()?;
-        let waiting = match self.mode() {
-            Mode::Lab => !player.at_end(),
-            // Paused on a question until someone answers it.
-            Mode::Question => self.session.quiz.answered.is_some(),
-            _ => false,
-        };
-        waiting.then_some(auto)
-    }
-
     /// Work out again what drawing reads, and keep the focus and scroll offsets in range.
     /// Returns the view as it was.
     pub fn refresh(&mut self) -> LabView {
@@ -213,6 +209,12 @@ impl App {
         };
         if assist::is_quit(&line) {
             self.ui.quit = true;
+            return;
+        }
+        // `go N` moves a lesson's player; a lab without steps refuses it through the one door.
+        if let (Some(step), true) = (Player::jump_of(&line), self.session.player().is_some()) {
+            self.ui.typing = false;
+            self.jump(step);
             return;
         }
         let result = self.session.execute(&line);
@@ -412,7 +414,7 @@ impl App {
         }
     }
 
-    fn scroll_side(&mut self, delta: i32) {
+    pub(super) fn scroll_side(&mut self, delta: i32) {
         let most = self.layout.borrow().side_scroll;
         self.ui.side_scroll = step(self.ui.side_scroll, delta).min(most);
     }
@@ -428,8 +430,14 @@ impl App {
     }
 
     fn click(&mut self, x: u16, y: u16) {
+        if self.ui.screen == Screen::Lab && self.ui.overlay == Some(Overlay::Worked) {
+            return self.click_worked(y);
+        }
         if self.ui.screen != Screen::Lab || self.ui.overlay.is_some() {
             return;
+        }
+        if let Some(step) = self.step_at(x, y) {
+            return self.jump(step);
         }
         let layout = self.layout.borrow();
         let (panel, message) = (layout.panel_at(x, y), layout.message_at(x, y));
@@ -446,6 +454,42 @@ impl App {
             self.ui.typing = true;
             self.ui.input.open("");
         }
+    }
+
+    /// A click on the worked table: the row under it is chosen, and its step shown.
+    fn click_worked(&mut self, y: u16) {
+        // The table's inside starts under the title bar and the overlay's border.
+        let scroll = self
+            .ui
+            .overlay_scroll
+            .min(self.layout.borrow().overlay_scroll);
+        let line = (usize::from(y) + scroll).checked_sub(2);
+        if let Some(row) = line.and_then(|l| self.session.worked.row_at(l)) {
+            self.session.worked.chosen = row;
+            self.jump_to_row(row);
+        }
+    }
+
+    /// In a lesson, the step of the history entry drawn at a point: the step it belongs to.
+    fn step_at(&self, x: u16, y: u16) -> Option<usize> {
+        self.session.player()?;
+        let area = self.layout.borrow().areas.history;
+        let inside = x > area.x && x + 1 < area.right() && y > area.y && y + 1 < area.bottom();
+        if !inside {
+            return None;
+        }
+        let lab = self.lab();
+        let (log, position) = (lab.log(), lab.position());
+        let height = usize::from(area.height.saturating_sub(2));
+        let start = super::layout::history_start(position, log.len(), height);
+        let k = start + usize::from(y - area.y - 1);
+        let entries = log.get(..=k)?;
+        Some(
+            entries
+                .iter()
+                .filter(|e| matches!(e.command, Command::Step(_)))
+                .count(),
+        )
     }
 
     fn wheel(&mut self, x: u16, y: u16, delta: i32) {
@@ -519,8 +563,23 @@ fn home(app: &mut App, message: Message) {
 fn lab(app: &mut App, message: Message) {
     let lesson = app.session.player().is_some();
     match message {
-        Message::Next | Message::Tick if lesson => app.next_step(),
-        Message::Back if lesson => app.previous_step(),
+        Message::Tick => app.tick(),
+        Message::Next if lesson => app.next_step(),
+        Message::Back if lesson => {
+            app.previous_step();
+            app.pause();
+        }
+        Message::First if lesson => app.jump(0),
+        Message::Last if lesson => {
+            let last = app.session.player().map_or(0, |p| p.step_count());
+            app.jump(last);
+        }
+        Message::First | Message::Last => app.ui.say(
+            Tone::Info,
+            "the sandbox has no steps: Home/End and g/G move through a lesson",
+        ),
+        Message::Pause => app.toggle_pause(),
+        Message::Worked => app.open_worked(),
         Message::Next | Message::Redo => app.run_line("redo"),
         Message::Back | Message::Undo => app.run_line("undo"),
         Message::OpenCommand(prefill) => {
@@ -553,18 +612,42 @@ fn lab(app: &mut App, message: Message) {
 fn question(app: &mut App, message: Message) {
     match message {
         Message::Answer(choice) => app.answer(choice),
-        Message::Next | Message::Tick => app.go_on(),
+        Message::GiveUp => app.give_up(),
+        Message::ScrollOverlay(delta) => app.scroll_overlay(delta),
+        Message::Next => app.go_on(),
+        Message::Tick => app.tick(),
+        Message::Pause => app.toggle_pause(),
+        Message::Back => {
+            app.ui.overlay = None;
+            app.previous_step();
+            app.pause();
+        }
+        // Esc: the question closes (→ asks it again); a teacher has taken over from --auto.
+        Message::CancelInput => {
+            app.ui.overlay = None;
+            app.pause();
+        }
         Message::Quit => {
             app.ui.overlay = None;
-            app.session.quiz.answered = None;
+            app.quit_or_back();
         }
         _ => {}
     }
 }
 
 fn overlay(app: &mut App, message: Message) {
+    let worked = app.ui.overlay == Some(Overlay::Worked);
     match message {
         Message::Quit => app.close_overlay(),
+        Message::Open if worked => {
+            let row = app.session.worked.chosen;
+            app.ui.overlay = None;
+            app.jump_to_row(row);
+        }
+        Message::Open => app.close_overlay(),
+        Message::ScrollOverlay(delta) if worked => app.choose_row(delta),
+        Message::Worked if worked => app.ui.overlay = None,
+        Message::Worked => app.open_worked(),
         Message::ScrollOverlay(delta) => app.scroll_overlay(delta),
         Message::ScrollColumns(delta) => app.scroll_columns(delta),
         Message::Compare if app.ui.overlay == Some(Overlay::Compare) => app.ui.overlay = None,

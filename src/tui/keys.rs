@@ -78,7 +78,10 @@ use Place::*;
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[Right, Char(' '), Char('n')], "→ Space n", "next step (in the sandbox: redo)", "next", Message::Next),
-    bind(Lab, &[Left, Char('p')], "← p", "previous step (in the sandbox: undo)", "back", Message::Back),
+    bind(Lab, &[Left, Char('b')], "← b", "previous step (in the sandbox: undo); pauses --auto", "back", Message::Back),
+    bind(Lab, &[Begin, Char('g')], "Home g", "a lesson's first step (its title page)", "", Message::First),
+    bind(Lab, &[End, Char('G')], "End G", "a lesson's last step (go N on the command line: step N)", "", Message::Last),
+    bind(Lab, &[Char('p')], "p", "--auto: pause or resume the countdown in the title bar", "", Message::Pause),
     bind(Lab, &[Char(':'), Char('/')], ": /", "type a command (the REPL's language)", "command", Message::OpenCommand("")),
     bind(Lab, &[Tab], "Tab", "focus the next replica", "focus", Message::FocusNext),
     bind(Lab, &[BackTab], "Shift-Tab", "focus the previous replica", "", Message::FocusPrev),
@@ -89,6 +92,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[Char('e')], "e", "explain an element: why is it there or not?", "explain", Message::OpenCommand("explain ")),
     bind(Lab, &[Char('c')], "c", "compare: the same history on every set type", "compare", Message::Compare),
     bind(Lab, &[Char('t')], "t", "timeline: replicas as columns, events as rows", "timeline", Message::Timeline),
+    bind(Lab, &[Char('w')], "w", "the worked table: the history as the seeds' table; Enter jumps to a row", "table", Message::Worked),
     bind(Lab, &[Enter], "Enter", "the focused replica in full: every field, every entry whole", "", Message::Details),
     bind(Lab, &[Char('m')], "m", "the next message in flight in full (or click it)", "", Message::NextMessage),
     bind(Lab, &[Up], "↑", "scroll the focused replica up", "", Message::ScrollPanel(-1)),
@@ -107,22 +111,30 @@ pub const BINDINGS: &[Binding] = &[
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
     bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
     bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
+    bind(Question, &[Char('s')], "s", "give up: show the right answer and why (it counts as wrong)", "show answer", Message::GiveUp),
     bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
-    bind(Question, &[Esc, Char('q')], "Esc", "close the question (→ asks it again)", "close", Message::Quit),
-    bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up", "", Message::ScrollOverlay(-1)),
-    bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down", "", Message::ScrollOverlay(1)),
+    bind(Question, &[Left, Char('b')], "← b", "back to the step before; pauses --auto", "", Message::Back),
+    bind(Question, &[Char('p')], "p", "--auto: pause or resume the countdown", "", Message::Pause),
+    bind(Question, &[Esc], "Esc", "close the question (→ asks it again)", "close", Message::CancelInput),
+    bind(Question, &[Char('q')], "q", "leave the lesson (home, or quit)", "", Message::Quit),
+    bind(Question, &[Up, Char('k')], "↑ k", "scroll the question up (when it does not fit)", "", Message::ScrollOverlay(-1)),
+    bind(Question, &[Down, Char('j')], "↓ j", "scroll the question down", "", Message::ScrollOverlay(1)),
+    bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up (the worked table: the row above)", "", Message::ScrollOverlay(-1)),
+    bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down (the worked table: the row below)", "", Message::ScrollOverlay(1)),
     bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),
     bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::ScrollOverlay(10)),
     bind(Overlay, &[Left], "←", "a table: scroll a column left", "", Message::ScrollColumns(-1)),
     bind(Overlay, &[Right], "→", "a table: scroll a column right", "", Message::ScrollColumns(1)),
     bind(Overlay, &[Char('c')], "c", "compare", "", Message::Compare),
     bind(Overlay, &[Char('t')], "t", "timeline", "", Message::Timeline),
+    bind(Overlay, &[Char('w')], "w", "the worked table", "", Message::Worked),
     bind(Overlay, &[Char('?')], "?", "help", "", Message::Help),
-    bind(Overlay, &[Esc, Char('q'), Enter], "Esc q", "close", "close", Message::Quit),
+    bind(Overlay, &[Enter], "Enter", "close (the worked table: jump to the chosen row's step)", "", Message::Open),
+    bind(Overlay, &[Esc, Char('q')], "Esc q", "close", "close", Message::Quit),
     bind(Typing, &[Enter], "Enter", "run the command", "run", Message::Submit),
     bind(Typing, &[Tab], "Tab", "complete a command, replica or element", "complete", Message::Complete),
     bind(Typing, &[Up, Down], "↑ ↓", "earlier and later commands", "history", Message::HistoryUp),
-    bind(Typing, &[Esc], "Esc", "leave the command line", "cancel", Message::CancelInput),
+    bind(Typing, &[Esc, Ctrl('c')], "Esc Ctrl-C", "leave the command line, dropping the line (as in the REPL)", "cancel", Message::CancelInput),
 ];
 
 /// The bindings that apply in a mode.
@@ -168,8 +180,12 @@ pub fn message(mode: Mode, event: &KeyEvent) -> Option<Message> {
         return None;
     }
     let key = key_of(event)?;
+    // Ctrl-C drops the line being typed, as in the REPL; anywhere else it quits at once.
     if key == Ctrl('c') {
-        return Some(Message::ForceQuit);
+        return Some(match mode {
+            Mode::Typing => Message::CancelInput,
+            _ => Message::ForceQuit,
+        });
     }
     if let Some(message) = vim(mode, key).or_else(|| anywhere(mode, key)) {
         return Some(message);
@@ -271,7 +287,11 @@ mod tests {
         assert_eq!(lab(press(KeyCode::Char(' '))), Some(Message::Next));
         assert_eq!(lab(press(KeyCode::Char('n'))), Some(Message::Next));
         assert_eq!(lab(press(KeyCode::Left)), Some(Message::Back));
-        assert_eq!(lab(press(KeyCode::Char('p'))), Some(Message::Back));
+        assert_eq!(lab(press(KeyCode::Char('b'))), Some(Message::Back));
+        assert_eq!(lab(press(KeyCode::Char('p'))), Some(Message::Pause));
+        assert_eq!(lab(press(KeyCode::Home)), Some(Message::First));
+        assert_eq!(lab(press(KeyCode::Char('G'))), Some(Message::Last));
+        assert_eq!(lab(press(KeyCode::Char('w'))), Some(Message::Worked));
         assert_eq!(
             lab(press(KeyCode::Char(':'))),
             Some(Message::OpenCommand(""))
@@ -321,18 +341,20 @@ mod tests {
     }
 
     #[test]
-    fn digits_answer_a_question_and_ctrl_c_always_quits() {
+    fn digits_answer_a_question_and_ctrl_c_quits_except_on_the_command_line() {
         assert_eq!(
             message(Mode::Question, &press(KeyCode::Char('2'))),
             Some(Message::Answer(1))
         );
-        for mode in [
-            Mode::Home,
-            Mode::Lab,
-            Mode::Typing,
-            Mode::Overlay,
-            Mode::Question,
-        ] {
+        assert_eq!(
+            message(Mode::Question, &press(KeyCode::Char('s'))),
+            Some(Message::GiveUp)
+        );
+        assert_eq!(
+            message(Mode::Typing, &ctrl('c')),
+            Some(Message::CancelInput)
+        );
+        for mode in [Mode::Home, Mode::Lab, Mode::Overlay, Mode::Question] {
             assert_eq!(message(mode, &ctrl('c')), Some(Message::ForceQuit));
         }
     }

@@ -71,3 +71,12 @@ impl Layout {
         found.map(|(n, _)| *n)
     }
 }
+
+/// The first log entry the history box shows, `height` lines tall, with `position` entries
+/// done out of `len`: the current entry stays in sight, with a line or two after it.
+pub fn history_start(position: usize, len: usize, height: usize) -> usize {
+    let start = position
+        .saturating_sub(height.saturating_sub(2).max(1))
+        .min(len.saturating_sub(height));
+    start.min(position.saturating_sub(1))
+}

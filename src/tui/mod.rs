@@ -5,6 +5,7 @@
 
 // The model and its update code.
 mod app;
+mod auto;
 mod conventions;
 mod diff;
 mod input;
@@ -14,6 +15,7 @@ mod paste;
 mod playback;
 mod session;
 mod state;
+mod worked;
 // Shared by both: what a frame measured, how wide text is, and the styles.
 mod layout;
 mod measure;
@@ -28,6 +30,8 @@ mod timeline;
 mod ui;
 mod wrap;
 
+#[cfg(test)]
+mod lesson_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -204,7 +204,7 @@ fn state(view: &LabView, only: Option<&str>) -> Grid {
     }
 }
 
-fn worked_grid(table: &WorkedTable) -> Grid {
+pub fn worked_grid(table: &WorkedTable) -> Grid {
     let mut header = vec!["Step".to_string()];
     header.extend(table.replicas.iter().cloned());
     header.push("what happened".into());

@@ -7,10 +7,11 @@ use super::keys::{BINDINGS, Place};
 use super::output::{self, Part};
 use super::panels;
 use super::prose;
+use super::session::Solved;
 use super::state::{Overlay, Screen};
 use super::timeline;
 use super::ui::{self, scroll_marks};
-use super::wrap::{Wrap, width};
+use super::wrap::{Wrap, count, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -23,14 +24,18 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     };
     let area = box_area(app, overlay, screen);
     Clear.render(area, buf);
+    let (border, bottom) = match overlay {
+        Overlay::Question => (BorderType::Rounded, " s shows the answer · Esc closes "),
+        _ => (BorderType::Double, " Esc closes "),
+    };
     let block = Block::bordered()
-        .border_type(BorderType::Double)
+        .border_type(border)
         .border_style(app.theme.focus)
         .title(Line::styled(
             crate::script::render::escape(&title(app, overlay)).into_owned(),
             app.theme.strong,
         ))
-        .title_bottom(Line::styled(" Esc closes ", app.theme.dim));
+        .title_bottom(Line::styled(bottom, app.theme.dim));
     let inner = block.inner(area);
     buf.set_style(area, app.theme.text);
     block.render(area, buf);
@@ -74,6 +79,7 @@ fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
         Overlay::Replica(k) => vec![Part::Fields(Box::new(move |w: &mut Wrap<'_>| {
             panels::fill(app, k, true, w)
         }))],
+        Overlay::Worked => worked_parts(app),
         Overlay::Timeline => vec![],
     }
 }
@@ -90,21 +96,29 @@ fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
     if overlay != Overlay::Question || app.ui.screen != Screen::Lab {
         return body;
     }
+    // The question leaves the status line in sight too: "not quite, try again" is said there.
     let a = ui::areas(app, screen);
-    let below = a.network.bottom();
-    let under = Rect::new(
-        body.x,
-        below,
-        body.width,
-        body.bottom().saturating_sub(below),
-    );
-    match a.side {
-        Some(side) if side.x > body.x => {
-            Rect::new(side.x, body.y, body.right() - side.x, body.height)
-        }
-        _ if under.height >= 8 => under,
-        _ => body,
+    let bottom = a.status.y.clamp(body.y, body.bottom());
+    if let Some(side) = a.side.filter(|side| side.x > body.x) {
+        let height = bottom.saturating_sub(body.y);
+        return Rect::new(side.x, body.y, body.right() - side.x, height);
     }
+    // Under the network strip when the question fits there; else it rises over the strip and
+    // the lower part of the panels, but never over a panel's name and visible value.
+    let needed = count(body.width.saturating_sub(2), |w| fill_question(app, w)) as u16 + 2;
+    let keep = a
+        .panels
+        .iter()
+        .map(|(_, r)| r.y + 3)
+        .max()
+        .unwrap_or(body.y);
+    let top = bottom
+        .saturating_sub(needed.max(8))
+        .min(a.network.bottom())
+        .max(keep)
+        .min(bottom.saturating_sub(5))
+        .max(body.y);
+    Rect::new(body.x, top, body.width, bottom.saturating_sub(top))
 }
 
 fn title(app: &App, overlay: Overlay) -> String {
@@ -115,7 +129,16 @@ fn title(app: &App, overlay: Overlay) -> String {
             app.lab().history().len()
         ),
         Overlay::Timeline => " Timeline: replicas as columns, events as rows ".to_string(),
-        Overlay::Question => " Question ".to_string(),
+        Overlay::Question => match app.session.lesson() {
+            Some((_, step, _)) => format!(" Question · step {step} · the replicas stay in sight "),
+            None => " Question ".to_string(),
+        },
+        Overlay::Worked => match app.session.player() {
+            Some(_) => {
+                " Worked table: ↑ ↓ choose a row, Enter jumps to its step (▶ is here) ".into()
+            }
+            None => " Worked table: the history as export md writes it ".into(),
+        },
         Overlay::Answer => match &app.session.answer {
             Some(answer) => format!(" {} ", answer.line),
             None => " Answer ".to_string(),
@@ -137,13 +160,14 @@ fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     else {
         return;
     };
-    prose::lay_out(&app.session.quiz.prompt, t, wrap);
+    let quiz = &app.session.quiz;
+    prose::lay_out(&quiz.prompt, t, wrap);
     wrap.block(0);
-    let answered = app.session.quiz.answered.as_ref();
+    let answered = quiz.answered.as_ref();
     for (k, choice) in question.choices.iter().enumerate() {
         let (mark, style) = match answered {
             Some((_, a)) if k == a.right => ("✓ ", t.ok),
-            Some((chosen, _)) if k == *chosen => ("✗ ", t.error),
+            _ if quiz.tried.contains(&k) => ("✗ ", t.error),
             Some(_) => ("  ", t.dim),
             None => ("  ", t.text),
         };
@@ -155,20 +179,31 @@ fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     wrap.block(0);
     let Some((_, a)) = answered else {
         wrap.block(0);
-        wrap.words(
-            format!("Press 1 to {} to answer.", question.choices.len()),
-            t.hint,
-        );
+        let (text, style) = match quiz.tried.is_empty() {
+            true => ("Press 1 to {n} to answer, or s to see the answer.", t.hint),
+            false => (
+                "Not quite, try again: press 1 to {n}, or s to see the answer.",
+                t.error,
+            ),
+        };
+        let text = text.replace("{n}", &question.choices.len().to_string());
+        wrap.words(text, style);
         return;
     };
     wrap.block(0);
-    let (verdict, style) = if a.correct {
-        ("Right. ", t.ok)
-    } else {
-        ("Not quite. ", t.error)
+    let verdict = match quiz.how {
+        Solved::Now if quiz.tried.is_empty() => "Right. ",
+        Solved::Now => "Right, this time. ",
+        Solved::GaveUp => "The answer: ",
+        Solved::Before { first_right: true } => "Answered before, right the first time. ",
+        Solved::Before { first_right: false } => "Answered before. ",
+    };
+    let style = match (quiz.how, a.correct) {
+        (Solved::Now, _) | (Solved::Before { .. }, true) => t.ok,
+        _ => t.note,
     };
     wrap.glue(verdict, style);
-    prose::lay_out(&app.session.quiz.explanation, t, wrap);
+    prose::lay_out(&quiz.explanation, t, wrap);
     wrap.block(0);
     let (right, asked) = app.session.player().map_or((0, 0), |p| p.score());
     wrap.block(0);
@@ -176,6 +211,38 @@ fn fill_question<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         format!("Score: {right} of {asked} right the first time. Press → to go on."),
         t.hint,
     );
+}
+
+/// The worked table's parts: each lab's table, the current step's row marked ▶, the chosen row
+/// drawn as chosen.
+fn worked_parts(app: &App) -> Vec<Part<'_>> {
+    let worked = &app.session.worked;
+    if worked.tables.is_empty() {
+        return vec![output::said(
+            "nothing has happened yet: the table has no rows".into(),
+            app.theme.dim,
+        )];
+    }
+    let mut first = 0;
+    let mut parts = vec![];
+    for table in &worked.tables {
+        let rows = first..first + table.rows.len();
+        let mut grid = output::worked_grid(table);
+        if rows.contains(&worked.current)
+            && let Some(cell) = grid
+                .rows
+                .get_mut(worked.current - first)
+                .and_then(|r| r.first_mut())
+        {
+            *cell = format!("▶ {cell}");
+        }
+        if rows.contains(&worked.chosen) {
+            grid.chosen = Some(worked.chosen - first);
+        }
+        first = rows.end;
+        parts.push(Part::Table(grid));
+    }
+    parts
 }
 
 fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
@@ -199,7 +266,8 @@ fn fill_help<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
     }
     wrap.block(0);
     wrap.words(
-        "The mouse: click a replica to focus it, or a message in flight to see it whole; the \
+        "The mouse: click a replica to focus it, or a message in flight to see it whole; in a \
+         lesson, click a step in the history (or a row of the worked table) to jump there; the \
          wheel scrolls what is under it.",
         t.text,
     );

@@ -53,12 +53,30 @@ impl Answer {
     }
 }
 
-/// A question on screen: its prompt, and the answer given once given.
+/// A question on screen: its prompt, the wrong choices tried, and the answer once it is
+/// answered right (or given up on, or was answered on an earlier visit to the step).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Quiz {
     pub prompt: Vec<Block>,
+    /// The step whose question this is.
+    pub step: Option<usize>,
+    /// Wrong choices tried so far (0-based), each marked ✗ while the learner tries again.
+    pub tried: Vec<usize>,
     pub answered: Option<(usize, Answered)>,
     pub explanation: Vec<Block>,
+    pub how: Solved,
+}
+
+/// How the question on screen came to be answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Solved {
+    /// Answered right just now.
+    #[default]
+    Now,
+    /// The learner gave up and was shown the answer.
+    GaveUp,
+    /// Answered on an earlier visit to this step (right the first time, or not).
+    Before { first_right: bool },
 }
 
 pub struct Session {
@@ -77,6 +95,8 @@ pub struct Session {
     pub compare: Vec<Comparison>,
     pub timeline: Timeline,
     pub quiz: Quiz,
+    /// The worked-table view (`w`), built when it opens.
+    pub worked: super::worked::Worked,
     /// The widest entry of each field of each replica, so a panel can choose its indent
     /// without measuring every entry on every frame.
     pub widest: Vec<Vec<usize>>,
@@ -111,6 +131,7 @@ impl Session {
             compare: vec![],
             timeline: Timeline::default(),
             quiz: Quiz::default(),
+            worked: Default::default(),
             widest: vec![],
         }
     }

@@ -23,6 +23,8 @@ pub enum Overlay {
     Answer,
     /// One replica's fields in full, every entry whole.
     Replica(usize),
+    /// The history as the seeds' worked table (`w`), a row chosen.
+    Worked,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +107,8 @@ pub struct Ui {
     pub keep_history: bool,
     /// A multi-line paste still running.
     pub batch: Option<super::paste::Batch>,
+    /// Where `--auto` is in its interval, and whether it is paused.
+    pub countdown: super::auto::Countdown,
 }
 
 /// What the app asks of the terminal itself; the run loop hands these to the event source.
@@ -141,6 +145,7 @@ impl Default for Ui {
             requests: vec![],
             keep_history: false,
             batch: None,
+            countdown: Default::default(),
         }
     }
 }

@@ -492,14 +492,32 @@ fn a_lesson_in_the_middle_asks_before_it_reveals() {
         .backend()
         .to_string();
     assert!(
-        text.contains("✗ 3.") && text.contains("✓ 1.") && text.contains("Not quite."),
+        text.contains("✗ 3.") && text.contains("Not quite, try again"),
         "{text}"
     );
     assert!(
-        text.contains("score 0/1") && text.contains("nothing tombstones it"),
-        "{text}"
+        !text.contains("✓ 1.") && !text.contains("nothing tombstones it"),
+        "a wrong answer gives nothing away:\n{text}"
     );
+    assert!(text.contains("score 0/1"), "{text}");
     insta::assert_snapshot!("a_question_after_a_wrong_answer", text);
+    let text = press(&mut app, vec![key(KeyCode::Right), key(KeyCode::Char('2'))])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("step 2/4") && text.contains("✗ 2.") && text.contains("✗ 3."),
+        "→ does not pass an unanswered question; a second wrong try is marked too:\n{text}"
+    );
+    let text = press(&mut app, vec![key(KeyCode::Char('s'))])
+        .backend()
+        .to_string();
+    assert!(
+        text.contains("✓ 1.")
+            && text.contains("The answer:")
+            && text.contains("nothing tombstones it"),
+        "s gives up and shows the answer with its explanation:\n{text}"
+    );
+    assert!(text.contains("score 0/1"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Right)])
         .backend()
         .to_string();
@@ -507,6 +525,29 @@ fn a_lesson_in_the_middle_asks_before_it_reveals() {
         text.contains("step 3/4") && text.contains("converged"),
         "→ goes on after the answer:\n{text}"
     );
+}
+
+#[test]
+fn right_after_a_wrong_try_scores_nothing_and_a_revisit_shows_the_answer() {
+    let mut app = lesson("orset-add-wins");
+    let mut inputs = vec![key(KeyCode::Right); 3];
+    inputs.extend([key(KeyCode::Char('2')), key(KeyCode::Char('1'))]);
+    let text = press(&mut app, inputs).backend().to_string();
+    assert!(
+        text.contains("Right, this time.") && text.contains("score 0/1"),
+        "the score counts right the first time only:\n{text}"
+    );
+    let inputs = vec![key(KeyCode::Right), key(KeyCode::Left), key(KeyCode::Right)];
+    let text = press(&mut app, inputs).backend().to_string();
+    assert!(
+        text.contains("step 2/4") && text.contains("Answered before.") && text.contains("✓ 1."),
+        "← then → shows the question answered, with its explanation:\n{text}"
+    );
+    assert!(text.contains("nothing tombstones it"), "{text}");
+    let text = press(&mut app, vec![key(KeyCode::Right)])
+        .backend()
+        .to_string();
+    assert!(text.contains("step 3/4"), "{text}");
 }
 
 #[test]
@@ -559,7 +600,9 @@ fn experiments_in_a_lesson_are_rolled_back_by_the_next_step() {
 fn auto_advances_a_lesson_and_pauses_on_its_question() {
     let mut app = lesson("orset-add-wins");
     app.ui.auto = Some(Duration::from_secs(3));
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| match e {});
+    // Tall enough that no narration has more below (--auto would scroll it first).
+    app.resize(160, 50);
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap_or_else(|e| match e {});
     let mut events = Script {
         inputs: VecDeque::new(),
         ticks: 10,
@@ -569,8 +612,8 @@ fn auto_advances_a_lesson_and_pauses_on_its_question() {
     assert_eq!(app.session.player().map(|p| p.step()), Some(2));
     assert_eq!(app.ui.overlay, Some(Overlay::Question));
     assert_eq!(
-        events.ticks, 7,
-        "three ticks: steps 1 and 2, then the question; then it waits"
+        events.ticks, 1,
+        "three intervals of three one-second ticks: steps 1 and 2, then the question; then it waits"
     );
     assert_eq!(
         app.wait(),
@@ -597,6 +640,8 @@ fn the_home_screen_opens_a_lesson_and_q_comes_back() {
 /// measured from `layout` and never calls into drawing code.
 const UPDATE: &[(&str, &str)] = &[
     ("app", include_str!("app.rs")),
+    ("auto", include_str!("auto.rs")),
+    ("worked", include_str!("worked.rs")),
     ("diff", include_str!("diff.rs")),
     ("input", include_str!("input.rs")),
     ("keys", include_str!("keys.rs")),

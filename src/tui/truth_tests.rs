@@ -334,6 +334,10 @@ fn to_step(app: &mut App, n: usize) {
             let _ = p.answer(q.answer);
         }
         app.next_step();
+        // The question answered above is shown answered first; → goes on.
+        if app.ui.overlay == Some(Overlay::Question) {
+            app.go_on();
+        }
     }
 }
 
@@ -399,6 +403,7 @@ fn the_compare_of_a_lessons_last_step_is_a_table_at_200x50() {
     {
         let _ = p.answer(q.answer);
     }
+    app.session.quiz.step = Some(last);
     let before = screen(&mut app, 200, 50);
     let rows = lines_with(&before, "ORSWOT          {x}").len();
     assert!(rows >= 1, "the last step's compare is on screen:\n{before}");
@@ -677,11 +682,27 @@ fn undo_and_redo_with_nothing_to_move_say_so_in_full_at_80x24() {
 }
 
 #[test]
-fn go_in_the_tui_names_go_as_the_unknown_command() {
+fn go_in_the_tui_jumps_in_a_lesson_and_is_refused_in_a_sandbox() {
     let mut app = lesson("orset-add-wins");
-    let inputs = [vec![key(KeyCode::Char(':'))], typed("go 5")].concat();
+    let inputs = [vec![key(KeyCode::Char(':'))], typed("go 3")].concat();
     let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
     let text = terminal.backend().to_string();
-    assert!(text.contains("unknown command 'go'"), "{text}");
-    assert!(!text.contains("'5'"), "{text}");
+    assert!(text.contains("step 3/4"), "{text}");
+    assert!(text.contains("jumped from step 0 to step 3 of 4"), "{text}");
+    let inputs = [vec![key(KeyCode::Char(':'))], typed("go 9")].concat();
+    let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains("there is no step 9") && text.contains("step 3/4"),
+        "{text}"
+    );
+
+    let mut app = sandbox(Some("new orset A B"));
+    let inputs = [vec![key(KeyCode::Char(':'))], typed("go 2")].concat();
+    let (_, terminal) = drive_script(&mut app, inputs, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains("go: this lab has no steps; go works in a lesson"),
+        "{text}"
+    );
 }

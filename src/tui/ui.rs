@@ -250,7 +250,11 @@ fn title_right(app: &App) -> String {
         Some(m) => format!(" · mistake {m}"),
         None => String::new(),
     };
-    format!(" {network}{mistake} · {agree}{score} ")
+    let auto = app
+        .auto_label()
+        .map(|a| format!("{a} · "))
+        .unwrap_or_default();
+    format!(" {auto}{network}{mistake} · {agree}{score} ")
 }
 
 /// The title bar's left half in `room` columns: the type, the lesson and step (or sandbox).
@@ -395,10 +399,7 @@ fn render_history(app: &App, area: Rect, buf: &mut Buffer) {
     let title = Line::styled(format!(" history {position}/{} ", log.len()), t.label);
     let inner = frame(app, area, title, buf);
     let h = usize::from(inner.height);
-    let start = position
-        .saturating_sub(h.saturating_sub(2).max(1))
-        .min(log.len().saturating_sub(h));
-    let start = start.min(position.saturating_sub(1));
+    let start = super::layout::history_start(position, log.len(), h);
     let lines: Vec<Line> = log
         .iter()
         .enumerate()
