@@ -8,13 +8,15 @@ use std::path::Path;
 
 /// What each module may name with `crate::`.
 fn allowed(module: &str) -> &'static [&'static str] {
-    const LOWER: &[&str] = &["crdt", "lab", "script", "lesson", "term", "exit"];
+    const LOWER: &[&str] = &[
+        "crdt", "lab", "script", "lesson", "term", "exit", "progress",
+    ];
     match module {
         "crdt" => &["crdt"],
         "lab" => &["crdt", "lab"],
         "script" => &["crdt", "lab", "script"],
         "lesson" => &["crdt", "lab", "script", "lesson"],
-        "term" | "exit" => &[],
+        "term" | "exit" | "progress" => &[],
         "node" => &["crdt", "node", "exit"],
         // The grader's model is our reference node, run in process through its public API.
         "grade" => &["crdt", "lab", "script", "lesson", "term", "exit", "node"],

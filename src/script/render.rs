@@ -662,16 +662,24 @@ fn cell(text: &str) -> String {
 }
 
 /// `crdt-lab lessons`: number, name, title, steps and questions of each lesson.
-pub fn lessons(rows: &[(String, String, usize, usize)]) -> String {
+pub fn lessons(rows: &[(String, String, usize, usize, String)]) -> String {
     let mut t = bare(presets::NOTHING);
-    t.set_header(cells(["#", "name", "title", "steps", "questions"]));
-    for (k, (name, title, steps, questions)) in rows.iter().enumerate() {
+    t.set_header(cells([
+        "#",
+        "name",
+        "title",
+        "steps",
+        "questions",
+        "progress",
+    ]));
+    for (k, (name, title, steps, questions, progress)) in rows.iter().enumerate() {
         t.add_row(cells([
             (k + 1).to_string(),
             name.clone(),
             title.clone(),
             steps.to_string(),
             questions.to_string(),
+            progress.clone(),
         ]));
     }
     t.to_string()

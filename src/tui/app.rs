@@ -74,6 +74,8 @@ pub enum Message {
     Resize(u16, u16),
     /// Time passed with no input (`--auto`).
     Tick,
+    /// The resume prompt's answer: go on at the saved step (true) or start over.
+    Resume(bool),
 }
 
 /// Which keys apply now.
@@ -84,6 +86,8 @@ pub enum Mode {
     Typing,
     Overlay,
     Question,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
 }
 
 pub struct App {
@@ -147,6 +151,9 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        if self.ui.resume.is_some() {
+            return Mode::Resume;
+        }
         match (self.ui.screen, self.ui.overlay, self.ui.typing) {
             (_, Some(Overlay::Question), _) => Mode::Question,
             (_, Some(_), _) => Mode::Overlay,
@@ -484,8 +491,10 @@ pub fn update(app: &mut App, message: Message) {
             Mode::Overlay => overlay(app, other),
             Mode::Question => question(app, other),
             Mode::Lab => lab(app, other),
+            Mode::Resume => super::resume::update(app, other),
         },
     }
+    app.record_progress();
 }
 
 fn home(app: &mut App, message: Message) {

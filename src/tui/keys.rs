@@ -38,6 +38,8 @@ pub enum Place {
     Question,
     /// Typing on the command line.
     Typing,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
 }
 
 /// One row of the key table.
@@ -102,6 +104,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
     bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
+    bind(Place::Resume, &[Enter, Right, Char('r')], "Enter", "resume the lesson at its saved step", "resume", Message::Resume(true)),
+    bind(Place::Resume, &[Char('s')], "s", "start the lesson over (the saved step stays saved)", "start over", Message::Resume(false)),
+    bind(Place::Resume, &[Esc, Char('q')], "Esc", "close: the title page", "", Message::Quit),
     bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
     bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
     bind(Question, &[Esc, Char('q')], "Esc", "close the question (→ asks it again)", "close", Message::Quit),
@@ -134,6 +139,7 @@ pub fn place_of(mode: Mode) -> Place {
         Mode::Overlay => Overlay,
         Mode::Question => Question,
         Mode::Typing => Typing,
+        Mode::Resume => Place::Resume,
     }
 }
 

@@ -10,6 +10,7 @@ mod input;
 mod keys;
 mod markdown;
 mod playback;
+mod resume;
 mod session;
 mod state;
 // Shared by both: what a frame measured, how wide text is, and the styles.
@@ -26,6 +27,8 @@ mod timeline;
 mod ui;
 mod wrap;
 
+#[cfg(test)]
+mod resume_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -107,6 +110,7 @@ pub fn drive<B: Backend>(
         if let Some(message) = translate(app, &input) {
             update(app, message);
         }
+        app.save_progress();
         if app.ui.quit {
             return Ok(Exit::Quit);
         }
@@ -237,20 +241,44 @@ pub fn pick_theme(name: Option<&str>) -> Result<Theme, ThemeError> {
     Theme::load(name.unwrap_or("dark"), !crate::term::colour(true))
 }
 
-/// Build the app for a start screen.
+/// Build the app for a start screen. The home screen and a lesson read the saved progress
+/// (see [`attach_progress`]); the sandbox never touches it.
 pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
     let theme = pick_theme(options.theme.as_deref())?;
+    let opened = match start {
+        Start::Sandbox(_) => None,
+        _ => crate::progress::Store::open(),
+    };
     let mut app = match start {
-        Start::Home => App::home(theme, load_done()),
-        Start::Lesson(lesson) => {
-            let mut app = App::lesson(theme, *lesson);
-            app.ui.done = load_done();
-            app
+        Start::Home => {
+            let done = opened
+                .as_ref()
+                .map(|o| o.progress.done())
+                .unwrap_or_default();
+            App::home(theme, done)
         }
+        Start::Lesson(lesson) => App::lesson(theme, *lesson),
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
     app.ui.auto = options.auto;
+    if let Some(opened) = opened {
+        attach_progress(&mut app, opened);
+    }
     Ok(app)
+}
+
+/// Give the app its saved progress and the store to save it in; a problem reading it is said
+/// on the status line, and again on stderr when the TUI ends. A lesson with progress part way
+/// through it offers to resume.
+pub fn attach_progress(app: &mut App, opened: crate::progress::Opened) {
+    app.ui.done.extend(opened.progress.done());
+    app.ui.progress = opened.progress;
+    app.ui.store = Some(opened.store);
+    if let Some(warning) = opened.warning {
+        app.ui.say(state::Tone::Error, warning.clone());
+        app.ui.progress_warning = Some(warning);
+    }
+    app.offer_resume();
 }
 
 /// Run the TUI: Success after quitting, Unusable without a terminal or on a bad start, Failure
@@ -270,7 +298,12 @@ pub fn run(start: Start, options: Options) -> Status {
             return Status::Unusable;
         }
     };
-    match run_terminal(&mut app) {
+    let exit = run_terminal(&mut app);
+    app.save_progress();
+    if let Some(warning) = &app.ui.progress_warning {
+        crate::exit::warn(warning);
+    }
+    match exit {
         Ok(Exit::Signal(n)) => Status::Signal(n),
         Ok(_) => Status::Success,
         Err(e) => {
@@ -292,35 +325,5 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     }
     let exit = drive(&mut terminal, app, &mut events);
     drop(guard);
-    save_done(&app.ui.done);
     exit
-}
-
-/// Where the names of finished lessons are kept between runs.
-fn progress_file() -> Option<std::path::PathBuf> {
-    Some(dirs::data_dir()?.join("crdt-lab").join("lessons-done.txt"))
-}
-
-fn load_done() -> std::collections::BTreeSet<String> {
-    let text = progress_file()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Remember finished lessons; a failure to write only loses the ticks on the home screen.
-fn save_done(done: &std::collections::BTreeSet<String>) {
-    let Some(path) = progress_file() else { return };
-    if done.is_empty() && !path.exists() {
-        return;
-    }
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let text: String = done.iter().map(|name| format!("{name}\n")).collect();
-    let _ = std::fs::write(path, text);
 }
