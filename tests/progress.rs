@@ -196,6 +196,13 @@ fn the_home_screen_shows_done_marks_scores_and_where_to_go_on_and_changes_nothin
         add_wins.is_some_and(|l| l.contains("OR-Set: remove against add")),
         "{screen}"
     );
+    // Opened from here, it offers to resume; Esc declines, and q goes home, then quits.
+    tui.send("\r");
+    tui.wait_for("You left this lesson at step 2 of 4.");
+    tui.send("\x1b");
+    tui.wait_for("starting over");
+    tui.send("q");
+    tui.wait_for("Enter open");
     tui.send("q");
     tui.finish();
     assert_eq!(home.read(), SAVED, "the file is not even rewritten");

@@ -392,6 +392,7 @@ impl App {
             },
         }
         self.ui.from_home = true;
+        self.offer_resume();
     }
 
     pub(super) fn enter_lab(&mut self) {

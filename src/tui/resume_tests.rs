@@ -42,6 +42,11 @@ fn the_home_screen_shows_done_marks_scores_and_where_to_go_on() {
         chosen.is_some_and(|l| l.contains("continue at step 2 · 1/1 right")),
         "{text}"
     );
+    // Opening it from here offers to resume too.
+    drive_script(&mut app, vec![key(KeyCode::Enter)], 100, 30);
+    assert_eq!(app.mode(), Mode::Resume);
+    let (_, terminal) = drive_script(&mut app, vec![key(KeyCode::Enter)], 100, 30);
+    assert!(terminal.backend().to_string().contains("step 2/4"));
 }
 
 #[test]
