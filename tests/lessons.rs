@@ -143,7 +143,15 @@ fn run_plays_every_lesson_file_and_passes() {
 
 #[test]
 fn the_lessons_command_lists_all_nineteen() {
-    let out = bin().arg("lessons").output().expect("the binary runs");
+    // A home without saved progress, so the progress column is empty.
+    let home = tempfile::tempdir().expect("a temporary home");
+    let out = bin()
+        .arg("lessons")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .output()
+        .expect("the binary runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     for (k, lesson) in builtin().iter().enumerate() {
