@@ -1,7 +1,8 @@
 //! The layers' import rule, checked on the source: arrows point down only. `crdt` imports nothing
 //! of ours, `lab` only `crdt`, `script` only `lab` and `crdt`, `lesson` those three; the faces
-//! (tui, repl, plain, node, grade) use the layers below and the shared `term` and `exit`, never
-//! each other, except that the grader runs the reference node as its model.
+//! (tui, repl, plain, node, grade) use the layers below and the shared `term`, `exit` and
+//! `progress` (saved progress, with file I/O of its own), never each other, except that the
+//! grader runs the reference node as its model.
 
 use std::collections::BTreeSet;
 use std::path::Path;
