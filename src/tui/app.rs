@@ -51,6 +51,8 @@ pub enum Message {
     Select(i32),
     Open,
     Answer(usize),
+    /// The resume prompt's answer: go on at the saved step (true) or start over.
+    Resume(bool),
     Type(char),
     Cursor(Move),
     Erase,
@@ -74,20 +76,18 @@ pub enum Message {
     Resize(u16, u16),
     /// Time passed with no input (`--auto`).
     Tick,
-    /// The resume prompt's answer: go on at the saved step (true) or start over.
-    Resume(bool),
 }
 
 /// Which keys apply now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Home,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
     Lab,
     Typing,
     Overlay,
     Question,
-    /// The prompt to resume a lesson at its saved step.
-    Resume,
 }
 
 pub struct App {
@@ -487,12 +487,12 @@ pub fn update(app: &mut App, message: Message) {
         Message::Click { x, y } => app.click(x, y),
         Message::Wheel { x, y, delta } => app.wheel(x, y, delta),
         other => match app.mode() {
+            Mode::Resume => super::resume::update(app, other),
             Mode::Home => home(app, other),
             Mode::Typing => typing(app, other),
             Mode::Overlay => overlay(app, other),
             Mode::Question => question(app, other),
             Mode::Lab => lab(app, other),
-            Mode::Resume => super::resume::update(app, other),
         },
     }
     app.record_progress();

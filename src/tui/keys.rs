@@ -32,14 +32,14 @@ pub enum Place {
     Lab,
     /// The home screen.
     Home,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
     /// The help, compare, timeline, answer or replica overlay.
     Overlay,
     /// A question waiting for an answer (or showing one).
     Question,
     /// Typing on the command line.
     Typing,
-    /// The prompt to resume a lesson at its saved step.
-    Resume,
 }
 
 /// One row of the key table.
@@ -135,11 +135,11 @@ pub fn bindings_for(mode: Mode) -> impl Iterator<Item = &'static Binding> {
 pub fn place_of(mode: Mode) -> Place {
     match mode {
         Mode::Home => Home,
+        Mode::Resume => Place::Resume,
         Mode::Lab => Lab,
         Mode::Overlay => Overlay,
         Mode::Question => Question,
         Mode::Typing => Typing,
-        Mode::Resume => Place::Resume,
     }
 }
 
