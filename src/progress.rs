@@ -296,8 +296,8 @@ impl Store {
             .unwrap_or_else(|| self.path.with_extension("corrupt"));
         match std::fs::rename(&self.path, &aside) {
             Ok(()) => format!(
-                "crdt-lab: the saved progress in {shown} could not be read ({why}); it is kept as \
-                 {} and progress starts afresh",
+                "crdt-lab: the saved progress could not be read; it is kept as {} and progress \
+                 starts afresh ({why})",
                 aside.display()
             ),
             Err(e) => {
