@@ -167,7 +167,9 @@ impl<W: Write> Face<'_, W> {
     /// Where the learner left this lesson last time, and how to go on there.
     fn resume_hint(&mut self, player: &Player, progress: &Progress) {
         let record = progress.get(&player.lesson().name);
-        let Some(step) = record.and_then(|r| r.resume_at()) else {
+        let at = record.and_then(|r| r.resume_at());
+        // A lesson edited since may have fewer steps now.
+        let Some(step) = at.map(|k| k.min(player.step_count())).filter(|k| *k >= 1) else {
             return;
         };
         let (right, asked) = record.map_or((0, 0), |r| r.score());

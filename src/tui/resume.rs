@@ -49,8 +49,10 @@ impl App {
             return;
         };
         let record = self.ui.progress.get(&player.lesson().name);
+        // A lesson edited since may have fewer steps now.
         let at = record.and_then(|r| r.resume_at());
-        if self.ui.auto.is_none() && player.step() == 0 && at.is_some() {
+        let at = at.map(|k| k.min(player.step_count()));
+        if self.ui.auto.is_none() && player.step() == 0 && at.is_some_and(|k| k >= 1) {
             self.ui.resume = at;
         }
     }
