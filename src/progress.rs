@@ -411,6 +411,20 @@ mod tests {
     }
 
     #[test]
+    fn a_place_that_cannot_hold_the_file_gives_one_warning_and_no_more() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let blocker = dir.path().join("state");
+        std::fs::write(&blocker, "a file where a folder should be").expect("written");
+        let path = blocker.join("crdt-lab").join("progress.json");
+        let mut opened = Store::open_at(path, None);
+        let warning = opened.warning.expect("a warning");
+        assert!(warning.contains("not saved"), "{warning}");
+        assert_eq!(opened.store.save(&played()), None, "said once");
+        let kept = std::fs::read_to_string(&blocker).expect("read");
+        assert_eq!(kept, "a file where a folder should be");
+    }
+
+    #[test]
     fn a_newer_file_is_left_alone() {
         let dir = tempfile::tempdir().expect("a directory");
         let path = dir.path().join("progress.json");

@@ -90,6 +90,17 @@ fn starting_over_keeps_what_was_saved_until_the_learner_moves() {
 }
 
 #[test]
+fn a_saved_step_past_the_end_of_an_edited_lesson_is_its_last() {
+    let mut app = lesson("orset-add-wins");
+    let mut progress = Progress::default();
+    progress.record("orset-add-wins", 9, 12, []);
+    with_progress(&mut app, progress);
+    assert_eq!(app.ui.resume, Some(4));
+    drive_script(&mut app, vec![key(KeyCode::Enter)], 80, 24);
+    assert_eq!(app.session.player().map(|p| p.step()), Some(4));
+}
+
+#[test]
 fn no_prompt_for_a_finished_lesson_under_auto_or_without_progress() {
     let mut done = lesson("gset-apple-banana");
     with_progress(&mut done, saved());
