@@ -495,7 +495,7 @@ pub fn update(app: &mut App, message: Message) {
             Mode::Lab => lab(app, other),
         },
     }
-    app.record_progress();
+    app.keep_progress();
 }
 
 fn home(app: &mut App, message: Message) {

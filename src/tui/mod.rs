@@ -28,8 +28,6 @@ mod ui;
 mod wrap;
 
 #[cfg(test)]
-mod resume_tests;
-#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod truth_tests;
@@ -110,7 +108,6 @@ pub fn drive<B: Backend>(
         if let Some(message) = translate(app, &input) {
             update(app, message);
         }
-        app.save_progress();
         if app.ui.quit {
             return Ok(Exit::Quit);
         }
@@ -241,44 +238,16 @@ pub fn pick_theme(name: Option<&str>) -> Result<Theme, ThemeError> {
     Theme::load(name.unwrap_or("dark"), !crate::term::colour(true))
 }
 
-/// Build the app for a start screen. The home screen and a lesson read the saved progress
-/// (see [`attach_progress`]); the sandbox never touches it.
+/// Build the app for a start screen.
 pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
     let theme = pick_theme(options.theme.as_deref())?;
-    let opened = match start {
-        Start::Sandbox(_) => None,
-        _ => crate::progress::Store::open(),
-    };
     let mut app = match start {
-        Start::Home => {
-            let done = opened
-                .as_ref()
-                .map(|o| o.progress.done())
-                .unwrap_or_default();
-            App::home(theme, done)
-        }
-        Start::Lesson(lesson) => App::lesson(theme, *lesson),
+        Start::Home => with_progress(App::home(theme, Default::default()), options),
+        Start::Lesson(lesson) => with_progress(App::lesson(theme, *lesson), options),
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
     app.ui.auto = options.auto;
-    if let Some(opened) = opened {
-        attach_progress(&mut app, opened);
-    }
     Ok(app)
-}
-
-/// Give the app its saved progress and the store to save it in; a problem reading it is said
-/// on the status line, and again on stderr when the TUI ends. A lesson with progress part way
-/// through it offers to resume.
-pub fn attach_progress(app: &mut App, opened: crate::progress::Opened) {
-    app.ui.done.extend(opened.progress.done());
-    app.ui.progress = opened.progress;
-    app.ui.store = Some(opened.store);
-    if let Some(warning) = opened.warning {
-        app.ui.say(state::Tone::Error, warning.clone());
-        app.ui.progress_warning = Some(warning);
-    }
-    app.offer_resume();
 }
 
 /// Run the TUI: Success after quitting, Unusable without a terminal or on a bad start, Failure
@@ -298,12 +267,7 @@ pub fn run(start: Start, options: Options) -> Status {
             return Status::Unusable;
         }
     };
-    let exit = run_terminal(&mut app);
-    app.save_progress();
-    if let Some(warning) = &app.ui.progress_warning {
-        crate::exit::warn(warning);
-    }
-    match exit {
+    match run_terminal(&mut app) {
         Ok(Exit::Signal(n)) => Status::Signal(n),
         Ok(_) => Status::Success,
         Err(e) => {
@@ -325,5 +289,18 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     }
     let exit = drive(&mut terminal, app, &mut events);
     drop(guard);
+    resume::end(app);
     exit
+}
+
+/// The home screen and a lesson read the saved progress and save it as they go (the sandbox
+/// never touches it): the app gets the progress and the store; a problem with the file is
+/// said on the status line, and again on stderr when the TUI ends. A lesson with progress part
+/// way through it offers to resume (not under `--auto`).
+fn with_progress(mut app: App, options: &Options) -> App {
+    if let Some(opened) = crate::progress::Store::open() {
+        app.ui.auto = options.auto;
+        resume::attach(&mut app, opened);
+    }
+    app
 }

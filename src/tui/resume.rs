@@ -1,19 +1,27 @@
 //! Saved progress in the TUI: what a lesson's player reached is recorded after every message
-//! (the terminal face then saves it through `progress::Store`), the home screen's note on each
-//! lesson (done, score, where to go on), and the prompt that offers to resume an unfinished
-//! lesson at the step the learner left on, or to start over.
+//! and saved where the terminal face attached a `progress::Store`; the home screen's note on
+//! each lesson (done, score, where to go on); and the prompt that offers to resume an
+//! unfinished lesson at the step the learner left on, or to start over.
 
 use super::app::{App, Message};
 use super::state::{Target, Tone};
+use crate::progress::Opened;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget, Wrap};
 
 impl App {
-    /// Note where the lesson on screen stands: its step, whether it is finished, its first
-    /// answers. Nothing while the resume prompt waits, and nothing in the sandbox.
-    pub fn record_progress(&mut self) {
+    /// After every message: note where the lesson on screen stands (its step, whether it is
+    /// finished, its first answers) and save it if that changed, where a store is attached
+    /// (the terminal face attaches one; tests and the sandbox have none). Nothing is noted
+    /// while the resume prompt waits, and nothing in the sandbox.
+    pub fn keep_progress(&mut self) {
+        self.record_progress();
+        self.save_progress();
+    }
+
+    fn record_progress(&mut self) {
         if self.ui.resume.is_some() {
             return;
         }
@@ -29,10 +37,9 @@ impl App {
         }
     }
 
-    /// Save the progress if it changed, where a store is attached (the terminal face attaches
-    /// one; tests and the sandbox have none). A problem is said on the status line and kept
-    /// to be said again when the TUI ends.
-    pub fn save_progress(&mut self) {
+    /// A problem with the file is said on the status line and kept, to be said again on
+    /// stderr when the TUI ends.
+    fn save_progress(&mut self) {
         let Some(store) = self.ui.store.as_mut() else {
             return;
         };
@@ -78,6 +85,32 @@ impl App {
             }
             Err(e) => self.ui.say(Tone::Error, e.to_string()),
         }
+    }
+}
+
+/// Give the app its saved progress and the store to save it in, mark the finished lessons on
+/// the home screen, say a problem with the file, and offer to resume a lesson on screen.
+pub(super) fn attach(app: &mut App, opened: Opened) {
+    let done = opened.progress.done();
+    for item in &mut app.ui.home {
+        item.done |= matches!(&item.open, Target::Lesson(name) if done.contains(name));
+    }
+    app.ui.done.extend(done);
+    app.ui.progress = opened.progress;
+    app.ui.store = Some(opened.store);
+    if let Some(warning) = opened.warning {
+        app.ui.say(Tone::Error, warning.clone());
+        app.ui.progress_warning = Some(warning);
+    }
+    app.offer_resume();
+}
+
+/// When the TUI has ended and the terminal is back: save what is left, and say again on
+/// stderr what went wrong with the file, if anything did.
+pub(super) fn end(app: &mut App) {
+    app.save_progress();
+    if let Some(warning) = &app.ui.progress_warning {
+        crate::exit::warn(warning);
     }
 }
 
@@ -160,3 +193,7 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
         .block(block)
         .render(area, buf);
 }
+
+#[cfg(test)]
+#[path = "resume_tests.rs"]
+mod tests;

@@ -1,9 +1,9 @@
 //! Screen tests of saved progress: the home screen with done marks, scores and where to go on,
 //! the resume prompt over a lesson's title page, and what resuming and starting over record.
 
-use super::app::{App, Mode};
-use super::tests::{drive_script, key, lesson, screen, theme};
 use crate::progress::{Opened, Progress, Store};
+use crate::tui::app::{App, Mode};
+use crate::tui::tests::{drive_script, key, lesson, screen, theme};
 use ratatui::crossterm::event::KeyCode;
 
 /// Progress as a learner leaves it: lesson 1 finished with 1 of 2 right, lesson 12 left at
@@ -120,7 +120,7 @@ fn the_terminal_face_saves_what_the_player_reached() {
     let path = dir.path().join("progress.json");
     let mut app = lesson("2pset-lattice");
     let opened: Opened = Store::open_at(path.clone(), None);
-    super::attach_progress(&mut app, opened);
+    super::attach(&mut app, opened);
     drive_script(&mut app, vec![key(KeyCode::Right); 2], 80, 24);
     let again = Store::open_at(path, None).progress;
     let record = again.get("2pset-lattice").expect("saved as it went");
