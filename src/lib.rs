@@ -10,6 +10,7 @@ pub mod lab;
 pub mod lesson;
 pub mod node;
 pub mod plain;
+pub mod progress;
 pub mod repl;
 pub mod script;
 pub mod term;

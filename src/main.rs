@@ -203,9 +203,19 @@ fn lessons() -> Status {
             return Status::Failure;
         }
     };
+    let progress = open_progress().map(|o| o.progress).unwrap_or_default();
     let mut out = Output::new(std::io::stdout().lock());
-    let _ = crdt_lab::plain::list(&lessons, &mut out);
+    let _ = crdt_lab::plain::list(&lessons, &progress, &mut out);
     out.status(Status::Success)
+}
+
+/// The saved progress, a problem with its file said on stderr.
+fn open_progress() -> Option<crdt_lab::progress::Opened> {
+    let opened = crdt_lab::progress::Store::open()?;
+    if let Some(warning) = &opened.warning {
+        warn(warning);
+    }
+    Some(opened)
 }
 
 fn node(args: &crdt_lab::node::NodeArgs) -> Status {
@@ -231,9 +241,14 @@ fn sandbox_line(kind: Option<String>, replicas: Vec<String>) -> Option<String> {
 }
 
 fn find_lesson(name: &str) -> Option<crdt_lab::lesson::Lesson> {
-    crdt_lab::lesson::find(name)
+    let lesson = crdt_lab::lesson::find(name)
         .map_err(|e| warn(&escape_lines(&e.to_string())))
-        .ok()
+        .ok()?;
+    lesson
+        .warnings()
+        .iter()
+        .for_each(|w| warn(&escape_lines(w)));
+    Some(lesson)
 }
 
 /// `play --plain`: line mode, fitted to the terminal's width.
@@ -248,8 +263,10 @@ fn play_plain(name: &str, verbose: bool, ascii: bool) -> Status {
         },
         verbose,
     };
+    let saved = open_progress();
     let mut out = Output::new(std::io::stdout().lock());
-    let status = crdt_lab::plain::play(lesson, std::io::stdin().lock(), &mut out, options);
+    let input = std::io::stdin().lock();
+    let status = crdt_lab::plain::play_saving(lesson, input, &mut out, options, saved);
     out.status(status)
 }
 
@@ -309,6 +326,10 @@ fn run_lesson(
     out: &mut impl std::io::Write,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let lesson = crdt_lab::lesson::find(file)?;
+    lesson
+        .warnings()
+        .iter()
+        .for_each(|w| warn(&escape_lines(w)));
     crdt_lab::lesson::play_headless(&lesson, options, out)?;
     Ok(())
 }

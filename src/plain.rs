@@ -4,6 +4,7 @@
 
 use crate::exit::Status;
 use crate::lesson::{self, Lesson, PlayError, Player, StepReport};
+use crate::progress::{Opened, Progress};
 use crate::script::render::{self, Look, Style};
 use crate::script::{Reply, assist};
 use std::io::{BufRead, Write};
@@ -11,13 +12,18 @@ use std::io::{BufRead, Write};
 const KEYS: &str = "Enter: next step   b: back   a number: answer a question   go N: jump to step N   \
 r: repeat   q: quit\nAny other line is a command to try (help lists them); the next step rolls it back.";
 
-/// `crdt-lab lessons`: number, name, title, steps and questions of every shipped lesson.
-pub fn list(lessons: &[Lesson], out: &mut impl Write) -> std::io::Result<()> {
-    let rows: Vec<(String, String, usize, usize)> = lessons
+/// `crdt-lab lessons`: number, name, title, steps and questions of every shipped lesson, and
+/// the learner's progress in it (`✓ done · 2/3 right`, `continue at step 4`).
+pub fn list(lessons: &[Lesson], progress: &Progress, out: &mut impl Write) -> std::io::Result<()> {
+    let rows: Vec<(String, String, usize, usize, String)> = lessons
         .iter()
         .map(|l| {
             let (name, title) = (l.name.clone(), l.title.clone());
-            (name, title, l.steps.len(), l.question_count())
+            let note = progress
+                .get(&l.name)
+                .map(|r| r.summary())
+                .unwrap_or_default();
+            (name, title, l.steps.len(), l.question_count(), note)
         })
         .collect();
     writeln!(out, "{}", render::lessons(&rows))?;
@@ -37,6 +43,18 @@ pub struct Options {
 /// is said on stderr and skipped, and the status is then Failure; so is a write that fails,
 /// which also stops the lesson.
 pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write, options: Options) -> Status {
+    play_saving(lesson, input, out, options, None)
+}
+
+/// [`play`], recording progress in a store (the user's, from `play --plain`): after every
+/// line, saved when it changed. A lesson left part way through says how to go on there.
+pub fn play_saving(
+    lesson: Lesson,
+    input: impl BufRead,
+    out: &mut impl Write,
+    options: Options,
+    mut saved: Option<Opened>,
+) -> Status {
     let mut player = Player::new(lesson);
     let mut face = Face {
         out,
@@ -45,6 +63,9 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write, options: 
     };
     let mut skipped = false;
     face.title_page(&player);
+    if let Some(saved) = &saved {
+        face.resume_hint(&player, &saved.progress);
+    }
     face.prompt(&player);
     for line in crate::term::lines(input) {
         match line {
@@ -55,6 +76,9 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write, options: 
             Ok(line) if !face.line(&mut player, line.trim()) => break,
             Ok(_) => {}
         }
+        if let Some(saved) = saved.as_mut() {
+            record(&player, saved);
+        }
         face.prompt(&player);
     }
     let (right, asked) = player.score();
@@ -62,6 +86,18 @@ pub fn play(lesson: Lesson, input: impl BufRead, out: &mut impl Write, options: 
         "\nBye. Score: {right} of {asked} answered right the first time."
     ));
     Status::of(!face.broken && !skipped)
+}
+
+/// Note where the player stands and save it if that changed; a problem is said on stderr.
+fn record(player: &Player, saved: &mut Opened) {
+    let name = &player.lesson().name;
+    let (step, steps) = (player.step(), player.step_count());
+    saved
+        .progress
+        .record(name, step, steps, player.first_answers());
+    if let Some(warning) = saved.store.save(&saved.progress) {
+        crate::exit::warn(&warning);
+    }
 }
 
 struct Face<'a, W: Write> {
@@ -123,6 +159,25 @@ impl<W: Write> Face<'_, W> {
             }
         }
         true
+    }
+
+    /// Where the learner left this lesson last time, and how to go on there.
+    fn resume_hint(&mut self, player: &Player, progress: &Progress) {
+        let record = progress.get(&player.lesson().name);
+        let at = record.and_then(|r| r.resume_at());
+        // A lesson edited since may have fewer steps now.
+        let Some(step) = at.map(|k| k.min(player.step_count())).filter(|k| *k >= 1) else {
+            return;
+        };
+        let (right, asked) = record.map_or((0, 0), |r| r.score());
+        let score = match asked {
+            0 => String::new(),
+            _ => format!(" (score so far: {right} of {asked} right the first time)"),
+        };
+        self.say(&format!(
+            "You left this lesson at step {step}{score}. Type go {step} to go on there, or \
+             press Enter to start over."
+        ));
     }
 
     fn title_page(&mut self, player: &Player) {

@@ -4,9 +4,15 @@
 use std::process::{Command, Output};
 
 fn crdt_lab(args: &[&str]) -> Output {
+    // A home of its own: saved progress stays out of the user's.
+    let home = tempfile::tempdir().expect("a temporary home");
     Command::new(env!("CARGO_BIN_EXE_crdt-lab"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .output()
         .expect("it runs")
 }

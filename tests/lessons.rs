@@ -83,6 +83,7 @@ const FEATURES: &[&str] = &[
 #[test]
 fn every_step_has_narration_and_every_lesson_on_a_type_ends_by_choosing_a_feature() {
     for lesson in builtin() {
+        assert_eq!(lesson.warnings(), Vec::<String>::new(), "{}", lesson.name);
         for step in &lesson.steps {
             assert!(
                 !step.narration.trim().is_empty(),
@@ -142,7 +143,15 @@ fn run_plays_every_lesson_file_and_passes() {
 
 #[test]
 fn the_lessons_command_lists_all_nineteen() {
-    let out = bin().arg("lessons").output().expect("the binary runs");
+    // A home without saved progress, so the progress column is empty.
+    let home = tempfile::tempdir().expect("a temporary home");
+    let out = bin()
+        .arg("lessons")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .output()
+        .expect("the binary runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     for (k, lesson) in builtin().iter().enumerate() {
@@ -292,13 +301,26 @@ fn malformed_lessons_are_refused_with_their_exact_messages() {
 }
 
 #[test]
+fn a_step_without_narration_is_warned_about_and_still_plays() {
+    let text = "# Quiet\n\n## A adds x\n\n```crdt\nnew orset A B\nA add x\nexpect A = {x}\n```\n";
+    let (code, stdout, stderr) = run_file("quiet.md", text);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "DIR/quiet.md:3: warning: step 'A adds x' has no narration; say in a sentence or two \
+         what it shows, with the numbers the lab shows\n"
+    );
+    assert!(stdout.contains("passed: 1 step"), "{stdout}");
+}
+
+#[test]
 fn a_lesson_with_a_wrong_expectation_fails_the_run() {
-    let text = "# Wrong\n\n## A adds x\n\n```crdt\nnew orset A B\nA add x\nexpect A = {y}\nexpect B = {}\n```\n";
+    let text = "# Wrong\n\n## A adds x\n\nA adds x.\n\n```crdt\nnew orset A B\nA add x\nexpect A = {y}\nexpect B = {}\n```\n";
     let (code, stdout, stderr) = run_file("wrong.md", text);
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
-        "DIR/wrong.md:8: expect A = {y}\n  expected A = {y}, found A = {x}\n"
+        "DIR/wrong.md:10: expect A = {y}\n  expected A = {y}, found A = {x}\n"
     );
     assert!(!stdout.contains("passed:"), "{stdout}");
     let lesson = lesson::parse("wrong.md", text).expect("it parses");
@@ -307,17 +329,16 @@ fn a_lesson_with_a_wrong_expectation_fails_the_run() {
     let lesson::HeadlessError::Line(err) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(err.line, 8);
+    assert_eq!(err.line, 10);
 }
 
 #[test]
 fn a_refused_command_fails_a_lesson_unless_expected() {
-    let text =
-        "# Refused\n\n## Remove on a G-Set\n\n```crdt\nnew gset A B\nA add x\nA remove x\n```\n";
+    let text = "# Refused\n\n## Remove on a G-Set\n\nA G-Set refuses removes.\n\n```crdt\nnew gset A B\nA add x\nA remove x\n```\n";
     let (code, _, stderr) = run_file("refused.md", text);
     assert_eq!(code, 1);
     assert!(
-        stderr.starts_with("DIR/refused.md:8: A remove x\n  refused 'A remove x'"),
+        stderr.starts_with("DIR/refused.md:10: A remove x\n  refused 'A remove x'"),
         "{stderr}"
     );
 }

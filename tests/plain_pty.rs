@@ -6,14 +6,21 @@ use expectrl::{Eof, Session};
 use std::process::Command;
 use std::time::Duration;
 
-fn play(lesson: &str) -> Session {
+/// `play <lesson> --plain` in a pty, with HOME and the XDG directories in a temporary folder
+/// (kept while the session lives), so that saved progress stays out of the user's.
+fn play(lesson: &str) -> (Session, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("a temporary home");
     let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
     command
         .args(["play", lesson, "--plain"])
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("HOME", home.path());
+    for var in ["XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"] {
+        command.env(var, home.path().join(var));
+    }
     let mut session = Session::spawn(command).expect("crdt-lab starts in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
+    (session, home)
 }
 
 /// Wait for `text`, and return everything printed up to and including it.
@@ -30,7 +37,7 @@ fn say(session: &mut Session, line: &str) {
 
 #[test]
 fn a_learner_answers_wrongly_then_rightly_and_experiments_are_rolled_back() {
-    let mut s = play("gset-apple-banana");
+    let (mut s, _home) = play("gset-apple-banana");
     let title = wait(&mut s, "[step 0/4] > ");
     assert!(
         title.contains("Lesson: G-Set: apple and banana (4 steps, 2 questions)"),
@@ -100,7 +107,7 @@ fn a_learner_answers_wrongly_then_rightly_and_experiments_are_rolled_back() {
 
 #[test]
 fn a_number_with_no_question_waiting_says_how_to_jump() {
-    let mut s = play("1");
+    let (mut s, _home) = play("1");
     wait(&mut s, "[step 0/4] > ");
     say(&mut s, "3");
     wait(

@@ -399,9 +399,15 @@ fn the_element_double_dash_can_be_added_and_removed() {
 
 fn crdt_lab(args: &[&str], stdin: &[u8]) -> Output {
     use std::io::Write;
+    // A home of its own: history and saved progress stay out of the user's.
+    let home = tempfile::tempdir().expect("a temporary home");
     let mut child = Command::new(env!("CARGO_BIN_EXE_crdt-lab"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -31,6 +31,9 @@ impl Tui {
         command
             .args(args)
             .env("TERM", "xterm-256color")
+            .env("HOME", data.path())
+            .env("XDG_STATE_HOME", data.path().join("state"))
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
             .env("XDG_DATA_HOME", data.path());
         command.env_remove("NO_COLOR");
         for (k, v) in env {

@@ -76,6 +76,21 @@ impl Lesson {
     pub fn question_count(&self) -> usize {
         self.steps.iter().filter(|s| s.question.is_some()).count()
     }
+
+    /// What the lesson plays but does not teach well: a step with commands and no narration
+    /// (`file:line: ...`). The faces say these on stderr; no shipped lesson has one.
+    pub fn warnings(&self) -> Vec<String> {
+        let silent = self.steps.iter().filter(|s| s.narration.trim().is_empty());
+        silent
+            .map(|s| {
+                format!(
+                    "{}:{}: warning: step '{}' has no narration; say in a sentence or two what \
+                     it shows, with the numbers the lab shows",
+                    self.file, s.line, s.title
+                )
+            })
+            .collect()
+    }
 }
 
 /// The shipped lessons, in curriculum order: (file stem, text).

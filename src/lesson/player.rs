@@ -353,6 +353,15 @@ impl Player {
         )
     }
 
+    /// Each answered question as (its step, from 1; answered right the first time), for
+    /// saved progress.
+    pub fn first_answers(&self) -> Vec<(usize, bool)> {
+        let answered = self.attempts.iter().enumerate();
+        answered
+            .filter_map(|(k, a)| a.map(|a| (k + 1, a.first_right)))
+            .collect()
+    }
+
     /// Run a line the learner typed, on a copy of the lesson's lab.
     pub fn experiment(&mut self, line: &str) -> Result<Reply, Failure> {
         let lab = self.sandbox.get_or_insert_with(|| self.lab.clone());

@@ -672,18 +672,26 @@ fn cell(text: &str) -> String {
     shown(text).replace('|', "\\|")
 }
 
-/// `crdt-lab lessons`: number, name, title, steps and questions of each lesson.
-pub fn lessons(rows: &[(String, String, usize, usize)]) -> String {
+/// `crdt-lab lessons`: number, name, title, steps and questions of each lesson, and the
+/// learner's progress in it where any lesson has some.
+pub fn lessons(rows: &[(String, String, usize, usize, String)]) -> String {
+    // The progress column only once there is progress to show.
+    let progress = rows.iter().any(|row| !row.4.is_empty());
     let mut t = bare(presets::NOTHING);
-    t.set_header(cells(["#", "name", "title", "steps", "questions"]));
-    for (k, (name, title, steps, questions)) in rows.iter().enumerate() {
-        t.add_row(cells([
+    let header = ["#", "name", "title", "steps", "questions", "progress"];
+    t.set_header(cells(&header[..if progress { 6 } else { 5 }]));
+    for (k, (name, title, steps, questions, note)) in rows.iter().enumerate() {
+        let mut row = vec![
             (k + 1).to_string(),
             name.clone(),
             title.clone(),
             steps.to_string(),
             questions.to_string(),
-        ]));
+        ];
+        if progress {
+            row.push(note.clone());
+        }
+        t.add_row(cells(row));
     }
     t.to_string()
 }

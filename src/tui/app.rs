@@ -60,6 +60,8 @@ pub enum Message {
     Select(i32),
     Open,
     Answer(usize),
+    /// The resume prompt's answer: go on at the saved step (true) or start over.
+    Resume(bool),
     Type(char),
     Cursor(Move),
     Erase,
@@ -97,6 +99,8 @@ pub enum Message {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Home,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
     Lab,
     Typing,
     Overlay,
@@ -164,6 +168,9 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        if self.ui.resume.is_some() {
+            return Mode::Resume;
+        }
         match (self.ui.screen, self.ui.overlay, self.ui.typing) {
             (_, Some(Overlay::Question), _) => Mode::Question,
             (_, Some(_), _) => Mode::Overlay,
@@ -395,6 +402,7 @@ impl App {
             },
         }
         self.ui.from_home = true;
+        self.offer_resume();
     }
 
     pub(super) fn enter_lab(&mut self) {
@@ -538,6 +546,7 @@ pub fn update(app: &mut App, message: Message) {
         Message::Click { x, y } => app.click(x, y),
         Message::Wheel { x, y, delta } => app.wheel(x, y, delta),
         other => match app.mode() {
+            Mode::Resume => super::resume::update(app, other),
             Mode::Home => home(app, other),
             Mode::Typing => typing(app, other),
             Mode::Overlay => overlay(app, other),
@@ -545,6 +554,7 @@ pub fn update(app: &mut App, message: Message) {
             Mode::Lab => lab(app, other),
         },
     }
+    app.keep_progress();
 }
 
 fn home(app: &mut App, message: Message) {

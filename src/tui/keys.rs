@@ -32,6 +32,8 @@ pub enum Place {
     Lab,
     /// The home screen.
     Home,
+    /// The prompt to resume a lesson at its saved step.
+    Resume,
     /// The help, compare, timeline, answer or replica overlay.
     Overlay,
     /// A question waiting for an answer (or showing one).
@@ -110,6 +112,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
     bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
+    bind(Place::Resume, &[Enter, Right, Char('r')], "Enter", "resume the lesson at its saved step", "resume", Message::Resume(true)),
+    bind(Place::Resume, &[Char('s')], "s", "start the lesson over (the saved step stays saved)", "start over", Message::Resume(false)),
+    bind(Place::Resume, &[Esc, Char('q')], "Esc", "close: the title page", "", Message::Quit),
     bind(Question, &[Char('1')], "1–9", "answer with that choice", "answer", Message::Answer(0)),
     bind(Question, &[Char('s')], "s", "give up: show the right answer and why (it counts as wrong)", "show answer", Message::GiveUp),
     bind(Question, &[Right, Enter, Char(' '), Char('n')], "→ Enter", "after answering: go on", "go on", Message::Next),
@@ -146,6 +151,7 @@ pub fn bindings_for(mode: Mode) -> impl Iterator<Item = &'static Binding> {
 pub fn place_of(mode: Mode) -> Place {
     match mode {
         Mode::Home => Home,
+        Mode::Resume => Place::Resume,
         Mode::Lab => Lab,
         Mode::Overlay => Overlay,
         Mode::Question => Question,

@@ -13,6 +13,7 @@ mod keys;
 mod markdown;
 mod paste;
 mod playback;
+mod resume;
 mod session;
 mod state;
 mod worked;
@@ -338,12 +339,8 @@ pub fn pick_theme(name: Option<&str>) -> Result<Theme, ThemeError> {
 pub fn app_for(start: Start, options: &Options) -> Result<App, StartError> {
     let theme = pick_theme(options.theme.as_deref())?;
     let mut app = match start {
-        Start::Home => App::home(theme, load_done()),
-        Start::Lesson(lesson) => {
-            let mut app = App::lesson(theme, *lesson);
-            app.ui.done = load_done();
-            app
-        }
+        Start::Home => with_progress(App::home(theme, Default::default()), options),
+        Start::Lesson(lesson) => with_progress(App::lesson(theme, *lesson), options),
         Start::Sandbox(setup) => App::sandbox(theme, setup.as_deref())?,
     };
     app.ui.auto = options.auto;
@@ -391,35 +388,18 @@ fn run_terminal(app: &mut App) -> io::Result<Exit> {
     }
     let exit = drive(&mut terminal, app, &mut events);
     drop(guard);
-    save_done(&app.ui.done);
+    resume::end(app);
     exit
 }
 
-/// Where the names of finished lessons are kept between runs.
-fn progress_file() -> Option<std::path::PathBuf> {
-    Some(dirs::data_dir()?.join("crdt-lab").join("lessons-done.txt"))
-}
-
-fn load_done() -> std::collections::BTreeSet<String> {
-    let text = progress_file()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Remember finished lessons; a failure to write only loses the ticks on the home screen.
-fn save_done(done: &std::collections::BTreeSet<String>) {
-    let Some(path) = progress_file() else { return };
-    if done.is_empty() && !path.exists() {
-        return;
+/// The home screen and a lesson read the saved progress and save it as they go (the sandbox
+/// never touches it): the app gets the progress and the store; a problem with the file is
+/// said on the status line, and again on stderr when the TUI ends. A lesson with progress part
+/// way through it offers to resume (not under `--auto`).
+fn with_progress(mut app: App, options: &Options) -> App {
+    if let Some(opened) = crate::progress::Store::open() {
+        app.ui.auto = options.auto;
+        resume::attach(&mut app, opened);
     }
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let text: String = done.iter().map(|name| format!("{name}\n")).collect();
-    let _ = std::fs::write(path, text);
+    app
 }

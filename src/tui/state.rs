@@ -95,6 +95,14 @@ pub struct Ui {
     pub selected: usize,
     /// Lessons played to their last step (saved between runs by the terminal face).
     pub done: BTreeSet<String>,
+    /// Every lesson's progress, as recorded after each message (see `resume`).
+    pub progress: crate::progress::Progress,
+    /// Where progress is saved: attached by the terminal face only.
+    pub store: Option<crate::progress::Store>,
+    /// The last problem with the progress file, said again on stderr when the TUI ends.
+    pub progress_warning: Option<String>,
+    /// The resume prompt waits, offering this step.
+    pub resume: Option<usize>,
     /// The terminal's size.
     pub size: Rect,
     pub quit: bool,
@@ -138,6 +146,10 @@ impl Default for Ui {
             home: vec![],
             selected: 0,
             done: BTreeSet::new(),
+            progress: Default::default(),
+            store: None,
+            progress_warning: None,
+            resume: None,
             size: Rect::new(0, 0, 80, 24),
             quit: false,
             auto: None,

@@ -190,6 +190,7 @@ impl Widget for &App {
                 layout.overlay_scroll = down;
                 layout.overlay_columns = sideways;
             }
+            super::resume::render(self, area, buf);
         }
         *self.layout.borrow_mut() = layout;
     }
@@ -592,8 +593,9 @@ fn fill_home<'a>(app: &'a App, upto: usize, wrap: &mut Wrap<'a>) {
         };
         wrap.glue(number, t.dim);
         wrap.words(&item.title, if chosen { t.selected } else { t.strong });
-        if item.done {
-            wrap.push("  ✓ done", t.ok);
+        let note = super::resume::home_note(app, &item.open);
+        if !note.is_empty() {
+            wrap.push(format!("  {note}"), if item.done { t.ok } else { t.dim });
         }
         wrap.block(8);
         wrap.glue("        ", t.dim);
