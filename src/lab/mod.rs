@@ -3,6 +3,7 @@
 
 mod command;
 mod compare;
+mod laws;
 mod network;
 mod ops;
 mod suggest;
@@ -12,6 +13,7 @@ mod world;
 
 pub use command::{ClockMode, Command, Setting, SyncMode, Which, quoted, word};
 pub use compare::{Comparison, Observed};
+pub use laws::{Counterexample, DEFAULT_CASES, Law, Move, Probe, Report, Setup, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};

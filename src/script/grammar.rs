@@ -150,6 +150,12 @@ pub enum Line {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         words: Vec<String>,
     },
+    /// Search random small histories of this lab's type and options for a broken CRDT law, and show the shortest story that breaks it
+    #[command(override_usage = "check [--seed <n>] [--cases <n>]")]
+    Check {
+        #[arg(allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Mark the start of a step of a worked table: step B adds x
     #[command(override_usage = "step <title>")]
     Step {
@@ -221,6 +227,11 @@ pub enum Action {
     Load(String),
     Export(Format, Option<String>),
     Expect(Expectation),
+    /// `check`: the laws, on this lab's type and options.
+    Check {
+        seed: u64,
+        cases: usize,
+    },
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
@@ -515,6 +526,7 @@ fn action(line: Line) -> Result<Action, ParseError> {
             Action::Expect(Expectation::parse(&text)?)
         }
         Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
+        Line::Check { words } => check_words(&words)?,
     })
 }
 
@@ -684,4 +696,43 @@ fn format_word(word: &str) -> Result<Format, ParseError> {
             FORMATS.join(" or export ")
         ))),
     }
+}
+
+/// The most histories a `check` typed in a lab tries (the command line takes more).
+pub const MAX_CASES: usize = 20_000;
+
+/// `check [--seed <n>] [--cases <n>]`.
+fn check_words(words: &[String]) -> Result<Action, ParseError> {
+    let (mut seed, mut cases) = (1, crate::lab::DEFAULT_CASES);
+    let mut rest = words.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next();
+        let number = |what: &str| -> Result<u64, ParseError> {
+            let bad = || ParseError {
+                message: format!("{flag} takes a whole number, like {flag} 3"),
+                usage: usage_of("check").map(str::to_string),
+            };
+            let v = value.ok_or_else(bad)?;
+            v.parse()
+                .map_err(|_| ParseError::new(format!("{what} is a whole number, not '{v}'")))
+        };
+        match flag.as_str() {
+            "--seed" => seed = number("the seed")?,
+            "--cases" => {
+                cases = usize::try_from(number("the number of cases")?).unwrap_or(usize::MAX)
+            }
+            _ => {
+                return Err(ParseError {
+                    message: format!("check takes --seed and --cases, not '{flag}'"),
+                    usage: usage_of("check").map(str::to_string),
+                });
+            }
+        }
+    }
+    if cases == 0 || cases > MAX_CASES {
+        return Err(ParseError::new(format!(
+            "check tries 1 to {MAX_CASES} histories, not {cases}"
+        )));
+    }
+    Ok(Action::Check { seed, cases })
 }

@@ -7,6 +7,7 @@ pub mod assist;
 mod expect;
 mod file;
 mod grammar;
+pub mod laws;
 pub mod literal;
 pub mod render;
 mod runner;
@@ -60,6 +61,8 @@ pub enum Reply {
         text: Option<String>,
         path: Option<String>,
     },
+    /// `check`: each law, with a counterexample when one was found.
+    Checked(crate::lab::Report),
     /// An expectation held (for `expect refused`, with the rule that refused).
     Passed {
         expectation: Expectation,
@@ -155,6 +158,10 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
         Action::Export(format, path) => {
             let text = file::export(lab, format, path.as_deref())?;
             Ok(Reply::Exported { format, text, path })
+        }
+        Action::Check { seed, cases } => {
+            let setup = crate::lab::Setup::of(lab.world());
+            Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
         }
         Action::Expect(expectation) => match expectation.check(lab) {
             Ok(refusal) => Ok(Reply::Passed {

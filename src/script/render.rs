@@ -75,6 +75,7 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
             ..
         } => format!("exported {} to {path}", format_name(*format)),
         Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
+        Reply::Checked(report) => super::laws::report_text(report),
         Reply::Passed {
             expectation,
             refusal,
