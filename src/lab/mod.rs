@@ -3,6 +3,7 @@
 
 mod command;
 mod compare;
+mod explore;
 mod laws;
 mod network;
 mod ops;
@@ -13,6 +14,7 @@ mod world;
 
 pub use command::{ClockMode, Command, Setting, SyncMode, Which, quoted, word};
 pub use compare::{Comparison, Observed};
+pub use explore::{Choice, Ending, Exploration, Faults, explore};
 pub use laws::{Counterexample, DEFAULT_CASES, Law, Move, Probe, Report, Setup, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
 pub use suggest::closest;

@@ -156,6 +156,12 @@ pub enum Line {
         #[arg(allow_hyphen_values = true)]
         words: Vec<String>,
     },
+    /// Every order of delivering the messages in flight (with --drops, --duplicates: losing or repeating them too), and the distinct states they end in
+    #[command(override_usage = "explore [--drops] [--duplicates]")]
+    Explore {
+        #[arg(allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Mark the start of a step of a worked table: step B adds x
     #[command(override_usage = "step <title>")]
     Step {
@@ -232,6 +238,8 @@ pub enum Action {
         seed: u64,
         cases: usize,
     },
+    /// `explore`: every schedule of the messages in flight.
+    Explore(crate::lab::Faults),
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
@@ -527,6 +535,7 @@ fn action(line: Line) -> Result<Action, ParseError> {
         }
         Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
         Line::Check { words } => check_words(&words)?,
+        Line::Explore { words } => explore_words(&words)?,
     })
 }
 
@@ -735,4 +744,22 @@ fn check_words(words: &[String]) -> Result<Action, ParseError> {
         )));
     }
     Ok(Action::Check { seed, cases })
+}
+
+/// `explore [--drops] [--duplicates]`.
+fn explore_words(words: &[String]) -> Result<Action, ParseError> {
+    let mut faults = crate::lab::Faults::default();
+    for word in words {
+        match word.as_str() {
+            "--drops" => faults.drops = true,
+            "--duplicates" => faults.duplicates = true,
+            _ => {
+                return Err(ParseError {
+                    message: format!("explore takes --drops and --duplicates, not '{word}'"),
+                    usage: usage_of("explore").map(str::to_string),
+                });
+            }
+        }
+    }
+    Ok(Action::Explore(faults))
 }

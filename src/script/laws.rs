@@ -2,7 +2,7 @@
 //! numbers), and a counterexample written as a `.crdt` script whose last `expect` fails.
 
 use super::grammar::line;
-use crate::lab::{Counterexample, Law, Move, Report, Setup};
+use crate::lab::{Counterexample, Exploration, Law, Move, Report, Setup};
 
 /// The report as text: one line per law, and under a failing law its story and its lines.
 pub fn report_text(report: &Report) -> String {
@@ -40,6 +40,50 @@ pub fn report_text(report: &Report) -> String {
         }
     });
     out.join("\n")
+}
+
+/// `explore`'s answer: how many outcomes, the states visited, and each outcome with a schedule.
+pub fn explored_text(found: &Exploration) -> String {
+    let faults = match (found.faults.drops, found.faults.duplicates) {
+        (false, false) => "",
+        (true, false) => " (messages may be lost)",
+        (false, true) => " (messages may arrive twice)",
+        (true, true) => " (messages may be lost or arrive twice)",
+    };
+    let n = found.endings.len();
+    let mut out = vec![format!(
+        "{} in flight{faults}: {n} distinct outcome{} ({} states visited; {} without merging identical states)",
+        plural(found.in_flight, "message"),
+        if n == 1 { "" } else { "s" },
+        found.visited,
+        found.unmerged
+    )];
+    for (k, ending) in found.endings.iter().enumerate() {
+        let states: Vec<String> = ending
+            .states
+            .iter()
+            .map(|(r, v)| format!("{r} = {v}"))
+            .collect();
+        let schedule: Vec<String> = ending.schedule.iter().map(|c| c.to_string()).collect();
+        let mut said = format!("  {}. {}", k + 1, states.join("   "));
+        if !ending.converged {
+            said.push_str("   (diverged)");
+        }
+        if !ending.stuck.is_empty() {
+            let stuck: Vec<String> = ending.stuck.iter().map(|n| format!("#{n}")).collect();
+            said.push_str(&format!("   ({} stuck on a cut link)", stuck.join(" ")));
+        }
+        out.push(said);
+        out.push(format!("     by: {}", schedule.join(", ")));
+    }
+    out.join("\n")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match n {
+        1 => format!("1 {word}"),
+        _ => format!("{n} {word}s"),
+    }
 }
 
 /// One sentence with the numbers: what the law says should match, and what did not.

@@ -63,6 +63,8 @@ pub enum Reply {
     },
     /// `check`: each law, with a counterexample when one was found.
     Checked(crate::lab::Report),
+    /// `explore`: the distinct final states of every delivery order, each with a schedule.
+    Explored(crate::lab::Exploration),
     /// An expectation held (for `expect refused`, with the rule that refused).
     Passed {
         expectation: Expectation,
@@ -163,6 +165,10 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             let setup = crate::lab::Setup::of(lab.world());
             Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
         }
+        Action::Explore(faults) => match crate::lab::explore(lab.world(), faults) {
+            Ok(found) => Ok(Reply::Explored(found)),
+            Err(refusal) => Err(Failure::NoMessage(refusal)),
+        },
         Action::Expect(expectation) => match expectation.check(lab) {
             Ok(refusal) => Ok(Reply::Passed {
                 expectation,

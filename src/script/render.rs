@@ -76,6 +76,7 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
         } => format!("exported {} to {path}", format_name(*format)),
         Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
         Reply::Checked(report) => super::laws::report_text(report),
+        Reply::Explored(found) => super::laws::explored_text(found),
         Reply::Passed {
             expectation,
             refusal,
@@ -280,6 +281,7 @@ fn expectation_text(e: &Expectation) -> String {
             value,
         } => format!("{replica} = {value}"),
         Expectation::Refused(command) => format!("'{command}' is refused"),
+        Expectation::Outcomes(n) => format!("outcomes = {n}"),
     }
 }
 
