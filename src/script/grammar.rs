@@ -138,8 +138,8 @@ pub enum Line {
     /// Load a saved session, replacing this one
     #[command(override_usage = "load <file>")]
     Load { file: String },
-    /// The history as a Markdown worked table, or the full state as JSON
-    #[command(override_usage = "export md|json [<file>]")]
+    /// The history as a Markdown worked table, the full state as JSON, or the space-time diagram as SVG or text
+    #[command(override_usage = "export md|json|svg|timeline [<file>]")]
     Export {
         format: String,
         file: Option<String>,
@@ -175,6 +175,10 @@ pub enum Line {
 pub enum Format {
     Markdown,
     Json,
+    /// The space-time diagram as a standalone SVG.
+    Svg,
+    /// The space-time diagram as plain text.
+    Timeline,
 }
 
 /// Why a line could not be read: a message for people, with the command's usage when known.
@@ -258,7 +262,7 @@ pub const OPTIONS: &[(&str, &[&str])] = &[
 pub const PER_REPLICA: &[&str] = &["tiebreak", "mistake", "remove-unseen"];
 
 /// The formats `export` writes.
-pub const FORMATS: &[&str] = &["md", "json"];
+pub const FORMATS: &[&str] = &["md", "json", "svg", "timeline"];
 
 /// Every command word, in table order.
 pub fn command_words() -> Vec<String> {
@@ -700,6 +704,8 @@ fn format_word(word: &str) -> Result<Format, ParseError> {
     match word {
         "md" | "markdown" => Ok(Format::Markdown),
         "json" => Ok(Format::Json),
+        "svg" => Ok(Format::Svg),
+        "timeline" => Ok(Format::Timeline),
         _ => Err(ParseError::new(format!(
             "export {}, not '{word}'",
             FORMATS.join(" or export ")

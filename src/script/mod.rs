@@ -4,6 +4,7 @@
 //! `assist` completes and hints lines for the interactive ones.
 
 pub mod assist;
+pub mod diagram;
 mod expect;
 mod file;
 mod grammar;

@@ -96,6 +96,8 @@ fn format_name(format: Format) -> &'static str {
     match format {
         Format::Markdown => "the worked table",
         Format::Json => "the lab as JSON",
+        Format::Svg => "the history as an SVG diagram",
+        Format::Timeline => "the history as a text timeline",
     }
 }
 
