@@ -7,6 +7,7 @@ mod explore;
 mod laws;
 mod network;
 mod ops;
+mod stats;
 mod suggest;
 mod timeline;
 mod view;
@@ -17,6 +18,7 @@ pub use compare::{Comparison, Observed};
 pub use explore::{Choice, Ending, Exploration, Faults, explore};
 pub use laws::{Counterexample, DEFAULT_CASES, Law, Move, Probe, Report, Setup, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
+pub use stats::{MessageStats, ReplicaStats, Stats};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
 pub use view::{

@@ -162,6 +162,8 @@ pub enum Line {
         #[arg(allow_hyphen_values = true)]
         words: Vec<String>,
     },
+    /// What the lab costs: live entries against metadata and bytes per replica, and each message sent
+    Stats,
     /// Mark the start of a step of a worked table: step B adds x
     #[command(override_usage = "step <title>")]
     Step {
@@ -244,6 +246,8 @@ pub enum Action {
     },
     /// `explore`: every schedule of the messages in flight.
     Explore(crate::lab::Faults),
+    /// `stats`: what the lab costs.
+    Stats,
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
@@ -540,6 +544,7 @@ fn action(line: Line) -> Result<Action, ParseError> {
         Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
         Line::Check { words } => check_words(&words)?,
         Line::Explore { words } => explore_words(&words)?,
+        Line::Stats => Action::Stats,
     })
 }
 

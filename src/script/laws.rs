@@ -2,7 +2,7 @@
 //! numbers), and a counterexample written as a `.crdt` script whose last `expect` fails.
 
 use super::grammar::line;
-use crate::lab::{Counterexample, Exploration, Law, Move, Report, Setup};
+use crate::lab::{Counterexample, Exploration, Law, Move, Report, Setup, Stats};
 
 /// The report as text: one line per law, and under a failing law its story and its lines.
 pub fn report_text(report: &Report) -> String {
@@ -75,6 +75,58 @@ pub fn explored_text(found: &Exploration) -> String {
         }
         out.push(said);
         out.push(format!("     by: {}", schedule.join(", ")));
+    }
+    out.join("\n")
+}
+
+/// `stats` as text: a row per replica, then the messages sent.
+pub fn stats_text(stats: &Stats) -> String {
+    let mut out = vec![format!(
+        "{} ({}): live entries against the metadata stored, and the state's size as JSON",
+        stats.kind,
+        if stats.sync == "ops" {
+            "op-based sync"
+        } else {
+            "state sync"
+        }
+    )];
+    let width = stats
+        .replicas
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    out.push(format!(
+        "  {:<width$}  {:>4}  {:>8}  {:>6}  stored",
+        "replica", "live", "metadata", "bytes"
+    ));
+    for r in &stats.replicas {
+        let pieces: Vec<String> = r.pieces.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        out.push(format!(
+            "  {:<width$}  {:>4}  {:>8}  {:>6}  {}",
+            r.name,
+            r.live,
+            r.metadata,
+            r.bytes,
+            pieces.join(", ")
+        ));
+    }
+    match stats.sent.is_empty() {
+        true => out.push("  no message sent yet (send A B puts one on the wire)".into()),
+        false => {
+            out.push(format!("  {} sent:", plural(stats.sent.len(), "message")));
+            for m in &stats.sent {
+                let what = match m.ops {
+                    None => "a whole state".to_string(),
+                    Some(n) => plural(n, "op"),
+                };
+                out.push(format!(
+                    "    #{} {} → {}: {what}, {} bytes",
+                    m.number, m.from, m.to, m.bytes
+                ));
+            }
+        }
     }
     out.join("\n")
 }

@@ -66,6 +66,8 @@ pub enum Reply {
     Checked(crate::lab::Report),
     /// `explore`: the distinct final states of every delivery order, each with a schedule.
     Explored(crate::lab::Exploration),
+    /// `stats`: live entries, metadata and bytes per replica, and the messages sent.
+    Stats(crate::lab::Stats),
     /// An expectation held (for `expect refused`, with the rule that refused).
     Passed {
         expectation: Expectation,
@@ -166,6 +168,7 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             let setup = crate::lab::Setup::of(lab.world());
             Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
         }
+        Action::Stats => Ok(Reply::Stats(lab.stats())),
         Action::Explore(faults) => match crate::lab::explore(lab.world(), faults) {
             Ok(found) => Ok(Reply::Explored(found)),
             Err(refusal) => Err(Failure::NoMessage(refusal)),

@@ -77,6 +77,7 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
         Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
         Reply::Checked(report) => super::laws::report_text(report),
         Reply::Explored(found) => super::laws::explored_text(found),
+        Reply::Stats(stats) => super::laws::stats_text(stats),
         Reply::Passed {
             expectation,
             refusal,
