@@ -11,7 +11,7 @@ pub const MAX_IN_FLIGHT: usize = 12;
 /// With drops or duplicates, the branching grows: at most this many messages then.
 pub const MAX_IN_FLIGHT_FAULTS: usize = 8;
 /// The most distinct states one exploration visits before it gives up.
-pub const MAX_STATES: usize = 500_000;
+pub const MAX_STATES: usize = 200_000;
 
 /// What may happen to a message besides its delivery.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -719,7 +719,7 @@ fn format_word(word: &str) -> Result<Format, ParseError> {
 }
 
 /// The most histories a `check` typed in a lab tries (the command line takes more).
-pub const MAX_CASES: usize = 20_000;
+pub const MAX_CASES: usize = 5_000;
 
 /// `check [--seed <n>] [--cases <n>]`.
 fn check_words(words: &[String]) -> Result<Action, ParseError> {

@@ -382,6 +382,58 @@ mod tests {
     }
 
     #[test]
+    fn explore_stats_and_exports_refuse_bad_input_and_change_nothing() {
+        let mut lab = Lab::new();
+        execute(&mut lab, "A add x").expect("added");
+        let before = lab.position();
+        for line in [
+            "explore",
+            "explore --all",
+            "expect outcomes = two",
+            "expect outcomes = 1",
+            "export svg /no/such/dir/x.svg",
+            "export png",
+        ] {
+            assert!(execute(&mut lab, line).is_err(), "{line}");
+        }
+        assert!(matches!(
+            execute(&mut lab, "stats"),
+            Ok(crate::script::Reply::Stats(_))
+        ));
+        assert_eq!(lab.position(), before, "nothing was logged");
+        assert_eq!(lab.world().replicas[0].set.elements().len(), 1);
+    }
+
+    #[test]
+    fn explore_reports_its_outcomes_with_schedules_in_words() {
+        let mut lab = Lab::new();
+        for line in [
+            "new naive A B C",
+            "option sync ops",
+            "A add x",
+            "sync",
+            "B remove x",
+        ] {
+            execute(&mut lab, line).expect("runs");
+        }
+        for line in ["send B C", "A add x", "send A C"] {
+            execute(&mut lab, line).expect("runs");
+        }
+        let Ok(crate::script::Reply::Explored(found)) = execute(&mut lab, "explore") else {
+            panic!("explore answers with its outcomes")
+        };
+        let text = explored_text(&found);
+        assert!(
+            text.starts_with("2 messages in flight: 2 distinct outcomes"),
+            "{text}"
+        );
+        assert!(
+            text.contains("by: deliver 1, deliver 2") && text.contains("by: deliver 2, deliver 1")
+        );
+        assert!(execute(&mut lab, "expect outcomes = 2").is_ok());
+    }
+
+    #[test]
     fn bad_check_lines_are_refused_and_change_nothing() {
         let mut lab = Lab::new();
         for line in [
