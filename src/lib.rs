@@ -2,6 +2,7 @@
 //! `crdt` (pure set types), then the lab, the command language, lessons and the faces.
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod config;
 pub mod crdt;
 pub mod exit;

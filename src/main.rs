@@ -95,6 +95,9 @@ enum Face {
         #[command(flatten)]
         tui: TuiArgs,
     },
+    /// Check the CRDT laws on a set type (or all) with random histories; a broken law gets its
+    /// shortest story: crdt-lab check naive --save ce.crdt
+    Check(crdt_lab::check::CheckArgs),
     /// Print a completion script for a shell: crdt-lab completions bash > ~/.local/share/bash-completion/completions/crdt-lab
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff): crdt-lab man > crdt-lab.1
@@ -158,6 +161,7 @@ fn main() -> ExitCode {
         },
         Some(Face::Node(args)) => node(&args),
         Some(Face::Grade(args)) => crdt_lab::grade::run(&args),
+        Some(Face::Check(args)) => crdt_lab::check::run(&args),
         Some(Face::Completions { shell }) => completions(shell),
         Some(Face::Man) => man(),
     };

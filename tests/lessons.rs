@@ -24,6 +24,7 @@ const CURRICULUM: &[&str] = &[
     "orswot-no-tombstones",
     "one-story-four-answers",
     "ops-relay",
+    "metadata-and-messages",
     "mistakes",
     "choosing-a-set",
 ];
@@ -73,7 +74,12 @@ fn the_curriculum_ships_nineteen_lessons_in_order() {
 }
 
 /// The lessons about the network, ops and mistakes; every other lesson is about set types.
-const NOT_ON_A_TYPE: &[&str] = &["partitions-in-flight", "ops-relay", "mistakes"];
+const NOT_ON_A_TYPE: &[&str] = &[
+    "partitions-in-flight",
+    "ops-relay",
+    "metadata-and-messages",
+    "mistakes",
+];
 
 /// What a choosing question asks about: a feature a set could hold.
 const FEATURES: &[&str] = &[

@@ -18,6 +18,7 @@ mod gset;
 mod lww;
 mod merge;
 mod naive;
+mod order;
 mod orset;
 mod orswot;
 mod pnset;

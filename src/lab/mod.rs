@@ -3,8 +3,11 @@
 
 mod command;
 mod compare;
+mod explore;
+mod laws;
 mod network;
 mod ops;
+mod stats;
 mod suggest;
 mod timeline;
 mod view;
@@ -12,7 +15,10 @@ mod world;
 
 pub use command::{ClockMode, Command, Setting, SyncMode, Which, quoted, word};
 pub use compare::{Comparison, Observed};
+pub use explore::{Choice, Ending, Exploration, Faults, explore};
+pub use laws::{Counterexample, DEFAULT_CASES, Law, Move, Probe, Report, Setup, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
+pub use stats::{MessageStats, ReplicaStats, Stats};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
 pub use view::{

@@ -157,6 +157,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../lessons/one-story-four-answers.md"),
     ),
     ("ops-relay", include_str!("../../lessons/ops-relay.md")),
+    (
+        "metadata-and-messages",
+        include_str!("../../lessons/metadata-and-messages.md"),
+    ),
     ("mistakes", include_str!("../../lessons/mistakes.md")),
     (
         "choosing-a-set",

@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(tab(&lab, "show A "), ["as"]);
         assert_eq!(tab(&lab, "show A as "), ["boolean", "element", "separate"]);
         assert_eq!(tab(&lab, "deliver "), ["1", "all"]);
-        assert_eq!(tab(&lab, "export "), ["json", "md"]);
+        assert_eq!(tab(&lab, "export "), ["json", "md", "svg", "timeline"]);
         assert_eq!(tab(&lab, "B merge "), ["A", "B"]);
         assert!(tab(&lab, "re").contains(&"redo".to_string()));
         assert_eq!(complete(&lab, "A add a", 7).start, 6);

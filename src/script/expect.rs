@@ -27,6 +27,9 @@ pub enum Expectation {
     /// `expect refused A remove x`: passes only if the lab would refuse the command. The
     /// command is tried on a copy, so the lab does not change either way.
     Refused(Command),
+    /// `expect outcomes = 2`: every delivery order of the messages in flight ends in this many
+    /// distinct states (what `explore` counts).
+    Outcomes(usize),
 }
 
 /// A value as the expectation wrote it, and what it reads as.
@@ -72,6 +75,9 @@ impl Expectation {
                 return refused(&rest);
             }
             _ => {}
+        }
+        if let Some(n) = outcomes(&words) {
+            return n.map(Expectation::Outcomes);
         }
         if let [replica, verb, elem] = &words[..]
             && (verb == "has" || verb == "lacks")
@@ -138,6 +144,14 @@ impl Expectation {
                 field,
                 value,
             } => equals(world, replica, field.as_deref(), value),
+            Expectation::Outcomes(want) => match crate::lab::explore(world, Default::default()) {
+                Ok(found) if found.endings.len() == *want => Ok(None),
+                Ok(found) => miss(
+                    format!("outcomes = {want}"),
+                    format!("{} distinct outcomes", found.endings.len()),
+                ),
+                Err(refusal) => miss(format!("outcomes = {want}"), refusal.rule),
+            },
             Expectation::Refused(command) => match world.clone().replay(command) {
                 Err(refusal) => Ok(Some(refusal)),
                 Ok(()) => miss(
@@ -209,4 +223,16 @@ fn refused(line: &str) -> Result<Expectation, ParseError> {
             "expect refused takes a command that changes the lab, not '{line}'"
         ))),
     }
+}
+
+/// `outcomes = 2` (or `outcomes=2`): the count, or why it cannot be read; `None` when the
+/// words are about something else.
+fn outcomes(words: &[String]) -> Option<Result<usize, ParseError>> {
+    let joined = words.concat();
+    let n = joined.strip_prefix("outcomes=")?;
+    Some(n.parse().map_err(|_| {
+        ParseError::new(format!(
+            "expect outcomes = <n> takes a whole number, not '{n}'"
+        ))
+    }))
 }

@@ -141,8 +141,8 @@ pub enum Line {
     /// Load a saved session, replacing this one
     #[command(override_usage = "load <file>")]
     Load { file: String },
-    /// The history as a Markdown worked table, or the full state as JSON
-    #[command(override_usage = "export md|json [<file>]")]
+    /// The history as a Markdown worked table, the full state as JSON, or the space-time diagram as SVG or text
+    #[command(override_usage = "export md|json|svg|timeline [<file>]")]
     Export {
         format: String,
         file: Option<String>,
@@ -153,6 +153,20 @@ pub enum Line {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         words: Vec<String>,
     },
+    /// Search random small histories of this lab's type and options for a broken CRDT law, and show the shortest story that breaks it
+    #[command(override_usage = "check [--seed <n>] [--cases <n>]")]
+    Check {
+        #[arg(allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// Every order of delivering the messages in flight (with --drops, --duplicates: losing or repeating them too), and the distinct states they end in
+    #[command(override_usage = "explore [--drops] [--duplicates]")]
+    Explore {
+        #[arg(allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// What the lab costs: live entries against metadata and bytes per replica, and each message sent
+    Stats,
     /// Mark the start of a step of a worked table: step B adds x
     #[command(override_usage = "step <title>")]
     Step {
@@ -166,6 +180,10 @@ pub enum Line {
 pub enum Format {
     Markdown,
     Json,
+    /// The space-time diagram as a standalone SVG.
+    Svg,
+    /// The space-time diagram as plain text.
+    Timeline,
 }
 
 /// Why a line could not be read: a message for people, with the command's usage when known.
@@ -226,6 +244,15 @@ pub enum Action {
     Load(String),
     Export(Format, Option<String>),
     Expect(Expectation),
+    /// `check`: the laws, on this lab's type and options.
+    Check {
+        seed: u64,
+        cases: usize,
+    },
+    /// `explore`: every schedule of the messages in flight.
+    Explore(crate::lab::Faults),
+    /// `stats`: what the lab costs.
+    Stats,
 }
 
 /// Verbs that may follow their replica: `A add x` reads as `add A x`.
@@ -244,7 +271,7 @@ pub const OPTIONS: &[(&str, &[&str])] = &[
 pub const PER_REPLICA: &[&str] = &["tiebreak", "mistake", "remove-unseen"];
 
 /// The formats `export` writes.
-pub const FORMATS: &[&str] = &["md", "json"];
+pub const FORMATS: &[&str] = &["md", "json", "svg", "timeline"];
 
 /// Every command word, in table order.
 pub fn command_words() -> Vec<String> {
@@ -523,6 +550,9 @@ fn action(line: Line) -> Result<Action, ParseError> {
             Action::Expect(Expectation::parse(&text)?)
         }
         Line::Step { title } => Action::Change(Command::Step(title.join(" "))),
+        Line::Check { words } => check_words(&words)?,
+        Line::Explore { words } => explore_words(&words)?,
+        Line::Stats => Action::Stats,
     })
 }
 
@@ -687,9 +717,68 @@ fn format_word(word: &str) -> Result<Format, ParseError> {
     match word {
         "md" | "markdown" => Ok(Format::Markdown),
         "json" => Ok(Format::Json),
+        "svg" => Ok(Format::Svg),
+        "timeline" => Ok(Format::Timeline),
         _ => Err(ParseError::new(format!(
             "export {}, not '{word}'",
             FORMATS.join(" or export ")
         ))),
     }
+}
+
+/// The most histories a `check` typed in a lab tries (the command line takes more).
+pub const MAX_CASES: usize = 5_000;
+
+/// `check [--seed <n>] [--cases <n>]`.
+fn check_words(words: &[String]) -> Result<Action, ParseError> {
+    let (mut seed, mut cases) = (1, crate::lab::DEFAULT_CASES);
+    let mut rest = words.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next();
+        let number = |what: &str| -> Result<u64, ParseError> {
+            let bad = || ParseError {
+                message: format!("{flag} takes a whole number, like {flag} 3"),
+                usage: usage_of("check").map(str::to_string),
+            };
+            let v = value.ok_or_else(bad)?;
+            v.parse()
+                .map_err(|_| ParseError::new(format!("{what} is a whole number, not '{v}'")))
+        };
+        match flag.as_str() {
+            "--seed" => seed = number("the seed")?,
+            "--cases" => {
+                cases = usize::try_from(number("the number of cases")?).unwrap_or(usize::MAX)
+            }
+            _ => {
+                return Err(ParseError {
+                    message: format!("check takes --seed and --cases, not '{flag}'"),
+                    usage: usage_of("check").map(str::to_string),
+                });
+            }
+        }
+    }
+    if cases == 0 || cases > MAX_CASES {
+        return Err(ParseError::new(format!(
+            "check tries 1 to {MAX_CASES} histories, not {cases}"
+        )));
+    }
+    Ok(Action::Check { seed, cases })
+}
+
+/// `explore [--drops] [--duplicates]`.
+fn explore_words(words: &[String]) -> Result<Action, ParseError> {
+    let mut faults = crate::lab::Faults::default();
+    for word in words {
+        match word.as_str() {
+            "--drops" => faults.drops = true,
+            "--duplicates" => faults.duplicates = true,
+            _ => {
+                return Err(ParseError {
+                    message: format!("explore takes --drops and --duplicates, not '{word}'"),
+                    usage: usage_of("explore").map(str::to_string),
+                });
+            }
+        }
+    }
+    Ok(Action::Explore(faults))
 }

@@ -4,9 +4,11 @@
 //! `assist` completes and hints lines for the interactive ones.
 
 pub mod assist;
+pub mod diagram;
 mod expect;
 mod file;
 mod grammar;
+pub mod laws;
 pub mod literal;
 pub mod render;
 mod runner;
@@ -60,6 +62,12 @@ pub enum Reply {
         text: Option<String>,
         path: Option<String>,
     },
+    /// `check`: each law, with a counterexample when one was found.
+    Checked(crate::lab::Report),
+    /// `explore`: the distinct final states of every delivery order, each with a schedule.
+    Explored(crate::lab::Exploration),
+    /// `stats`: live entries, metadata and bytes per replica, and the messages sent.
+    Stats(crate::lab::Stats),
     /// An expectation held (for `expect refused`, with the rule that refused).
     Passed {
         expectation: Expectation,
@@ -160,6 +168,15 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             let text = file::export(lab, format, path.as_deref())?;
             Ok(Reply::Exported { format, text, path })
         }
+        Action::Check { seed, cases } => {
+            let setup = crate::lab::Setup::of(lab.world());
+            Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
+        }
+        Action::Stats => Ok(Reply::Stats(lab.stats())),
+        Action::Explore(faults) => match crate::lab::explore(lab.world(), faults) {
+            Ok(found) => Ok(Reply::Explored(found)),
+            Err(refusal) => Err(Failure::NoMessage(refusal)),
+        },
         Action::Expect(expectation) => match expectation.check(lab) {
             Ok(refusal) => Ok(Reply::Passed {
                 expectation,

@@ -75,6 +75,9 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
             ..
         } => format!("exported {} to {path}", format_name(*format)),
         Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
+        Reply::Checked(report) => super::laws::report_text(report),
+        Reply::Explored(found) => super::laws::explored_text(found),
+        Reply::Stats(stats) => super::laws::stats_text(stats),
         Reply::Passed {
             expectation,
             refusal,
@@ -94,6 +97,8 @@ fn format_name(format: Format) -> &'static str {
     match format {
         Format::Markdown => "the worked table",
         Format::Json => "the lab as JSON",
+        Format::Svg => "the history as an SVG diagram",
+        Format::Timeline => "the history as a text timeline",
     }
 }
 
@@ -279,6 +284,7 @@ fn expectation_text(e: &Expectation) -> String {
             value,
         } => format!("{replica} = {value}"),
         Expectation::Refused(command) => format!("'{command}' is refused"),
+        Expectation::Outcomes(n) => format!("outcomes = {n}"),
     }
 }
 
