@@ -220,6 +220,16 @@ impl SetCrdt for OrSet {
         self.described(None)
     }
 
+    /// Under the reuse-tags mistake a merge may drop tags of any element (see `merge`).
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        if self.reuse_tags {
+            return None;
+        }
+        let mut out = vec![];
+        super::new_keys(&self.live, &other.live, PartialEq::eq, &mut out);
+        super::new_keys(&self.tombstones, &other.tombstones, PartialEq::eq, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

@@ -5,6 +5,7 @@ mod command;
 mod compare;
 mod network;
 mod ops;
+mod scoped;
 mod suggest;
 mod timeline;
 mod view;
@@ -287,3 +288,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_ops;
+
+#[cfg(test)]
+mod tests_scoped;

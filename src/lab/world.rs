@@ -4,9 +4,7 @@
 
 use super::command::{ClockMode, Command, Setting, SyncMode, Which};
 use super::ops::{OpLog, OpReport, Shipped};
-use crate::crdt::{
-    AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp, Value,
-};
+use crate::crdt::{AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -261,24 +259,19 @@ impl World {
     }
 
     /// Run `f` on replica `i` and say what it changed (nothing, when not recording). When `f`
-    /// can only touch `elem` (an edit), only what concerns `elem` is compared.
+    /// can only touch the elements `only` names (an edit, a merge), only what concerns them is
+    /// compared, so recording costs what they hold, not the whole state.
     pub(super) fn watch<T>(
         &mut self,
         i: usize,
-        elem: Option<&Elem>,
+        only: Option<&[Elem]>,
         f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
     ) -> Result<(T, Delta), Refusal> {
         if !self.record {
             return f(self).map(|t| (t, Delta::default()));
         }
-        let look = |set: &AnySet| match elem {
-            Some(e) => {
-                let shown = set.contains(e).then(|| e.to_string());
-                (
-                    set.describe_elem(e),
-                    Value::Set(shown.into_iter().collect()),
-                )
-            }
+        let look = |set: &AnySet| match only {
+            Some(elems) => super::scoped::describe_elems(set, elems),
             None => (set.describe(), set.visible()),
         };
         let before = look(&self.replicas[i].set);
@@ -373,7 +366,8 @@ impl World {
     ) -> Result<Applied, Refusal> {
         let kept = (self.sync == SyncMode::Ops).then(|| op.clone());
         let elem = op.subject().clone();
-        let (_, delta) = self.watch(i, Some(&elem), |w| w.replicas[i].set.apply(op))?;
+        let only = std::slice::from_ref(&elem);
+        let (_, delta) = self.watch(i, Some(only), |w| w.replicas[i].set.apply(op))?;
         kept.into_iter().for_each(|op| self.keep_op(i, op));
         self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
@@ -392,9 +386,18 @@ impl World {
         }
     }
 
+    /// The elements of replica `i` a merge of `state` may change (none, when not recording).
+    fn touched(&self, i: usize, state: &AnySet) -> Option<Vec<Elem>> {
+        match self.record {
+            true => self.replicas[i].set.merge_touches(state),
+            false => Some(vec![]),
+        }
+    }
+
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
     fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<Delta, Refusal> {
-        let (_, delta) = self.watch(i, None, |w| {
+        let touched = self.touched(i, state);
+        let (_, delta) = self.watch(i, touched.as_deref(), |w| {
             let r = &mut w.replicas[i];
             r.set.merge(state)?;
             r.lamport = r.lamport.max(lamport);
@@ -431,7 +434,8 @@ impl World {
                 self.absorb(i, &state, lamport)?
             }
             SyncMode::State => {
-                let (_, delta) = self.watch(i, None, |w| {
+                let touched = self.touched(i, &self.replicas[j].set);
+                let (_, delta) = self.watch(i, touched.as_deref(), |w| {
                     let (into, from) = two(&mut w.replicas, i, j);
                     into.set.merge(&from.set)?;
                     into.lamport = into.lamport.max(from.lamport);

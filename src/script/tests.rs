@@ -335,3 +335,28 @@ fn show_hash_n_answers_one_message_in_flight_with_its_payload() {
         })))
     );
 }
+
+/// A transcript prints every state while the lab is small, and past the threshold only what
+/// changed, saying so.
+#[test]
+fn a_transcript_prints_whole_states_only_while_the_lab_is_small() {
+    let transcript = |adds: usize| {
+        let mut text = String::from("new orswot A B\n");
+        (0..adds).for_each(|k| text.push_str(&format!("A add e{k}\n")));
+        text.push_str("B add last\n");
+        let mut out = vec![];
+        run_text("t", &text, &mut Lab::new(), RunOptions::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        out.lines().last().unwrap_or_default().to_string()
+    };
+    let small = transcript(150);
+    assert!(
+        small.starts_with("  A = {e0, e1,") && small.ends_with("B = {last}"),
+        "{small}"
+    );
+    let big = transcript(render::TRANSCRIPT_ELEMENTS);
+    assert_eq!(
+        big,
+        "  B: clock gained B: 1; entries gained last: b1; last now on B   (over 200 elements: only what changed is shown; `show` prints the states)"
+    );
+}
