@@ -5,6 +5,7 @@
 
 pub mod assist;
 mod expect;
+mod fast;
 mod file;
 mod grammar;
 pub mod literal;
