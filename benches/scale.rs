@@ -23,7 +23,10 @@ use crdt_lab::lab::Lab;
 use crdt_lab::node::{Node, NodeArgs, NodeType, Protocol};
 use crdt_lab::script::execute;
 use crdt_lab::script::render::{self, Style};
+use crdt_lab::tui::{App, Theme};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use std::io::{Sink, Write, sink};
 use std::time::{Duration, Instant};
 
@@ -240,28 +243,38 @@ fn lab_with(kind: &str, n: usize) -> Lab {
     lab
 }
 
-/// Time `iters` lines of `lines` (cycled) through the command path, starting over from a copy of
-/// `base` whenever `fresh` of them have run; with `transcript`, each reply is rendered too.
-fn timed_lab(base: &Lab, lines: &[String], fresh: usize, transcript: bool, iters: u64) -> Duration {
-    let mut lab = base.clone();
+/// A lab being run through `lines`, started over from a copy of `base` once all have run (the
+/// copy is not timed). It lives across criterion's calls, so a fresh copy's first growth of its
+/// log (a copy has no room to spare) is paid once per round of `lines`, as in a real session.
+struct Running<'a> {
+    base: &'a Lab,
+    lab: Lab,
+    next: usize,
+}
+
+/// Time the next `iters` lines through the command path; with `transcript`, each reply is
+/// rendered too.
+fn timed_lab(run: &mut Running, lines: &[String], transcript: bool, iters: u64) -> Duration {
     let mut out = Out(Vec::with_capacity(1 << 20));
     let (mut took, mut done) = (Duration::ZERO, 0);
     while done < iters {
-        let n = (iters - done).min(fresh as u64) as usize;
+        if run.next == lines.len() {
+            run.lab = run.base.clone();
+            run.next = 0;
+        }
+        let n = ((iters - done) as usize).min(lines.len() - run.next);
         let started = Clock::start();
-        for line in lines.iter().cycle().take(n) {
-            let reply = execute(&mut lab, line);
+        for line in &lines[run.next..run.next + n] {
+            let reply = execute(&mut run.lab, line);
             if let (true, Ok(reply)) = (transcript, &reply) {
-                let shown = render::reply(&lab, reply, Style::Transcript);
+                let shown = render::reply(&run.lab, reply, Style::Transcript);
                 let _ = writeln!(out, "> {line}\n{shown}");
             }
             std::hint::black_box(reply.is_ok());
         }
         took += started.elapsed();
         done += n as u64;
-        if done < iters {
-            lab = base.clone();
-        }
+        run.next += n;
     }
     took
 }
@@ -294,10 +307,15 @@ fn lab(c: &mut Criterion) {
                 for transcript in [false, true] {
                     let face = if transcript { "transcript" } else { "quiet" };
                     let id = BenchmarkId::new(format!("{kind} {what} {face}"), n);
+                    let mut run = Running {
+                        base: &base,
+                        lab: base.clone(),
+                        next: 0,
+                    };
                     group.bench_with_input(id, &n, |b, _| {
                         b.iter_custom(|iters| {
                             let per = if what == "add+merge" { 2 } else { 1 };
-                            timed_lab(&base, lines, lines.len(), transcript, iters * per)
+                            timed_lab(&mut run, lines, transcript, iters * per)
                         })
                     });
                 }
@@ -307,5 +325,50 @@ fn lab(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(scale, node, lab);
+/// A typed command through the TUI and the frame after it: `update` runs the line on the lab
+/// and refreshes what is drawn, then one frame is drawn into a 200×50 TestBackend. The lab is an
+/// OR-Set of 8 replicas holding N/8 elements each; each command adds a new element on one of them.
+fn tui(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tui");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    const NAMES: [&str; 8] = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    for n in sizes() {
+        let mut lab = Lab::new();
+        let mut run = |line: &str| {
+            if let Err(e) = execute(&mut lab, line) {
+                panic!("{line}: {e}");
+            }
+        };
+        run(&format!("new orset {}", NAMES.join(" ")));
+        for k in 0..n {
+            run(&format!("{} add e{k}", NAMES[k % 8]));
+        }
+        let mut app = App::with_lab(Theme::dark(), lab);
+        app.resize(200, 50);
+        let mut terminal = match Terminal::new(TestBackend::new(200, 50)) {
+            Ok(t) => t,
+            Err(e) => match e {},
+        };
+        let mut k = 0;
+        let id = BenchmarkId::new("orset command+frame", n);
+        group.bench_with_input(id, &n, |b, _| {
+            b.iter_custom(|iters| {
+                let started = Clock::start();
+                for _ in 0..iters {
+                    app.run_line(&format!("{} add n{k}", NAMES[k % 8]));
+                    k += 1;
+                    let drawn = terminal.draw(|f| f.render_widget(&app, f.area()));
+                    std::hint::black_box(drawn.is_ok());
+                }
+                started.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(scale, node, lab, tui);
 criterion_main!(scale);

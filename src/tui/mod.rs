@@ -31,6 +31,9 @@ mod tests;
 #[cfg(test)]
 mod truth_tests;
 
+#[cfg(test)]
+mod refresh_tests;
+
 pub use app::{App, Message, Mode, update};
 pub use state::{HomeItem, Target};
 pub use theme::{Theme, ThemeError};
