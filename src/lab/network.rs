@@ -219,6 +219,8 @@ impl World {
             true => "every replica that can reach another already agreed with it",
             false => "no replica received anything new, yet they still differ",
         };
-        Ok(super::world::unchanged(applied, || why.to_string()))
+        Ok(super::world::unchanged(applied, self.record, || {
+            why.to_string()
+        }))
     }
 }

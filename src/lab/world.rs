@@ -144,7 +144,7 @@ pub struct World {
     /// The rules set for every replica (and for those of later labs).
     pub rules: Rules,
     /// Whether `apply` works out what each command changed (a replay of the log does not need to).
-    record: bool,
+    pub(super) record: bool,
 }
 
 impl Default for World {
@@ -217,6 +217,15 @@ impl World {
     pub fn apply(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
         self.record = true;
         self.dispatch(cmd)
+    }
+
+    /// Apply one command without working out what it changed, but with its notes, messages and
+    /// deliveries (their changes left empty): for a run that shows none of it.
+    pub fn apply_unrecorded(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
+        self.record = false;
+        let result = self.dispatch(cmd);
+        self.record = true;
+        result
     }
 
     /// Apply one command without working out what it changed: for replaying the log.
@@ -456,7 +465,7 @@ impl World {
         self.check_link(into, from)?;
         let mut applied = Applied::default();
         self.absorb_replica(i, j, &mut applied)?;
-        Ok(unchanged(applied, || {
+        Ok(unchanged(applied, self.record, || {
             format!("{into} already had everything {from} has")
         }))
     }
@@ -471,7 +480,9 @@ impl World {
         let mut applied = Applied::default();
         self.absorb_replica(i, j, &mut applied)?;
         self.absorb_replica(j, i, &mut applied)?;
-        Ok(unchanged(applied, || format!("{a} and {b} already agreed")))
+        Ok(unchanged(applied, self.record, || {
+            format!("{a} and {b} already agreed")
+        }))
     }
 
     fn send(&mut self, from: &str, to: &str) -> Result<Applied, Refusal> {
@@ -888,9 +899,14 @@ fn tags_collide(name: &str, longer: &str) -> bool {
         && longer[name.len()..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A command that changed no replica says so, unless it already said something.
-pub(super) fn unchanged(mut applied: Applied, why: impl FnOnce() -> String) -> Applied {
-    if applied.changes.is_empty() && applied.notes.is_empty() {
+/// A command that changed no replica says so, unless it already said something (or what it
+/// changed was not worked out).
+pub(super) fn unchanged(
+    mut applied: Applied,
+    recorded: bool,
+    why: impl FnOnce() -> String,
+) -> Applied {
+    if recorded && applied.changes.is_empty() && applied.notes.is_empty() {
         applied.notes.push(format!("{}: nothing changed", why()));
     }
     applied
