@@ -145,8 +145,10 @@ impl Lab {
             )));
         }
         self.log.truncate(self.cursor);
+        // Snapshots past the cursor (after an undo) go; they are the last ones, found by halving.
         let cursor = self.cursor;
-        self.snapshots.retain(|s| s.position <= cursor);
+        let kept = self.snapshots.partition_point(|s| s.position <= cursor);
+        self.snapshots.truncate(kept);
         let step = self.step() + usize::from(matches!(command, Command::Step(_)));
         let result = match self.unrecorded {
             true => self.world.apply_unrecorded(&command),

@@ -397,10 +397,13 @@ impl World {
 
     /// The elements of replica `i` a merge of `state` may change (none, when not recording).
     fn touched(&self, i: usize, state: &AnySet) -> Option<Vec<Elem>> {
-        match self.record {
-            true => self.replicas[i].set.merge_touches(state),
-            false => Some(vec![]),
+        if !self.record {
+            return Some(vec![]);
         }
+        let mut touched = self.replicas[i].set.merge_touches(state)?;
+        touched.sort();
+        touched.dedup();
+        Some(touched)
     }
 
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
