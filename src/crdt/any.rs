@@ -354,6 +354,15 @@ impl AnySet {
         each!(AnySet, self, s => set_of(s.iter()))
     }
 
+    /// Do both show the same elements? (Compared in place, nothing copied.)
+    pub fn same_elements(&self, other: &AnySet) -> bool {
+        self.elems().eq(other.elems())
+    }
+
+    fn elems(&self) -> Box<dyn Iterator<Item = &Elem> + '_> {
+        each!(AnySet, self, s => Box::new(s.iter()))
+    }
+
     /// How many elements are visible, counting no further than `limit`.
     pub fn count_upto(&self, limit: usize) -> usize {
         each!(AnySet, self, s => s.iter().take(limit).count())

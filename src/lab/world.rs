@@ -789,7 +789,7 @@ impl World {
     pub fn converged(&self) -> bool {
         let mut sets = self.replicas.iter().map(|r| &r.set);
         let first = sets.next();
-        sets.all(|s| first.is_none_or(|f| f.same_state(s) && f.elements() == s.elements()))
+        sets.all(|s| first.is_none_or(|f| f.same_state(s) && f.same_elements(s)))
     }
 
     /// Why `elem` is present or absent on replica `i`: the core's sentence, what held or early
