@@ -9,8 +9,8 @@
 //!   each node type: `add` of a new element, `merge` of 3 new elements, `read` of the whole state,
 //!   and `add+read` (a read right after a change, per pair).
 //! - `lab`: one command through [`execute`] on a lab whose replicas A and B both hold N elements,
-//!   for each set type, as `run --quiet` does it (`quiet`) and with its transcript line rendered
-//!   (`transcript`): `add` of a new element on A, `remove` of one of B's, and `add+merge` (A adds,
+//!   for each set type, as `run --quiet` does it (`quiet`: the lab records no change) and as `run`
+//!   does it, recording each change and rendering its transcript line (`transcript`): `add` of a new element on A, `remove` of one of B's, and `add+merge` (A adds,
 //!   then B merges A: a merge of two replicas of N elements that differ by one, per pair).
 //! - `tui`: a typed command through the TUI's `update` (the lab, then the view it shows), then one
 //!   frame drawn into a 200×50 TestBackend, on an OR-Set lab of 8 replicas of N/8 elements each.
@@ -307,6 +307,8 @@ fn lab(c: &mut Criterion) {
                 for transcript in [false, true] {
                     let face = if transcript { "transcript" } else { "quiet" };
                     let id = BenchmarkId::new(format!("{kind} {what} {face}"), n);
+                    let mut base = base.clone();
+                    base.set_recording(transcript);
                     let mut run = Running {
                         base: &base,
                         lab: base.clone(),
