@@ -66,20 +66,20 @@ def table(after, before, only):
 
 def svg(after, before, only, path):
     names, sizes = rows([after], only)
-    w, h, pad = 760, 460, 60
+    w, h, pad, legend = 980, 460, 60, 380
     lo_n, hi_n = math.log10(sizes[0]), math.log10(sizes[-1])
     top = 3.0  # growth up to 1,000x
-    x = lambda n: pad + (math.log10(n) - lo_n) / (hi_n - lo_n) * (w - 2 * pad - 180)
+    x = lambda n: pad + (math.log10(n) - lo_n) / (hi_n - lo_n) * (w - 2 * pad - legend)
     y = lambda g: h - pad - (math.log10(max(g, 1e-1)) + 1) / (top + 1) * (h - 2 * pad)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
              f'<rect width="{w}" height="{h}" fill="white"/>',
              f'<text x="{pad}" y="20" font-size="14">Growth of the cost of one command from 1,000 elements (log scales)</text>']
     for g in (0.1, 1, 10, 100, 1000):
-        parts.append(f'<line x1="{pad}" x2="{w - pad - 180}" y1="{y(g)}" y2="{y(g)}" stroke="#ddd"/>')
+        parts.append(f'<line x1="{pad}" x2="{w - pad - legend}" y1="{y(g)}" y2="{y(g)}" stroke="#ddd"/>')
         parts.append(f'<text x="{pad - 8}" y="{y(g) + 4}" text-anchor="end">{g:g}×</text>')
     for n in sizes:
         parts.append(f'<text x="{x(n)}" y="{h - pad + 18}" text-anchor="middle">{n:,}</text>')
-    parts.append(f'<text x="{(w - 180) / 2}" y="{h - 12}" text-anchor="middle">elements in the state</text>')
+    parts.append(f'<text x="{(w - legend) / 2}" y="{h - 12}" text-anchor="middle">elements in the state</text>')
     ideal = [(sizes[0], 1), (sizes[-1], 1)]
     linear = [(sizes[0], 1), (sizes[-1], sizes[-1] / sizes[0])]
     lines = [("ideal (flat)", ideal, "#000", "6,3"), ("grows with the state", linear, "#999", "2,3")]
@@ -98,8 +98,8 @@ def svg(after, before, only, path):
         style = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2"{style}/>')
         ly = 40 + k * 14
-        parts.append(f'<line x1="{w - 175}" x2="{w - 155}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{style}/>')
-        parts.append(f'<text x="{w - 150}" y="{ly + 4}">{label}</text>')
+        parts.append(f'<line x1="{w - legend + 10}" x2="{w - legend + 30}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{style}/>')
+        parts.append(f'<text x="{w - legend + 35}" y="{ly + 4}">{label}</text>')
     parts.append("</svg>")
     open(path, "w", encoding="utf-8").write("\n".join(parts) + "\n")
 
