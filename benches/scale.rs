@@ -8,13 +8,25 @@
 //! - `node`: one request through [`Node::handle_line`] (parse, serve, and copy the reply out), for
 //!   each node type: `add` of a new element, `merge` of 3 new elements, `read` of the whole state,
 //!   and `add+read` (a read right after a change, per pair).
+//! - `lab`: one command through [`execute`] on a lab whose replicas A and B both hold N elements,
+//!   for each set type, as `run --quiet` does it (`quiet`: the lab records no change) and as `run`
+//!   does it, recording each change and rendering its transcript line (`transcript`): `add` of a new element on A, `remove` of one of B's, and `add+merge` (A adds,
+//!   then B merges A: a merge of two replicas of N elements that differ by one, per pair).
+//! - `tui`: a typed command through the TUI's `update` (the lab, then the view it shows), then one
+//!   frame drawn into a 200×50 TestBackend, on an OR-Set lab of 8 replicas of N/8 elements each.
 //!
 //! Times are this thread's time on a CPU: on a shared machine, the time spent waiting for a CPU
 //! says nothing about the code.
 
 use cpu_time::ThreadTime;
+use crdt_lab::lab::Lab;
 use crdt_lab::node::{Node, NodeArgs, NodeType, Protocol};
+use crdt_lab::script::execute;
+use crdt_lab::script::render::{self, Style};
+use crdt_lab::tui::{App, Theme};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use std::io::{Sink, Write, sink};
 use std::time::{Duration, Instant};
 
@@ -217,5 +229,148 @@ fn node(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(scale, node);
+/// A lab of `kind` whose replicas A and B both hold `e0`..`e(n-1)` (added on A, then synced).
+fn lab_with(kind: &str, n: usize) -> Lab {
+    let mut lab = Lab::new();
+    let mut run = |line: &str| {
+        if let Err(e) = execute(&mut lab, line) {
+            panic!("{line}: {e}");
+        }
+    };
+    run(&format!("new {kind} A B"));
+    (0..n).for_each(|k| run(&format!("A add e{k}")));
+    run("sync");
+    lab
+}
+
+/// A lab being run through `lines`, started over from a copy of `base` once all have run (the
+/// copy is not timed). It lives across criterion's calls, so a fresh copy's first growth of its
+/// log (a copy has no room to spare) is paid once per round of `lines`, as in a real session.
+struct Running<'a> {
+    base: &'a Lab,
+    lab: Lab,
+    next: usize,
+}
+
+/// Time the next `iters` lines through the command path; with `transcript`, each reply is
+/// rendered too.
+fn timed_lab(run: &mut Running, lines: &[String], transcript: bool, iters: u64) -> Duration {
+    let mut out = Out(Vec::with_capacity(1 << 20));
+    let (mut took, mut done) = (Duration::ZERO, 0);
+    while done < iters {
+        if run.next == lines.len() {
+            run.lab = run.base.clone();
+            run.next = 0;
+        }
+        let n = ((iters - done) as usize).min(lines.len() - run.next);
+        let started = Clock::start();
+        for line in &lines[run.next..run.next + n] {
+            let reply = execute(&mut run.lab, line);
+            if let (true, Ok(reply)) = (transcript, &reply) {
+                let shown = render::reply(&run.lab, reply, Style::Transcript);
+                let _ = writeln!(out, "> {line}\n{shown}");
+            }
+            std::hint::black_box(reply.is_ok());
+        }
+        took += started.elapsed();
+        done += n as u64;
+        run.next += n;
+    }
+    took
+}
+
+fn lab(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lab");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for kind in ["naive", "gset", "2pset", "lww", "orset", "orswot", "pnset"] {
+        for n in sizes() {
+            let base = lab_with(kind, n);
+            let fresh = (n / 10).max(10);
+            let adds: Vec<String> = (0..fresh).map(|k| format!("A add n{k}")).collect();
+            let removes: Vec<String> = (0..fresh).map(|k| format!("B remove e{k}")).collect();
+            let add_merge: Vec<String> = (0..fresh)
+                .flat_map(|k| [format!("A add n{k}"), "B merge A".to_string()])
+                .collect();
+            let cases: [(&str, &[String]); 3] = [
+                ("add", &adds),
+                ("remove", &removes),
+                ("add+merge", &add_merge),
+            ];
+            for (what, lines) in cases {
+                // The G-Set refuses removes; a refusal is not the cost asked about.
+                if kind == "gset" && what == "remove" {
+                    continue;
+                }
+                for transcript in [false, true] {
+                    let face = if transcript { "transcript" } else { "quiet" };
+                    let id = BenchmarkId::new(format!("{kind} {what} {face}"), n);
+                    let mut base = base.clone();
+                    base.set_recording(transcript);
+                    let mut run = Running {
+                        base: &base,
+                        lab: base.clone(),
+                        next: 0,
+                    };
+                    group.bench_with_input(id, &n, |b, _| {
+                        b.iter_custom(|iters| {
+                            let per = if what == "add+merge" { 2 } else { 1 };
+                            timed_lab(&mut run, lines, transcript, iters * per)
+                        })
+                    });
+                }
+            }
+        }
+    }
+    group.finish();
+}
+
+/// A typed command through the TUI and the frame after it: `update` runs the line on the lab
+/// and refreshes what is drawn, then one frame is drawn into a 200×50 TestBackend. The lab is an
+/// OR-Set of 8 replicas holding N/8 elements each; each command adds a new element on one of them.
+fn tui(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tui");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    const NAMES: [&str; 8] = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    for n in sizes() {
+        let mut lab = Lab::new();
+        let mut run = |line: &str| {
+            if let Err(e) = execute(&mut lab, line) {
+                panic!("{line}: {e}");
+            }
+        };
+        run(&format!("new orset {}", NAMES.join(" ")));
+        for k in 0..n {
+            run(&format!("{} add e{k}", NAMES[k % 8]));
+        }
+        let mut app = App::with_lab(Theme::dark(), lab);
+        app.resize(200, 50);
+        let mut terminal = match Terminal::new(TestBackend::new(200, 50)) {
+            Ok(t) => t,
+            Err(e) => match e {},
+        };
+        let mut k = 0;
+        let id = BenchmarkId::new("orset command+frame", n);
+        group.bench_with_input(id, &n, |b, _| {
+            b.iter_custom(|iters| {
+                let started = Clock::start();
+                for _ in 0..iters {
+                    app.run_line(&format!("{} add n{k}", NAMES[k % 8]));
+                    k += 1;
+                    let drawn = terminal.draw(|f| f.render_widget(&app, f.area()));
+                    std::hint::black_box(drawn.is_ok());
+                }
+                started.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(scale, node, lab, tui);
 criterion_main!(scale);

@@ -289,6 +289,20 @@ impl AnySet {
         each!(AnySet, self, s => s.describe_elem(elem))
     }
 
+    /// The elements a merge of `other` into this one may change; `None`: any of them.
+    pub fn merge_touches(&self, other: &AnySet) -> Option<Vec<Elem>> {
+        match (self, other) {
+            (AnySet::Naive(s), AnySet::Naive(o)) => s.merge_touches(o),
+            (AnySet::GSet(s), AnySet::GSet(o)) => s.merge_touches(o),
+            (AnySet::TwoPSet(s), AnySet::TwoPSet(o)) => s.merge_touches(o),
+            (AnySet::Lww(s), AnySet::Lww(o)) => s.merge_touches(o),
+            (AnySet::OrSet(s), AnySet::OrSet(o)) => s.merge_touches(o),
+            (AnySet::Orswot(s), AnySet::Orswot(o)) => s.merge_touches(o),
+            (AnySet::PnSet(s), AnySet::PnSet(o)) => s.merge_touches(o),
+            _ => None,
+        }
+    }
+
     /// Do both hold the same replicated state (and are of the same type)?
     pub fn same_state(&self, other: &AnySet) -> bool {
         match (self, other) {
@@ -337,7 +351,21 @@ impl AnySet {
 
     /// The visible elements as `{a, b}`.
     pub fn visible(&self) -> Value {
-        set_of(self.elements())
+        each!(AnySet, self, s => set_of(s.iter()))
+    }
+
+    /// Do both show the same elements? (Compared in place, nothing copied.)
+    pub fn same_elements(&self, other: &AnySet) -> bool {
+        self.elems().eq(other.elems())
+    }
+
+    fn elems(&self) -> Box<dyn Iterator<Item = &Elem> + '_> {
+        each!(AnySet, self, s => Box::new(s.iter()))
+    }
+
+    /// How many elements are visible, counting no further than `limit`.
+    pub fn count_upto(&self, limit: usize) -> usize {
+        each!(AnySet, self, s => s.iter().take(limit).count())
     }
 
     /// One field by its canonical name, or `elements` for the visible set; failing those, a

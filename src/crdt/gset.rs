@@ -79,6 +79,11 @@ impl SetCrdt for GSet {
         self.described(None)
     }
 
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_items(&self.elements, &other.elements, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

@@ -93,6 +93,11 @@ fn max_into(mine: &mut BTreeMap<Elem, Stamp>, theirs: &BTreeMap<Elem, Stamp>) {
     );
 }
 
+/// Equal stamps and shown alike (a merge may swap a stamp for an equal one of another style).
+fn same_stamp(a: &Stamp, b: &Stamp) -> bool {
+    a == b && a.style == b.style
+}
+
 /// Stamps by element, over every element or only `elem`.
 fn stamps(map: &BTreeMap<Elem, Stamp>, elem: Option<&Elem>) -> Value {
     Value::Map(
@@ -171,6 +176,12 @@ impl SetCrdt for Lww {
         self.described(None)
     }
 
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_keys(&self.adds, &other.adds, same_stamp, &mut out);
+        super::new_keys(&self.removes, &other.removes, same_stamp, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

@@ -105,6 +105,50 @@ pub(crate) fn retain_unshared<K: Ord, V, W>(
     });
 }
 
+/// The keys of `theirs` whose entry differs from mine (or that I lack), added to `out`: the only
+/// keys a join over `theirs` can change. `same` says whether two entries are the same in every
+/// way a join can see. Looked up one by one when they are few, else both walked.
+pub(crate) fn new_keys<K: Ord + Clone, V>(
+    mine: &BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+    same: impl Fn(&V, &V) -> bool,
+    out: &mut Vec<K>,
+) {
+    if few(theirs.len(), mine.len()) {
+        let new = theirs
+            .iter()
+            .filter(|(k, v)| !mine.get(*k).is_some_and(|w| same(w, v)));
+        out.extend(new.map(|(k, _)| k.clone()));
+        return;
+    }
+    let mut walk = mine.iter().peekable();
+    for (k, v) in theirs {
+        while walk.next_if(|(m, _)| *m < k).is_some() {}
+        if walk.next_if(|(m, w)| *m == k && same(w, v)).is_none() {
+            out.push(k.clone());
+        }
+    }
+}
+
+/// The items of `theirs` that mine lacks, added to `out` (what a union with them adds).
+pub(crate) fn new_items<T: Ord + Clone>(
+    mine: &BTreeSet<T>,
+    theirs: &BTreeSet<T>,
+    out: &mut Vec<T>,
+) {
+    if few(theirs.len(), mine.len()) {
+        out.extend(theirs.iter().filter(|y| !mine.contains(*y)).cloned());
+        return;
+    }
+    let mut walk = mine.iter().peekable();
+    for y in theirs {
+        while walk.next_if(|x| *x < y).is_some() {}
+        if walk.next_if(|x| *x == y).is_none() {
+            out.push(y.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +199,31 @@ mod tests {
             }
             join(&mut mine, &theirs);
             assert_eq!(mine, want, "join of {n} and {m}");
+        }
+    }
+
+    /// Both paths find exactly the keys whose entries differ, and the items mine lacks.
+    #[test]
+    fn new_keys_and_items_match_the_textbook_on_both_paths() {
+        for (n, m) in [(0, 3), (3, 0), (5, 100), (100, 5), (1000, 3), (1000, 1000)] {
+            let mine: BTreeMap<u32, u32> = (0..n).map(|i| (i * 3, i % 7)).collect();
+            let theirs: BTreeMap<u32, u32> = (0..m).map(|i| (i * 2, i % 6)).collect();
+            let want: Vec<u32> = theirs
+                .iter()
+                .filter(|(k, v)| mine.get(k) != Some(v))
+                .map(|(k, _)| *k)
+                .collect();
+            let mut got = vec![];
+            new_keys(&mine, &theirs, |a, b| a == b, &mut got);
+            assert_eq!(got, want, "keys of {m} against {n}");
+
+            let (a, b): (BTreeSet<u32>, BTreeSet<u32>) = (
+                mine.keys().copied().collect(),
+                theirs.keys().copied().collect(),
+            );
+            let mut got = vec![];
+            new_items(&a, &b, &mut got);
+            assert_eq!(got, b.difference(&a).copied().collect::<Vec<_>>());
         }
     }
 

@@ -33,6 +33,28 @@ impl Naive {
     }
 }
 
+/// A set is written out in a remove's note while it holds at most this many elements; a bigger
+/// one is named by its size, so the note costs the same at any size.
+const NOTE_ELEMENTS: usize = 12;
+
+impl Naive {
+    /// The set before and after removing `e`, for the note.
+    fn before_after(&self, e: &Elem) -> (String, String) {
+        let n = self.elements.len();
+        if n > NOTE_ELEMENTS {
+            return (
+                format!("the set of {n} elements with {e}"),
+                format!("the {} without it", n - 1),
+            );
+        }
+        let after = self.elements.iter().filter(|x| *x != e);
+        (
+            set_of(&self.elements).to_string(),
+            set_of(after).to_string(),
+        )
+    }
+}
+
 impl SetCrdt for Naive {
     type Op = Op;
 
@@ -50,13 +72,11 @@ impl SetCrdt for Naive {
                 Prepared::noted(Op::Remove(e.clone()), format!("{e} is not in the set"))
             }
             Edit::Remove(e) => {
-                let after = self.elements.iter().filter(|x| *x != e);
+                let (before, after) = self.before_after(e);
                 Prepared::noted(
                     Op::Remove(e.clone()),
                     format!(
-                        "{} is not a subset of {}, so this remove moves the state down, which a merge (a union) cannot follow: any replica still holding {e} will bring it back",
-                        set_of(&self.elements),
-                        set_of(after)
+                        "{before} is not a subset of {after}, so this remove moves the state down, which a merge (a union) cannot follow: any replica still holding {e} will bring it back"
                     ),
                 )
             }
@@ -86,6 +106,11 @@ impl SetCrdt for Naive {
         self.described(None)
     }
 
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_items(&self.elements, &other.elements, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }
@@ -183,5 +208,22 @@ mod tests {
                 .starts_with("{1, 2, 3} is not a subset of {2, 3}"),
         );
         assert!(matches!(s.arrival(&Op::Remove(e("9"))), Arrival::Early(_)));
+    }
+
+    /// A remove from a big set names the sets by size in its note instead of listing them.
+    #[test]
+    fn a_remove_from_a_big_set_names_the_sets_by_size() {
+        let mut s = set::<Naive>("A");
+        (0..20).for_each(|k| add(&mut s, &format!("e{k}")));
+        let prepared = s
+            .prepare(&Edit::Remove(e("e3")), &Stamp::default())
+            .unwrap();
+        assert!(
+            prepared.note.as_deref().is_some_and(|n| n.starts_with(
+                "the set of 20 elements with e3 is not a subset of the 19 without it"
+            )),
+            "{:?}",
+            prepared.note
+        );
     }
 }

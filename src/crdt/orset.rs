@@ -220,6 +220,23 @@ impl SetCrdt for OrSet {
         self.described(None)
     }
 
+    /// Under the reuse-tags mistake a merge may drop tags of any element (see `merge`). Else
+    /// it touches the peer's entries that differ from mine, and my live entries under the
+    /// peer's tombstones (a tag once reused may be live and tombstoned here at once).
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        if self.reuse_tags {
+            return None;
+        }
+        let mut out = vec![];
+        super::new_keys(&self.live, &other.live, PartialEq::eq, &mut out);
+        super::new_keys(&self.tombstones, &other.tombstones, PartialEq::eq, &mut out);
+        let under = other
+            .tombstones
+            .keys()
+            .filter(|e| self.live.contains_key(*e));
+        out.extend(under.cloned());
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

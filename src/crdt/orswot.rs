@@ -108,6 +108,13 @@ impl Orswot {
         set
     }
 
+    /// Whether the peer's clock names a replica whose dots I hold, so a merge may drop some.
+    fn may_cover(&self, other: &Orswot) -> bool {
+        other
+            .clock
+            .iter()
+            .any(|(r, n)| *n > 0 && self.clock.get(r).is_some_and(|m| *m > 0))
+    }
     fn seen(clock: &Clock, dot: &Dot) -> bool {
         clock.get(&dot.replica).is_some_and(|n| *n >= dot.n)
     }
@@ -200,10 +207,7 @@ impl SetCrdt for Orswot {
     /// element only I hold loses the dots their clock covers (they saw the add, and dropped it),
     /// so it is visited only when their clock names a replica whose dots I may hold.
     fn merge(&mut self, other: &Self) {
-        let may_cover_mine = other
-            .clock
-            .iter()
-            .any(|(r, n)| *n > 0 && self.clock.get(r).is_some_and(|m| *m > 0));
+        let may_cover_mine = self.may_cover(other);
         let Orswot { clock, entries, .. } = self;
         let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
             let new = theirs.iter().filter(|d| !Self::seen(clock, d));
@@ -253,6 +257,22 @@ impl SetCrdt for Orswot {
         self.described(None)
     }
 
+    /// The peer's entries that differ from mine, and mine that its clock covers but it lacks
+    /// (found by the same walk the merge takes, and only when the merge takes it).
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_keys(&self.entries, &other.entries, PartialEq::eq, &mut out);
+        if self.may_cover(other) {
+            let mut walk = other.entries.keys().peekable();
+            for (e, dots) in &self.entries {
+                while walk.next_if(|t| *t < e).is_some() {}
+                if walk.peek() != Some(&e) && dots.iter().any(|d| Self::seen(&other.clock, d)) {
+                    out.push(e.clone());
+                }
+            }
+        }
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

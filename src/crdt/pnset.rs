@@ -193,6 +193,11 @@ impl SetCrdt for PnSet {
         self.described(None)
     }
 
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_keys(&self.counts, &other.counts, PartialEq::eq, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

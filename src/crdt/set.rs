@@ -158,6 +158,12 @@ pub trait SetCrdt: Clone + fmt::Debug {
     fn describe_elem(&self, _elem: &Elem) -> Vec<Field> {
         self.describe()
     }
+    /// The elements a merge of `other` into this replica may change (a few more do no harm), or
+    /// `None` when it may change any. The lab describes only these before and after a merge, so
+    /// that recording what a merge did costs what the merge looks at, not the whole state.
+    fn merge_touches(&self, _other: &Self) -> Option<Vec<Elem>> {
+        None
+    }
     /// Do the two replicas hold the same replicated state? Who they are (a replica's name, its
     /// own counter) does not count: only what a merge would carry.
     fn same_state(&self, other: &Self) -> bool;

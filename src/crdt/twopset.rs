@@ -135,6 +135,12 @@ impl SetCrdt for TwoPSet {
         self.described(None)
     }
 
+    fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
+        let mut out = vec![];
+        super::new_items(&self.added, &other.added, &mut out);
+        super::new_items(&self.removed, &other.removed, &mut out);
+        Some(out)
+    }
     fn describe_elem(&self, elem: &Elem) -> Vec<Field> {
         self.described(Some(elem))
     }

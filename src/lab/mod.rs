@@ -7,6 +7,7 @@ mod explore;
 mod laws;
 mod network;
 mod ops;
+mod scoped;
 mod stats;
 mod suggest;
 mod timeline;
@@ -61,6 +62,11 @@ pub struct Lab {
     /// The world at some positions of the log, in order; the first is the fresh lab at 0.
     snapshots: Vec<Snapshot>,
     world: World,
+    /// Whether each command's change is left unworked-out (`run --quiet`, where nobody shows
+    /// it): the entries then hold no changes, and `recorded` works them out when asked.
+    unrecorded: bool,
+    /// Whether some entry was run so (they stay in the log until a new lab).
+    some_unrecorded: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -89,6 +95,28 @@ impl Lab {
 
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Stop (or go back to) working out what each command changes, for a run that shows none
+    /// of it. Entries run meanwhile hold no changes; [`Lab::recorded`] works them out again.
+    pub fn set_recording(&mut self, on: bool) {
+        self.unrecorded = !on;
+        self.some_unrecorded |= !on;
+    }
+
+    /// The history in effect run again on a fresh lab that records every change: the lab as
+    /// it would be had it recorded all along.
+    pub fn recorded(&self) -> Lab {
+        let mut lab = Lab::new();
+        for entry in self.history() {
+            let _ = lab.run(entry.command.clone());
+        }
+        lab
+    }
+
+    /// Whether every entry holds its change (see [`Lab::set_recording`]).
+    pub fn recorded_all(&self) -> bool {
+        !self.some_unrecorded
     }
 
     /// The entries in effect, oldest first.
@@ -123,10 +151,15 @@ impl Lab {
             )));
         }
         self.log.truncate(self.cursor);
+        // Snapshots past the cursor (after an undo) go; they are the last ones, found by halving.
         let cursor = self.cursor;
-        self.snapshots.retain(|s| s.position <= cursor);
+        let kept = self.snapshots.partition_point(|s| s.position <= cursor);
+        self.snapshots.truncate(kept);
         let step = self.step() + usize::from(matches!(command, Command::Step(_)));
-        let result = self.world.apply(&command);
+        let result = match self.unrecorded {
+            true => self.world.apply_unrecorded(&command),
+            false => self.world.apply(&command),
+        };
         let (refused, applied) = match &result {
             Ok(applied) => (None, applied.clone()),
             Err(refusal) => (Some(refusal.clone()), Applied::default()),
@@ -293,3 +326,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_ops;
+
+#[cfg(test)]
+mod tests_scoped;

@@ -215,10 +215,10 @@ impl World {
                 ),
             });
         }
-        let why = match self.converged() {
-            true => "every replica that can reach another already agreed with it",
-            false => "no replica received anything new, yet they still differ",
+        let why = || match self.converged() {
+            true => "every replica that can reach another already agreed with it".to_string(),
+            false => "no replica received anything new, yet they still differ".to_string(),
         };
-        Ok(super::world::unchanged(applied, || why.to_string()))
+        Ok(super::world::unchanged(applied, self.record, why))
     }
 }

@@ -128,7 +128,16 @@ impl World {
         j: usize,
         ops: &[Arc<Shipped>],
     ) -> Result<(Delta, Vec<OpReport>), Refusal> {
-        self.watch(j, None, |w| {
+        // An op changes only its subject: these ops' and those of held ops it may set free.
+        let held = self.replicas[j].ops.waiting.iter().map(|(s, _)| s);
+        let mut subjects: Vec<_> = ops
+            .iter()
+            .chain(held)
+            .map(|s| s.op.subject().clone())
+            .collect();
+        subjects.sort();
+        subjects.dedup();
+        self.watch(j, Some(&subjects), |w| {
             let r = &mut w.replicas[j];
             let mut reports = vec![];
             for shipped in ops {
@@ -172,7 +181,7 @@ impl World {
 
 /// Apply one op that is ready (or may be applied early) and keep it.
 fn apply(r: &mut Replica, shipped: &Arc<Shipped>, arrival: Arrival) -> Result<OpReport, Refusal> {
-    let before = r.set.describe();
+    let before = r.set.describe_elem(shipped.op.subject());
     r.set.apply(shipped.op.clone())?;
     r.ops.applied.push(shipped.clone());
     let outcome = match arrival {
@@ -183,7 +192,7 @@ fn apply(r: &mut Replica, shipped: &Arc<Shipped>, arrival: Arrival) -> Result<Op
         _ => Outcome::Applied,
     };
     let mut report = OpReport::of(shipped, outcome);
-    report.changed = r.set.describe() != before;
+    report.changed = r.set.describe_elem(shipped.op.subject()) != before;
     Ok(report)
 }
 

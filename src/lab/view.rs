@@ -2,7 +2,7 @@
 //! face ever needs to know which set type it is showing.
 
 use super::world::Payload;
-use super::{Command, Entry, Lab, World};
+use super::{Command, Entry, Lab, Replica, World};
 use crate::crdt::{Field, Mistake, Role, Value};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -78,26 +78,66 @@ impl World {
         self.view_as(None)
     }
 
+    /// The view after a command that changed the states of the replicas named in `changed` and
+    /// no others (the lab's record of it, [`super::Applied::changes`]): theirs are described
+    /// anew, and every other replica's elements, fields and size are moved out of `old` instead
+    /// of describing its whole state again. Their clocks, skew and rules are read anew. `old`
+    /// keeps what the changed replicas were; `None` when the replicas are not the same ones.
+    pub fn view_after(&self, old: &mut LabView, changed: &[&str]) -> Option<LabView> {
+        let same = old.replicas.len() == self.replicas.len()
+            && old.kind == self.kind.word()
+            && (old.replicas.iter().zip(&self.replicas)).all(|(v, r)| v.name == *r.name);
+        if !same {
+            return None;
+        }
+        let now = self.view_of(|i, r| {
+            let kept = &mut old.replicas[i];
+            match changed.contains(&&*r.name) {
+                true => None,
+                false => Some((
+                    std::mem::replace(&mut kept.visible, Value::Set(vec![])),
+                    std::mem::take(&mut kept.fields),
+                    kept.meta_size,
+                )),
+            }
+        });
+        Some(now)
+    }
+
     /// The view, with each replica's fields in the layout named (`element`, `optimised`), or
     /// the canonical ones. A layout the type does not have shows the canonical fields.
     pub fn view_as(&self, layout: Option<&str>) -> LabView {
-        let replicas = self.replicas.iter().map(|r| ReplicaView {
-            name: r.name.to_string(),
-            visible: r.set.visible(),
-            fields: layout
-                .and_then(|l| r.set.layout(l))
-                .unwrap_or_else(|| r.set.describe()),
-            meta_size: r.set.meta_size(),
-            lamport: r.lamport,
-            skew: r.skew,
-            tiebreak: r.rules.tiebreak.word(),
-            mistake: r.rules.mistake.word(),
-            waiting: r
-                .ops
-                .waiting
-                .iter()
-                .map(|(s, why)| (s.op.to_string(), why.clone()))
-                .collect(),
+        self.view_of(|_, r| {
+            let fields = layout.and_then(|l| r.set.layout(l))?;
+            Some((r.set.visible(), fields, r.set.meta_size()))
+        })
+    }
+
+    /// The view, with each replica's visible value, fields and size given by `known` where it
+    /// has them, else described.
+    fn view_of(
+        &self,
+        mut known: impl FnMut(usize, &Replica) -> Option<(Value, Vec<Field>, usize)>,
+    ) -> LabView {
+        let replicas = self.replicas.iter().enumerate().map(|(i, r)| {
+            let (visible, fields, meta_size) = known(i, r)
+                .unwrap_or_else(|| (r.set.visible(), r.set.describe(), r.set.meta_size()));
+            ReplicaView {
+                name: r.name.to_string(),
+                visible,
+                fields,
+                meta_size,
+                lamport: r.lamport,
+                skew: r.skew,
+                tiebreak: r.rules.tiebreak.word(),
+                mistake: r.rules.mistake.word(),
+                waiting: r
+                    .ops
+                    .waiting
+                    .iter()
+                    .map(|(s, why)| (s.op.to_string(), why.clone()))
+                    .collect(),
+            }
         });
         let wire = self.wire.iter().map(|m| self.message_view(m));
         let tiebreaks: BTreeSet<&str> = self

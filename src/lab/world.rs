@@ -4,9 +4,7 @@
 
 use super::command::{ClockMode, Command, Setting, SyncMode, Which};
 use super::ops::{OpLog, OpReport, Shipped};
-use crate::crdt::{
-    AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp, Value,
-};
+use crate::crdt::{AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -146,7 +144,7 @@ pub struct World {
     /// The rules set for every replica (and for those of later labs).
     pub rules: Rules,
     /// Whether `apply` works out what each command changed (a replay of the log does not need to).
-    record: bool,
+    pub(super) record: bool,
 }
 
 impl Default for World {
@@ -221,6 +219,15 @@ impl World {
         self.dispatch(cmd)
     }
 
+    /// Apply one command without working out what it changed, but with its notes, messages and
+    /// deliveries (their changes left empty): for a run that shows none of it.
+    pub fn apply_unrecorded(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
+        self.record = false;
+        let result = self.dispatch(cmd);
+        self.record = true;
+        result
+    }
+
     /// Apply one command without working out what it changed: for replaying the log.
     pub fn replay(&mut self, cmd: &Command) -> Result<(), Refusal> {
         self.record = false;
@@ -261,24 +268,19 @@ impl World {
     }
 
     /// Run `f` on replica `i` and say what it changed (nothing, when not recording). When `f`
-    /// can only touch `elem` (an edit), only what concerns `elem` is compared.
+    /// can only touch the elements `only` names (an edit, a merge), only what concerns them is
+    /// compared, so recording costs what they hold, not the whole state.
     pub(super) fn watch<T>(
         &mut self,
         i: usize,
-        elem: Option<&Elem>,
+        only: Option<&[Elem]>,
         f: impl FnOnce(&mut Self) -> Result<T, Refusal>,
     ) -> Result<(T, Delta), Refusal> {
         if !self.record {
             return f(self).map(|t| (t, Delta::default()));
         }
-        let look = |set: &AnySet| match elem {
-            Some(e) => {
-                let shown = set.contains(e).then(|| e.to_string());
-                (
-                    set.describe_elem(e),
-                    Value::Set(shown.into_iter().collect()),
-                )
-            }
+        let look = |set: &AnySet| match only {
+            Some(elems) => super::scoped::describe_elems(set, elems),
             None => (set.describe(), set.visible()),
         };
         let before = look(&self.replicas[i].set);
@@ -373,7 +375,8 @@ impl World {
     ) -> Result<Applied, Refusal> {
         let kept = (self.sync == SyncMode::Ops).then(|| op.clone());
         let elem = op.subject().clone();
-        let (_, delta) = self.watch(i, Some(&elem), |w| w.replicas[i].set.apply(op))?;
+        let only = std::slice::from_ref(&elem);
+        let (_, delta) = self.watch(i, Some(only), |w| w.replicas[i].set.apply(op))?;
         kept.into_iter().for_each(|op| self.keep_op(i, op));
         self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
@@ -392,9 +395,21 @@ impl World {
         }
     }
 
+    /// The elements of replica `i` a merge of `state` may change (none, when not recording).
+    fn touched(&self, i: usize, state: &AnySet) -> Option<Vec<Elem>> {
+        if !self.record {
+            return Some(vec![]);
+        }
+        let mut touched = self.replicas[i].set.merge_touches(state)?;
+        touched.sort();
+        touched.dedup();
+        Some(touched)
+    }
+
     /// Replica `i` absorbs a state, and its Lamport clock catches up with the sender's.
     fn absorb(&mut self, i: usize, state: &AnySet, lamport: u64) -> Result<Delta, Refusal> {
-        let (_, delta) = self.watch(i, None, |w| {
+        let touched = self.touched(i, state);
+        let (_, delta) = self.watch(i, touched.as_deref(), |w| {
             let r = &mut w.replicas[i];
             r.set.merge(state)?;
             r.lamport = r.lamport.max(lamport);
@@ -431,7 +446,8 @@ impl World {
                 self.absorb(i, &state, lamport)?
             }
             SyncMode::State => {
-                let (_, delta) = self.watch(i, None, |w| {
+                let touched = self.touched(i, &self.replicas[j].set);
+                let (_, delta) = self.watch(i, touched.as_deref(), |w| {
                     let (into, from) = two(&mut w.replicas, i, j);
                     into.set.merge(&from.set)?;
                     into.lamport = into.lamport.max(from.lamport);
@@ -452,7 +468,7 @@ impl World {
         self.check_link(into, from)?;
         let mut applied = Applied::default();
         self.absorb_replica(i, j, &mut applied)?;
-        Ok(unchanged(applied, || {
+        Ok(unchanged(applied, self.record, || {
             format!("{into} already had everything {from} has")
         }))
     }
@@ -467,7 +483,9 @@ impl World {
         let mut applied = Applied::default();
         self.absorb_replica(i, j, &mut applied)?;
         self.absorb_replica(j, i, &mut applied)?;
-        Ok(unchanged(applied, || format!("{a} and {b} already agreed")))
+        Ok(unchanged(applied, self.record, || {
+            format!("{a} and {b} already agreed")
+        }))
     }
 
     fn send(&mut self, from: &str, to: &str) -> Result<Applied, Refusal> {
@@ -771,7 +789,7 @@ impl World {
     pub fn converged(&self) -> bool {
         let mut sets = self.replicas.iter().map(|r| &r.set);
         let first = sets.next();
-        sets.all(|s| first.is_none_or(|f| f.same_state(s) && f.elements() == s.elements()))
+        sets.all(|s| first.is_none_or(|f| f.same_state(s) && f.same_elements(s)))
     }
 
     /// Why `elem` is present or absent on replica `i`: the core's sentence, what held or early
@@ -884,9 +902,14 @@ fn tags_collide(name: &str, longer: &str) -> bool {
         && longer[name.len()..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A command that changed no replica says so, unless it already said something.
-pub(super) fn unchanged(mut applied: Applied, why: impl FnOnce() -> String) -> Applied {
-    if applied.changes.is_empty() && applied.notes.is_empty() {
+/// A command that changed no replica says so, unless it already said something (or what it
+/// changed was not worked out).
+pub(super) fn unchanged(
+    mut applied: Applied,
+    recorded: bool,
+    why: impl FnOnce() -> String,
+) -> Applied {
+    if recorded && applied.changes.is_empty() && applied.notes.is_empty() {
         applied.notes.push(format!("{}: nothing changed", why()));
     }
     applied

@@ -105,6 +105,9 @@ fn not_a_session(text: &str, e: &serde_json::Error) -> String {
 
 /// Export as Markdown or JSON: written to the file when one is named, else the text.
 pub fn export(lab: &Lab, format: Format, path: Option<&str>) -> Result<Option<String>, Failure> {
+    // A lab run without recording its changes (`run --quiet`) records them now, for the export.
+    let again = (!lab.recorded_all()).then(|| lab.recorded());
+    let lab = again.as_ref().unwrap_or(lab);
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         match format {
             Format::Markdown => w.write_all(render::markdown(&lab.table()).as_bytes()),

@@ -412,6 +412,16 @@ pub fn line(command: &Command) -> String {
 
 /// Parse one line. `Ok(None)` for a blank line or a comment.
 pub fn parse(line: &str) -> Result<Option<Action>, ParseError> {
+    if line.len() <= MAX_LINE
+        && let Some(action) = super::fast::parse(line)
+    {
+        return Ok(Some(action));
+    }
+    parse_with_clap(line)
+}
+
+/// Parse one line through clap (every line the short way in `fast.rs` does not take).
+pub(super) fn parse_with_clap(line: &str) -> Result<Option<Action>, ParseError> {
     if line.len() > MAX_LINE {
         return Err(ParseError::new(format!(
             "a line is at most {MAX_LINE} bytes, and this one has {}",

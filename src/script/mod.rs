@@ -6,6 +6,7 @@
 pub mod assist;
 pub mod diagram;
 mod expect;
+mod fast;
 mod file;
 mod grammar;
 pub mod laws;

@@ -119,7 +119,10 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style, look: 
     match style {
         Style::Repl => lines.push(state_table(&lab.view(), None, look)),
         Style::Transcript if !applied.changes.is_empty() || command.is_new() => {
-            lines.push(format!("  {}", lab.world().visible_states().join("   ")))
+            lines.push(match small(lab.world()) {
+                true => format!("  {}", lab.world().visible_states().join("   ")),
+                false => format!("  {}", changes_only(applied)),
+            })
         }
         _ => {}
     }
@@ -148,6 +151,36 @@ fn changed(lab: &Lab, command: &Command, applied: &Applied, style: Style, look: 
         lines.extend(d.ops.iter().map(|o| format!("{pad}  {}", op_report(o))));
     }
     lines.join("\n")
+}
+
+/// A transcript prints every replica's elements after a change while the lab shows at most this
+/// many (all replicas together); past it, only what changed, so a line costs what it changed.
+pub const TRANSCRIPT_ELEMENTS: usize = 200;
+
+/// Whether the lab shows at most [`TRANSCRIPT_ELEMENTS`] elements (counting no further).
+fn small(world: &crate::lab::World) -> bool {
+    let mut left = TRANSCRIPT_ELEMENTS + 1;
+    for r in &world.replicas {
+        left -= r.set.count_upto(left);
+        if left == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// What a command changed on each replica, for a lab too big to print: `A: x now on A`, and why
+/// the states are not printed.
+fn changes_only(applied: &Applied) -> String {
+    let each: Vec<String> = applied
+        .changes
+        .iter()
+        .map(|c| format!("{}: {}", c.replica, delta(&c.replica, &c.delta)))
+        .collect();
+    format!(
+        "{}   (over {TRANSCRIPT_ELEMENTS} elements: only what changed is shown; `show` prints the states)",
+        each.join("   ")
+    )
 }
 
 /// A message sent and already delivered: `sent #1 A → B carrying {x} (104 bytes)`, or for ops

@@ -51,7 +51,10 @@ pub fn run_script(
         text: String::new(),
         failure: Box::new(Failure::File(format!("cannot read {path}: {e}"))),
     })?;
-    run_text(path, &text, &mut Lab::new(), options, out)
+    // A quiet run shows no change, so none is worked out (an export works them out again).
+    let mut lab = Lab::new();
+    lab.set_recording(!options.quiet);
+    run_text(path, &text, &mut lab, options, out)
 }
 
 /// Run the lines of `text` (named `file` in messages) on `lab`, writing a transcript to `out`.

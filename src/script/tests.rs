@@ -340,3 +340,65 @@ fn show_hash_n_answers_one_message_in_flight_with_its_payload() {
         })))
     );
 }
+
+/// A transcript prints every state while the lab is small, and past the threshold only what
+/// changed, saying so.
+#[test]
+fn a_transcript_prints_whole_states_only_while_the_lab_is_small() {
+    let transcript = |adds: usize| {
+        let mut text = String::from("new orswot A B\n");
+        (0..adds).for_each(|k| text.push_str(&format!("A add e{k}\n")));
+        text.push_str("B add last\n");
+        let mut out = vec![];
+        run_text("t", &text, &mut Lab::new(), RunOptions::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        out.lines().last().unwrap_or_default().to_string()
+    };
+    let small = transcript(150);
+    assert!(
+        small.starts_with("  A = {e0, e1,") && small.ends_with("B = {last}"),
+        "{small}"
+    );
+    let big = transcript(render::TRANSCRIPT_ELEMENTS);
+    assert_eq!(
+        big,
+        "  B: clock gained B: 1; entries gained last: b1; last now on B   (over 200 elements: only what changed is shown; `show` prints the states)"
+    );
+}
+
+/// A lab that does not record what each command changes (`run --quiet`) ends in the same state
+/// and exports the same JSON, changes included, as one that records them.
+#[test]
+fn a_lab_run_without_recording_exports_the_same_json() {
+    let lines = [
+        "new orswot A B C",
+        "A add x",
+        "B add y",
+        "A merge B",
+        "B remove x",
+        "sync",
+        "send A C",
+        "C add z",
+        "deliver all",
+        "A remove y",
+        "undo",
+        "A add w",
+        "B add x",
+        "sync A B",
+    ];
+    let export = |record: bool| {
+        let mut lab = Lab::new();
+        lab.set_recording(record);
+        run(&mut lab, &lines);
+        match execute(&mut lab, "export json") {
+            Ok(Reply::Exported { text: Some(t), .. }) => t,
+            other => panic!("{other:?}"),
+        }
+    };
+    let (recorded, unrecorded) = (export(true), export(false));
+    assert!(
+        recorded.contains("\"shown\": [\n"),
+        "the export holds changes"
+    );
+    assert_eq!(unrecorded, recorded);
+}

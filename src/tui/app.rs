@@ -183,9 +183,14 @@ impl App {
     /// Work out again what drawing reads, and keep the focus and scroll offsets in range.
     /// Returns the view as it was.
     pub fn refresh(&mut self) -> LabView {
+        self.refresh_after(None)
+    }
+
+    /// `refresh` after a command that changed the states of the replicas in `changed` only.
+    fn refresh_after(&mut self, changed: Option<&[&str]>) -> LabView {
         let wide = self.ui.size.width >= WIDE && self.lab().history().len() <= LIVE_TIMELINE;
         let timeline = self.ui.overlay == Some(Overlay::Timeline) || wide;
-        let before = self.session.refresh(timeline);
+        let before = self.session.refresh_after(timeline, changed);
         let n = self.session.view.replicas.len();
         self.ui.focus = self.ui.focus.min(n.saturating_sub(1));
         self.ui.scroll.resize(n, 0);
@@ -225,6 +230,12 @@ impl App {
             return;
         }
         let result = self.session.execute(&line);
+        // After a command other than `new`, only the replicas it changed are described again.
+        let only = match &result {
+            Ok(Reply::Changed { command, applied }) if !command.is_new() => Some(applied.changed()),
+            _ => None,
+        };
+        let only: Option<Vec<&str>> = only.map(Iterator::collect);
         let changes = match &result {
             Ok(Reply::Changed { applied, .. }) => Some(applied.changes.clone()),
             Ok(Reply::Moved(moved)) => Some(moved.changes.clone()),
@@ -232,7 +243,7 @@ impl App {
             _ => None,
         };
         if let Some(changes) = changes {
-            let before = self.refresh();
+            let before = self.refresh_after(only.as_deref());
             let now = &self.session.view;
             self.session.changes = Changes::of(&changes, Some(&before), now);
             self.session.ask_again(line.trim());

@@ -40,6 +40,9 @@ mod tests_misc;
 #[cfg(test)]
 mod truth_tests;
 
+#[cfg(test)]
+mod refresh_tests;
+
 pub use app::{App, Message, Mode, update};
 pub use conventions::{KEY_HOLD, timer_wait};
 pub use state::{HomeItem, Request, Target};

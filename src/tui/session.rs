@@ -179,13 +179,29 @@ impl Session {
     /// Work out again what drawing reads: the view, the narration, the step's answers and, when
     /// it is on screen, the timeline. Returns the view as it was.
     pub fn refresh(&mut self, timeline: bool) -> LabView {
-        let now = self.lab().view();
+        self.refresh_after(timeline, None)
+    }
+
+    /// `refresh` after a command that changed the states of the replicas in `changed` only (see
+    /// `World::view_after`): the others keep their described fields, so the cost is what changed.
+    /// The view returned then holds only the changed replicas' fields as they were.
+    pub fn refresh_after(&mut self, timeline: bool, changed: Option<&[&str]>) -> LabView {
+        let lab = match &self.source {
+            Source::Sandbox(lab) => lab,
+            Source::Lesson(player) => player.lab(),
+        };
+        let kept = changed.and_then(|c| lab.world().view_after(&mut self.view, c));
+        let now = kept.unwrap_or_else(|| lab.view());
         let before = std::mem::replace(&mut self.view, now);
-        self.widest = self
-            .view
-            .replicas
-            .iter()
-            .map(|r| r.fields.iter().map(|f| widest_entry(&f.value)).collect())
+        let widest = |r: &crate::lab::ReplicaView| -> Vec<usize> {
+            r.fields.iter().map(|f| widest_entry(&f.value)).collect()
+        };
+        let old = std::mem::take(&mut self.widest);
+        self.widest = (self.view.replicas.iter().enumerate())
+            .map(|(i, r)| match (changed, old.get(i)) {
+                (Some(c), Some(w)) if !c.contains(&r.name.as_str()) => w.clone(),
+                _ => widest(r),
+            })
             .collect();
         self.narration = self.narration_blocks();
         self.step_answers = self.ask_step_queries();
