@@ -33,7 +33,7 @@ impl App {
             Mode::Question => self.session.quiz.answered.is_some(),
             _ => false,
         };
-        waiting.then(|| self.ui.countdown.left.unwrap_or(every).min(every))
+        waiting.then(|| self.ui.countdown.left.unwrap_or(every))
     }
 
     /// How long to wait for input before a [`super::Message::Tick`]; `None` blocks until input comes.

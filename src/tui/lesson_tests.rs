@@ -225,19 +225,26 @@ fn left_pauses_auto_and_an_answer_stays_up_a_whole_interval() {
         "{text}"
     );
     assert_eq!(app.wait(), None);
+    // Back on step 0: p's key holds the countdown 3 s to step 1, then 2 s to step 2.
     press(&mut app, vec![key(KeyCode::Char('p'))]);
-    ticks(&mut app, 4);
+    ticks(&mut app, 3);
+    assert_eq!(step(&app), 1);
+    ticks(&mut app, 2);
     assert_eq!(step(&app), 2);
     ticks(&mut app, 2);
     assert_eq!(app.ui.overlay, Some(Overlay::Question));
     assert_eq!(app.wait(), None, "a question waits for an answer");
-    press(&mut app, vec![key(KeyCode::Char('1'))]);
-    ticks(&mut app, 1);
-    assert_eq!(
-        app.ui.overlay,
-        Some(Overlay::Question),
-        "still up after 1 s of 2"
-    );
+    // The answer's key holds the countdown for 3 s (more than the 2 s interval), and the
+    // title bar counts those seconds down as they pass.
+    let title = |text: String| text.lines().next().unwrap_or_default().to_string();
+    let shown = title(press(&mut app, vec![key(KeyCode::Char('1'))]));
+    assert!(shown.contains("step 2/4 ▶ 3s"), "{shown}");
+    for left in ["▶ 2s", "▶ 1s"] {
+        ticks(&mut app, 1);
+        assert_eq!(app.ui.overlay, Some(Overlay::Question), "still up");
+        let shown = title(press(&mut app, vec![]));
+        assert!(shown.contains(left), "want {left}: {shown}");
+    }
     ticks(&mut app, 1);
     assert_eq!((app.ui.overlay, step(&app)), (None, 3));
 }

@@ -25,6 +25,9 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     let area = box_area(app, overlay, screen);
     Clear.render(area, buf);
     let (border, bottom) = match overlay {
+        Overlay::Question if app.session.quiz.answered.is_some() => {
+            (BorderType::Rounded, " → goes on · Esc closes ")
+        }
         Overlay::Question => (BorderType::Rounded, " s shows the answer · Esc closes "),
         _ => (BorderType::Double, " Esc closes "),
     };

@@ -7,7 +7,7 @@ use super::app::{App, Message, Mode};
 use super::keys;
 use super::state::{Request, Tone};
 use super::tests::{ctrl, key, lesson, run, sandbox, screen, theme};
-use super::{Events, Exit, Input, KEY_HOLD, Options, Start, app_for, drive, timer_wait};
+use super::{Events, Exit, Input, KEY_HOLD, Options, Start, app_for, drive};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -186,24 +186,22 @@ fn a_multi_line_paste_runs_as_a_batch_with_progress_and_esc_stops_it() {
 }
 
 #[test]
-fn after_a_key_the_auto_timer_holds_off() {
-    let auto = Some(Duration::from_millis(200));
-    assert_eq!(timer_wait(None, Some(Duration::ZERO)), None);
-    assert_eq!(timer_wait(auto, None), auto);
-    assert_eq!(timer_wait(auto, Some(KEY_HOLD)), auto);
-    let held = timer_wait(auto, Some(Duration::from_millis(500)));
-    assert_eq!(held, Some(KEY_HOLD - Duration::from_millis(500)));
-    // In the loop: a lesson under --auto 0.2; after Esc the next wait is the hold, not 0.2 s.
+fn after_a_key_the_auto_countdown_holds_off_and_the_title_bar_says_how_long() {
+    // A lesson under --auto 0.2 s: after ? and Esc the countdown has the hold to run, and the
+    // title bar counts it down, rather than a figure that stands still while the timer waits.
     let mut app = lesson("lww-clock-decides");
-    app.ui.auto = auto;
+    app.ui.auto = Some(Duration::from_millis(200));
     let esc = Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-    let (events, _) = drive_with(&mut app, vec![press('?'), esc], 80, 24);
+    let (events, terminal) = drive_with(&mut app, vec![press('?'), esc], 80, 24);
+    assert_eq!(app.auto_left(), Some(KEY_HOLD));
+    let title = text_of(&terminal)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(title.contains("▶ 3s (p pauses)"), "{title}");
     let last = events.waits.last().copied().flatten();
-    assert!(
-        last.is_some_and(|w| w > Duration::from_secs(2)),
-        "{:?}",
-        events.waits
-    );
+    assert_eq!(last, Some(Duration::from_secs(1)), "{:?}", events.waits);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! answers in `output`.
 
 use super::app::{App, Message, Mode};
-use super::keys::bindings_for;
+use super::keys::{Binding, bindings_for};
 use super::layout::{Areas, Layout, PANEL_HEIGHT, PANEL_WIDTH, WIDE};
 use super::measure::width;
 use super::output::{self, Part};
@@ -537,11 +537,18 @@ pub fn command_window(app: &App, room: usize) -> (String, usize) {
     (shown, head.len() - start)
 }
 
-/// The footer's key hints for a mode: as many as fit, always ending with help and quit.
-pub fn footer_items(mode: Mode, width: u16) -> Vec<(&'static str, &'static str)> {
+/// The footer's key hints for a mode: as many as fit, always ending with help and quit. On a
+/// question, only the keys that work now: answers before it is answered, → after.
+pub fn footer_items(mode: Mode, answered: bool, width: u16) -> Vec<(&'static str, &'static str)> {
     let key = |label: &'static str| label.split(' ').next().unwrap_or(label);
+    let now = |b: &&Binding| match b.message {
+        Message::Answer(_) | Message::GiveUp => !answered,
+        Message::Next => mode != Mode::Question || answered,
+        _ => true,
+    };
     let all: Vec<(&str, &str, bool)> = bindings_for(mode)
         .filter(|b| !b.short.is_empty())
+        .filter(now)
         .map(|b| {
             (
                 key(b.label),
@@ -566,7 +573,8 @@ pub fn footer_items(mode: Mode, width: u16) -> Vec<(&'static str, &'static str)>
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans: Vec<Span> = vec![];
-    for (key, short) in footer_items(app.mode(), area.width) {
+    let answered = app.session.quiz.answered.is_some();
+    for (key, short) in footer_items(app.mode(), answered, area.width) {
         spans.push(Span::styled(key, t.key));
         spans.push(Span::styled(format!(" {short}  "), t.dim));
     }
