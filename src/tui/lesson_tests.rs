@@ -108,11 +108,32 @@ fn home_end_g_and_shift_g_jump_to_the_first_and_last_step() {
     assert_eq!(step(&app), 0);
     let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
     assert!(text.contains("step 4/4"), "{text}");
+    // Again where it stands: it says so, not "from step 4 to step 4".
+    let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
+    assert!(text.contains("back to the start of step 4 of 4"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Char('g'))]);
     assert!(text.contains("step 0/4"), "{text}");
     let mut app = sandbox(Some("new orset A B"));
     let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
     assert!(text.contains("the sandbox has no steps"), "{text}");
+}
+
+#[test]
+fn a_last_step_with_its_question_still_to_come_says_that_right_asks_it() {
+    let mut app = lesson("orset-add-wins");
+    let text = press_at(&mut app, vec![key(KeyCode::End)], (100, 30));
+    assert!(
+        text.contains("The last step: → asks its question, q leaves"),
+        "{text}"
+    );
+    let inputs = vec![key(KeyCode::Right), key(KeyCode::Char('1'))];
+    press_at(&mut app, inputs, (100, 30));
+    let text = press_at(&mut app, vec![key(KeyCode::Right)], (100, 30));
+    assert_eq!(app.ui.overlay, None, "{text}");
+    assert!(
+        text.contains("The last step: q leaves, ← goes back.") && !text.contains("asks its"),
+        "answered, nothing is left to ask:\n{text}"
+    );
 }
 
 #[test]
