@@ -241,11 +241,10 @@ impl App {
     }
 
     fn show(&mut self, line: &str, result: Result<Reply, Failure>) {
-        let lesson = self.session.player().is_some();
-        let experiment = if lesson {
-            "  (an experiment: the next step rolls it back)"
-        } else {
-            ""
+        let experiment = match self.session.player() {
+            Some(p) if p.at_end() => "  (an experiment: going to another step rolls it back)",
+            Some(_) => "  (an experiment: the next step rolls it back)",
+            None => "",
         };
         self.ui.status = match result {
             Ok(Reply::Nothing) => None,

@@ -134,6 +134,18 @@ fn a_last_step_with_its_question_still_to_come_says_that_right_asks_it() {
         text.contains("The last step: q leaves, ← goes back.") && !text.contains("asks its"),
         "answered, nothing is left to ask:\n{text}"
     );
+    // There is no next step to roll an experiment back: the status says what does.
+    app.run_line("B remove x");
+    let text = press_at(&mut app, vec![], (100, 30));
+    assert!(
+        text.contains("✓ B remove x  (an experiment: going to another step rolls it back)"),
+        "{text}"
+    );
+    let text = press_at(&mut app, vec![key(KeyCode::Left)], (100, 30));
+    assert!(
+        text.contains("step 3/4") && !text.contains("B remove x"),
+        "← rolled it back:\n{text}"
+    );
 }
 
 #[test]
