@@ -148,6 +148,17 @@ fn a_one_line_paste_lands_on_the_command_line_and_runs_nothing() {
 }
 
 #[test]
+fn a_paste_on_the_home_screen_says_to_open_a_lab_first() {
+    let mut app = App::home(theme(), Default::default());
+    let (_, terminal) = drive_with(&mut app, vec![Input::Paste("A add x".into())], 80, 24);
+    let text = text_of(&terminal);
+    assert!(
+        text.contains("open a lesson or the sandbox first") && !text.contains("close what"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_multi_line_paste_runs_as_a_batch_with_progress_and_esc_stops_it() {
     let mut app = sandbox(Some("new orset A B"));
     let paste = "A add x\rA add y\r\n\nB merge A\nC add z\n";
