@@ -148,6 +148,21 @@ fn a_one_line_paste_lands_on_the_command_line_and_runs_nothing() {
 }
 
 #[test]
+fn pgdn_on_an_overlay_scrolls_a_page_at_every_size_as_help_says() {
+    let pgdn = key(KeyCode::PageDown);
+    for (w, h) in [(80, 24), (100, 30), (200, 50)] {
+        let mut app = sandbox(Some("new orset A B"));
+        let (_, terminal) = drive_with(&mut app, vec![press('?'), pgdn.clone()], w, h);
+        // The help box is the screen less the title bar, command line and footer; of the
+        // lines inside its borders, a page keeps two of the one before in sight.
+        let page = usize::from(h) - 3 - 2 - 2;
+        assert_eq!(app.ui.overlay_scroll, page, "{w}x{h}");
+        let text = text_of(&terminal);
+        assert!(text.contains(&format!("↑{page} ")), "{text}");
+    }
+}
+
+#[test]
 fn a_paste_on_the_home_screen_says_to_open_a_lab_first() {
     let mut app = App::home(theme(), Default::default());
     let (_, terminal) = drive_with(&mut app, vec![Input::Paste("A add x".into())], 80, 24);
