@@ -163,6 +163,20 @@ fn pgdn_on_an_overlay_scrolls_a_page_at_every_size_as_help_says() {
 }
 
 #[test]
+fn end_on_the_home_screen_chooses_the_sandbox_and_home_the_first_lesson() {
+    let mut app = App::home(theme(), Default::default());
+    let (_, terminal) = drive_with(&mut app, vec![key(KeyCode::End)], 80, 24);
+    assert_eq!(app.ui.selected, app.ui.home.len() - 1);
+    let text = text_of(&terminal);
+    let chosen = text.lines().find(|l| l.contains("▶")).unwrap_or_default();
+    assert!(chosen.to_lowercase().contains("sandbox"), "{text}");
+    drive_with(&mut app, vec![press('g')], 80, 24);
+    assert_eq!(app.ui.selected, 0);
+    drive_with(&mut app, vec![key(KeyCode::PageDown)], 80, 24);
+    assert_eq!(app.ui.selected, 5);
+}
+
+#[test]
 fn a_paste_on_the_home_screen_says_to_open_a_lab_first() {
     let mut app = App::home(theme(), Default::default());
     let (_, terminal) = drive_with(&mut app, vec![Input::Paste("A add x".into())], 80, 24);
