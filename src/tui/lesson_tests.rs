@@ -283,6 +283,60 @@ fn left_pauses_auto_and_an_answer_stays_up_a_whole_interval() {
 }
 
 #[test]
+fn auto_asks_the_last_steps_question_too() {
+    // lww-tiebreak asks its third question on its last step.
+    let mut app = lesson("lww-tiebreak");
+    app.ui.auto = Some(Duration::from_secs(1));
+    press_at(&mut app, vec![key(KeyCode::End)], (160, 50));
+    press_at(&mut app, vec![key(KeyCode::Char('p'))], (160, 50));
+    assert_eq!(app.wait(), Some(Duration::from_secs(1)), "not done yet");
+    ticks(&mut app, 3);
+    assert_eq!(
+        app.ui.overlay,
+        Some(Overlay::Question),
+        "the question is asked"
+    );
+    let text = press_at(&mut app, vec![key(KeyCode::Char('s'))], (160, 50));
+    assert!(text.contains("Score:"), "{text}");
+    ticks(&mut app, 3);
+    let title = press_at(&mut app, vec![], (160, 50));
+    assert!(title.contains("▶ auto: the last step"), "{title}");
+}
+
+#[test]
+fn at_80x24_the_auto_title_bar_keeps_the_step_in_every_state() {
+    let mut app = lesson("lww-tiebreak");
+    app.ui.auto = Some(Duration::from_secs(1));
+    let title = |app: &mut App, inputs| {
+        let text = press(app, inputs);
+        text.lines().next().unwrap_or_default().to_string()
+    };
+    let counting = title(&mut app, vec![key(KeyCode::Right)]);
+    assert!(
+        counting.contains("step 1/4") && counting.contains("▶ 3s"),
+        "{counting}"
+    );
+    let asked = title(&mut app, vec![key(KeyCode::Right)]);
+    assert!(
+        asked.contains("step 1/4") && asked.contains("▶ answer"),
+        "{asked}"
+    );
+    let paused = title(&mut app, vec![key(KeyCode::Char('p'))]);
+    assert!(
+        paused.contains("step 1/4") && paused.contains("⏸ paused"),
+        "{paused}"
+    );
+    app.run_line("partition A | B");
+    app.run_line("option mistake reuse-tags B");
+    let crowded = title(&mut app, vec![]);
+    assert!(crowded.contains(" step 1/4 "), "{crowded}");
+    assert!(
+        crowded.contains("⏸ paused · partitioned A | B · mistake reuse-tags on B · diverged"),
+        "{crowded}"
+    );
+}
+
+#[test]
 fn auto_scrolls_narration_with_more_below_before_it_leaves_the_page() {
     let mut app = lesson("orset-add-wins");
     app.ui.auto = Some(Duration::from_secs(1));

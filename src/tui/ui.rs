@@ -221,7 +221,9 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer, layout: &mut Layout) {
 }
 
 /// The title bar's right half: the network, a mistake switched on, agreement and the score.
-fn title_right(app: &App) -> String {
+/// The title bar's right half: `--auto`, the network, a mistake, agreement and the score.
+/// `short` drops the words that explain `--auto`'s marks, for a narrow screen.
+fn title_right(app: &App, short: bool) -> String {
     let view = &app.session.view;
     let network = if view.cuts.is_empty() {
         "network whole".to_string()
@@ -252,7 +254,7 @@ fn title_right(app: &App) -> String {
         None => String::new(),
     };
     let auto = app
-        .auto_label()
+        .auto_label(short)
         .map(|a| format!("{a} · "))
         .unwrap_or_default();
     format!(" {auto}{network}{mistake} · {agree}{score} ")
@@ -272,6 +274,10 @@ fn title_left(app: &App, room: usize) -> String {
     }
     let head = format!(" {} · ", app.session.view.title);
     let fixed = head.chars().count() + place.chars().count();
+    if fixed + 2 > room {
+        // Not a letter of the names fits: the step alone, which a class must always see.
+        return format!(" {}", place.trim_start_matches(" · "));
+    }
     let keep = room.saturating_sub(fixed + 1);
     let name = if name.chars().count() <= room.saturating_sub(fixed) {
         name
@@ -284,7 +290,18 @@ fn title_left(app: &App, room: usize) -> String {
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     buf.set_style(area, t.title);
-    let right = title_right(app);
+    // The left keeps at least the step, and the set type when the right's short words make
+    // room for it; the right gets the rest.
+    let width = usize::from(area.width);
+    let least = title_left(app, 0).chars().count() + 1;
+    let with_type = least + app.session.view.title.chars().count() + 5;
+    let mut right = title_right(app, false);
+    if right.chars().count() + with_type > width {
+        right = title_right(app, true);
+    }
+    if right.chars().count() + least > width {
+        right = clip(&right, width.saturating_sub(least));
+    }
     let right_w = (right.chars().count() as u16).min(area.width);
     let left = title_left(app, usize::from(area.width - right_w));
     Paragraph::new(Line::from(left))
