@@ -321,6 +321,7 @@ fn at_80x24_the_auto_title_bar_keeps_the_step_in_every_state() {
         asked.contains("step 1/4") && asked.contains("▶ answer"),
         "{asked}"
     );
+    assert!(asked.starts_with("\" LWW-Element-Set · "), "{asked}");
     let paused = title(&mut app, vec![key(KeyCode::Char('p'))]);
     assert!(
         paused.contains("step 1/4") && paused.contains("⏸ paused"),

@@ -275,8 +275,12 @@ fn title_left(app: &App, room: usize) -> String {
     let head = format!(" {} · ", app.session.view.title);
     let fixed = head.chars().count() + place.chars().count();
     if fixed + 2 > room {
-        // Not a letter of the names fits: the step alone, which a class must always see.
-        return format!(" {}", place.trim_start_matches(" · "));
+        // No room for the lesson's title: the type and the step, or the step alone, which a
+        // class must always see.
+        return match fixed <= room {
+            true => format!("{}{place}", head.trim_end_matches(" · ")),
+            false => format!(" {}", place.trim_start_matches(" · ")),
+        };
     }
     let keep = room.saturating_sub(fixed + 1);
     let name = if name.chars().count() <= room.saturating_sub(fixed) {
@@ -294,7 +298,7 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     // room for it; the right gets the rest.
     let width = usize::from(area.width);
     let least = title_left(app, 0).chars().count() + 1;
-    let with_type = least + app.session.view.title.chars().count() + 5;
+    let with_type = least + app.session.view.title.chars().count() + 7;
     let mut right = title_right(app, false);
     if right.chars().count() + with_type > width {
         right = title_right(app, true);
