@@ -595,7 +595,13 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans: Vec<Span> = vec![];
     let answered = app.session.quiz.answered.is_some();
+    let choices = app.session.player().and_then(|p| p.question());
     for (key, short) in footer_items(app.mode(), answered, area.width) {
+        // The digits a question takes: as many as it has choices.
+        let key = match choices {
+            Some(q) if key == "1–9" => format!("1–{}", q.choices.len()),
+            _ => key.to_string(),
+        };
         spans.push(Span::styled(key, t.key));
         spans.push(Span::styled(format!(" {short}  "), t.dim));
     }
