@@ -91,10 +91,8 @@ pub fn play_saving(
 /// Note where the player stands and save it if that changed; a problem is said on stderr.
 fn record(player: &Player, saved: &mut Opened) {
     let name = &player.lesson().name;
-    let (step, steps) = (player.step(), player.step_count());
-    saved
-        .progress
-        .record(name, step, steps, player.first_answers());
+    let place = (player.step(), player.step_count(), player.question_count());
+    saved.progress.record(name, place, player.first_answers());
     if let Some(warning) = saved.store.save(&saved.progress) {
         crate::exit::warn(&warning);
     }
