@@ -26,7 +26,7 @@ pub fn list(lessons: &[Lesson], progress: &Progress, out: &mut impl Write) -> st
             (name, title, l.steps.len(), l.question_count(), note)
         })
         .collect();
-    writeln!(out, "{}", render::lessons(&rows))?;
+    writeln!(out, "{}", render::lessons(&rows, crate::term::width()))?;
     writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
 }
 
