@@ -220,7 +220,6 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer, layout: &mut Layout) {
     layout.areas = a;
 }
 
-/// The title bar's right half: the network, a mistake switched on, agreement and the score.
 /// The title bar's right half: `--auto`, the network, a mistake, agreement and the score.
 /// `short` drops the words that explain `--auto`'s marks, for a narrow screen.
 fn title_right(app: &App, short: bool) -> String {
