@@ -127,10 +127,10 @@ fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
 fn title(app: &App, overlay: Overlay) -> String {
     match overlay {
         Overlay::Help => " Help: keys and commands ".to_string(),
-        Overlay::Compare => format!(
-            " Compare: these {} commands on every set type ",
-            app.lab().history().len()
-        ),
+        Overlay::Compare => match app.lab().history().len() {
+            1 => " Compare: this command on every set type ".to_string(),
+            n => format!(" Compare: these {n} commands on every set type "),
+        },
         Overlay::Timeline => " Timeline: replicas as columns, events as rows ".to_string(),
         Overlay::Question => match app.session.lesson() {
             Some((_, step, _)) => format!(" Question · step {step} · the replicas stay in sight "),

@@ -177,6 +177,17 @@ fn end_on_the_home_screen_chooses_the_sandbox_and_home_the_first_lesson() {
 }
 
 #[test]
+fn compare_on_a_lab_of_one_command_says_this_command() {
+    let mut app = sandbox(Some("new orset A B"));
+    let (_, terminal) = drive_with(&mut app, vec![press('c')], 80, 24);
+    let text = text_of(&terminal);
+    assert!(
+        text.contains("Compare: this command on every set type"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_paste_on_the_home_screen_says_to_open_a_lab_first() {
     let mut app = App::home(theme(), Default::default());
     let (_, terminal) = drive_with(&mut app, vec![Input::Paste("A add x".into())], 80, 24);
