@@ -26,7 +26,7 @@ pub fn list(lessons: &[Lesson], progress: &Progress, out: &mut impl Write) -> st
             (name, title, l.steps.len(), l.question_count(), note)
         })
         .collect();
-    writeln!(out, "{}", render::lessons(&rows))?;
+    writeln!(out, "{}", render::lessons(&rows, crate::term::width()))?;
     writeln!(out, "\nPlay one with: crdt-lab play <name or #> --plain")
 }
 
@@ -91,10 +91,8 @@ pub fn play_saving(
 /// Note where the player stands and save it if that changed; a problem is said on stderr.
 fn record(player: &Player, saved: &mut Opened) {
     let name = &player.lesson().name;
-    let (step, steps) = (player.step(), player.step_count());
-    saved
-        .progress
-        .record(name, step, steps, player.first_answers());
+    let place = (player.step(), player.step_count(), player.question_count());
+    saved.progress.record(name, place, player.first_answers());
     if let Some(warning) = saved.store.save(&saved.progress) {
         crate::exit::warn(&warning);
     }

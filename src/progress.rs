@@ -17,7 +17,8 @@ pub const VERSION: u32 = 1;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Record {
-    /// Played to its last step at least once.
+    /// Played to its last step at least once, with every question answered (a jump to the end
+    /// is not a lesson done).
     pub done: bool,
     /// The furthest step reached (from 1).
     pub furthest: usize,
@@ -84,13 +85,12 @@ impl Progress {
     }
 
     /// The learner stands on `step` of `steps` (0: the title page) and has answered these
-    /// questions (step → right the first time). A first answer once kept is never changed,
-    /// and the title page does not move where the lesson goes on.
+    /// questions (step → right the first time) of the lesson's `questions`. A first answer once
+    /// kept is never changed, and the title page does not move where the lesson goes on.
     pub fn record(
         &mut self,
         lesson: &str,
-        step: usize,
-        steps: usize,
+        (step, steps, questions): (usize, usize, usize),
         answers: impl IntoIterator<Item = (usize, bool)>,
     ) {
         let answers: Vec<(usize, bool)> = answers.into_iter().collect();
@@ -102,10 +102,10 @@ impl Progress {
             record.last = step;
         }
         record.furthest = record.furthest.max(step);
-        record.done |= steps > 0 && step == steps;
         for (k, right) in answers {
             record.answers.entry(k).or_insert(right);
         }
+        record.done |= steps > 0 && step == steps && record.answers.len() >= questions;
     }
 
     /// `newer`'s records of the lessons it changed since `base`, taken into these.
@@ -333,8 +333,8 @@ mod tests {
 
     fn played() -> Progress {
         let mut p = Progress::default();
-        p.record("orset-add-wins", 4, 4, [(2, false), (4, true)]);
-        p.record("lww-tiebreak", 2, 4, [(1, true)]);
+        p.record("orset-add-wins", (4, 4, 2), [(2, false), (4, true)]);
+        p.record("lww-tiebreak", (2, 4, 1), [(1, true)]);
         p
     }
 
@@ -443,11 +443,11 @@ mod tests {
         let mut tui = Store::open_at(path.clone(), None);
         let mut plain = Store::open_at(path.clone(), None);
         let mut a = tui.progress.clone();
-        a.record("orset-add-wins", 4, 4, [(2, false)]);
+        a.record("orset-add-wins", (4, 4, 1), [(2, false)]);
         tui.store.save(&a);
         let mut b = plain.progress.clone();
-        b.record("lww-tiebreak", 3, 4, [(1, true)]);
-        b.record("orset-add-wins", 1, 4, [(2, true)]);
+        b.record("lww-tiebreak", (3, 4, 1), [(1, true)]);
+        b.record("orset-add-wins", (1, 4, 1), [(2, true)]);
         plain.store.save(&b);
         let both = Store::open_at(path, None).progress;
         let add_wins = &both.lessons["orset-add-wins"];
@@ -458,14 +458,27 @@ mod tests {
     }
 
     #[test]
+    fn a_jump_to_the_last_step_is_not_a_lesson_done() {
+        let mut p = Progress::default();
+        p.record("orset-add-wins", (4, 4, 2), []);
+        assert!(!p.lessons["orset-add-wins"].done, "no question answered");
+        assert_eq!(p.lessons["orset-add-wins"].summary(), "continue at step 4");
+        p.record("orset-add-wins", (2, 4, 2), [(2, true)]);
+        p.record("orset-add-wins", (4, 4, 2), [(2, true)]);
+        assert!(!p.lessons["orset-add-wins"].done, "the last question waits");
+        p.record("orset-add-wins", (4, 4, 2), [(2, true), (4, false)]);
+        assert_eq!(p.lessons["orset-add-wins"].summary(), "✓ done · 1/2 right");
+    }
+
+    #[test]
     fn the_title_page_does_not_move_where_a_lesson_goes_on() {
         let mut p = Progress::default();
-        p.record("mistakes", 0, 7, []);
+        p.record("mistakes", (0, 7, 0), []);
         assert!(p.lessons.is_empty(), "opening a lesson records nothing");
-        p.record("mistakes", 5, 7, []);
-        p.record("mistakes", 0, 7, []);
+        p.record("mistakes", (5, 7, 0), []);
+        p.record("mistakes", (0, 7, 0), []);
         assert_eq!(p.lessons["mistakes"].resume_at(), Some(5));
-        p.record("mistakes", 7, 7, []);
+        p.record("mistakes", (7, 7, 0), []);
         assert_eq!(p.lessons["mistakes"].resume_at(), None, "finished");
     }
 }

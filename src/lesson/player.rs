@@ -158,6 +158,15 @@ impl Player {
         self.lesson.steps.len()
     }
 
+    /// How many of the lesson's steps ask a question.
+    pub fn question_count(&self) -> usize {
+        self.lesson
+            .steps
+            .iter()
+            .filter(|s| s.question.is_some())
+            .count()
+    }
+
     /// The current step's title (the lesson's title on the title page).
     pub fn title(&self) -> &str {
         match self.current() {

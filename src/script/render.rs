@@ -712,11 +712,15 @@ fn cell(text: &str) -> String {
 }
 
 /// `crdt-lab lessons`: number, name, title, steps and questions of each lesson, and the
-/// learner's progress in it where any lesson has some.
-pub fn lessons(rows: &[(String, String, usize, usize, String)]) -> String {
+/// learner's progress in it where any lesson has some; fitted to `width` when there is one.
+pub fn lessons(rows: &[(String, String, usize, usize, String)], width: Option<usize>) -> String {
     // The progress column only once there is progress to show.
     let progress = rows.iter().any(|row| !row.4.is_empty());
-    let mut t = bare(presets::NOTHING);
+    let look = Look {
+        width,
+        ascii: false,
+    };
+    let mut t = fitted(bare(presets::NOTHING), look);
     let header = ["#", "name", "title", "steps", "questions", "progress"];
     t.set_header(cells(&header[..if progress { 6 } else { 5 }]));
     for (k, (name, title, steps, questions, note)) in rows.iter().enumerate() {
@@ -732,6 +736,12 @@ pub fn lessons(rows: &[(String, String, usize, usize, String)]) -> String {
         }
         t.add_row(cells(row));
     }
+    // A name is typed to play a lesson: it is never broken; the title and progress wrap.
+    for k in [0, 1, 3, 4] {
+        if let Some(column) = t.column_mut(k) {
+            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
     t.to_string()
 }
 
@@ -739,6 +749,41 @@ pub fn lessons(rows: &[(String, String, usize, usize, String)]) -> String {
 mod tests {
     use super::*;
     use crate::script::execute;
+
+    #[test]
+    fn the_lesson_list_fits_an_80_column_terminal_with_its_progress_column() {
+        let title = "The monotonic map, and why a naive delete breaks it".to_string();
+        let rows = vec![
+            (
+                "2pset-monotonic-map".into(),
+                title,
+                9,
+                3,
+                "continue at step 4".into(),
+            ),
+            (
+                "gset-apple-banana".into(),
+                "G-Set".into(),
+                4,
+                2,
+                "✓ done · 1/2 right".into(),
+            ),
+        ];
+        let fitted = lessons(&rows, Some(80));
+        for line in fitted.lines() {
+            assert!(line.chars().count() <= 80, "{line:?}\n{fitted}");
+        }
+        assert!(fitted.contains("continue at step 4") && fitted.contains("✓ done · 1/2 right"));
+        assert!(
+            fitted.contains(" 2pset-monotonic-map "),
+            "names stay whole:\n{fitted}"
+        );
+        let wide = lessons(&rows, None);
+        assert!(
+            wide.lines()
+                .any(|l| l.contains("why a naive delete breaks it"))
+        );
+    }
 
     #[test]
     fn compare_counts_a_command_refused_many_times_once() {

@@ -54,6 +54,8 @@ pub enum Message {
     ScrollPanel(i32),
     ScrollSide(i32),
     ScrollOverlay(i32),
+    /// PgUp (-1) and PgDn (+1) on an overlay: a page of what it shows.
+    PageOverlay(i32),
     /// Scroll an overlay's table sideways by this many columns.
     ScrollColumns(i32),
     /// Home screen: choose the entry above (-1) or below (+1).
@@ -252,11 +254,10 @@ impl App {
     }
 
     fn show(&mut self, line: &str, result: Result<Reply, Failure>) {
-        let lesson = self.session.player().is_some();
-        let experiment = if lesson {
-            "  (an experiment: the next step rolls it back)"
-        } else {
-            ""
+        let experiment = match self.session.player() {
+            Some(p) if p.at_end() => "  (an experiment: going to another step rolls it back)",
+            Some(_) => "  (an experiment: the next step rolls it back)",
+            None => "",
         };
         self.ui.status = match result {
             Ok(Reply::Nothing) => None,
@@ -441,6 +442,18 @@ impl App {
     fn scroll_overlay(&mut self, delta: i32) {
         let most = self.layout.borrow().overlay_scroll;
         self.ui.overlay_scroll = step(self.ui.overlay_scroll.min(most), delta).min(most);
+    }
+
+    /// The lines a page of the open overlay holds: its box less the borders, a line kept in
+    /// sight, and the timeline's legend.
+    fn overlay_page(&self) -> i32 {
+        let body = self.layout.borrow().areas.body.height;
+        let legend = if self.ui.overlay == Some(Overlay::Timeline) {
+            3
+        } else {
+            0
+        };
+        i32::from(body.saturating_sub(3 + legend).max(1))
     }
 
     fn scroll_columns(&mut self, delta: i32) {
@@ -670,6 +683,8 @@ fn overlay(app: &mut App, message: Message) {
         Message::Worked if worked => app.ui.overlay = None,
         Message::Worked => app.open_worked(),
         Message::ScrollOverlay(delta) => app.scroll_overlay(delta),
+        Message::PageOverlay(pages) if worked => app.choose_row(pages * app.overlay_page()),
+        Message::PageOverlay(pages) => app.scroll_overlay(pages * app.overlay_page()),
         Message::ScrollColumns(delta) => app.scroll_columns(delta),
         Message::Compare if app.ui.overlay == Some(Overlay::Compare) => app.ui.overlay = None,
         Message::Compare => app.compare(),

@@ -28,12 +28,13 @@ impl App {
             return None;
         }
         let waiting = match self.mode() {
-            Mode::Lab => !player.at_end() || self.narration_below(),
+            // At the last step too while its question is still to be asked.
+            Mode::Lab => !player.at_end() || player.question().is_some() || self.narration_below(),
             // A question waits until someone answers it (or gives up).
             Mode::Question => self.session.quiz.answered.is_some(),
             _ => false,
         };
-        waiting.then(|| self.ui.countdown.left.unwrap_or(every).min(every))
+        waiting.then(|| self.ui.countdown.left.unwrap_or(every))
     }
 
     /// How long to wait for input before a [`super::Message::Tick`]; `None` blocks until input comes.
@@ -102,18 +103,25 @@ impl App {
         }
     }
 
-    /// What the title bar says of `--auto`: the countdown, that it is paused, or that it waits.
-    pub fn auto_label(&self) -> Option<String> {
+    /// What the title bar says of `--auto`: the countdown, that it is paused, or that it waits;
+    /// `short`, in as few words as a narrow title bar has room for.
+    pub fn auto_label(&self, short: bool) -> Option<String> {
         self.ui.auto?;
         self.session.player()?;
-        if self.ui.countdown.paused {
-            return Some("⏸ paused (p)".into());
-        }
-        Some(match self.auto_left() {
-            Some(left) => format!("▶ {}s (p pauses)", left.as_secs_f64().ceil() as u64),
-            None if self.mode() == Mode::Question => "▶ auto: answer to go on".into(),
-            None if self.session.player()?.at_end() => "▶ auto: the last step".into(),
-            None => "▶ auto".into(),
-        })
+        let (long, brief) = match self.auto_left() {
+            _ if self.ui.countdown.paused => ("⏸ paused (p)".into(), "⏸ paused".into()),
+            Some(left) => {
+                let secs = left.as_secs_f64().ceil() as u64;
+                (format!("▶ {secs}s (p pauses)"), format!("▶ {secs}s"))
+            }
+            None if self.mode() == Mode::Question => {
+                ("▶ auto: answer to go on".into(), "▶ answer".into())
+            }
+            None if self.session.player()?.at_end() => {
+                ("▶ auto: the last step".into(), "▶ end".into())
+            }
+            None => ("▶ auto".into(), "▶ auto".into()),
+        };
+        Some(if short { brief } else { long })
     }
 }

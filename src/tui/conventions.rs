@@ -7,17 +7,15 @@ use super::app::App;
 use super::state::{Request, Tone};
 use std::time::Duration;
 
-/// After a key, the `--auto` timer waits at least this long before its next tick, so that a key
-/// (Esc closing a question, then q) is never undone by the timer a moment later.
+/// After a key, the `--auto` countdown has at least this long to run, so that a key (Esc
+/// closing a question, then q) is never undone by the timer a moment later.
 pub const KEY_HOLD: Duration = Duration::from_secs(3);
 
-/// How long the loop waits for input before a tick: the app's own wait (`--auto`), but never
-/// less than what is left of [`KEY_HOLD`] since the last key. `None` waits for input only.
-pub fn timer_wait(auto: Option<Duration>, since_key: Option<Duration>) -> Option<Duration> {
-    let auto = auto?;
-    match since_key {
-        Some(since) if since < KEY_HOLD => Some(auto.max(KEY_HOLD - since)),
-        _ => Some(auto),
+/// A key came: the countdown is put back to [`KEY_HOLD`] if it had less left. It stays the one
+/// clock, so the title bar shows the wait as it really is.
+pub fn hold_auto(app: &mut App) {
+    if let Some(left) = app.auto_left() {
+        app.ui.countdown.left = Some(left.max(KEY_HOLD));
     }
 }
 

@@ -109,6 +109,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Lab, &[Char('q'), Esc], "q Esc", "back (to the narration, then home) or quit", "quit", Message::Quit),
     bind(Home, &[Up, Char('k')], "↑ k", "choose the one above", "", Message::Select(-1)),
     bind(Home, &[Down, Char('j')], "↓ j", "choose the one below", "", Message::Select(1)),
+    bind(Home, &[PageUp], "PgUp", "choose five above", "", Message::Select(-5)),
+    bind(Home, &[PageDown], "PgDn", "choose five below", "", Message::Select(5)),
+    bind(Home, &[Begin, Char('g')], "Home g", "choose the first lesson", "", Message::Select(i32::MIN)),
+    bind(Home, &[End, Char('G')], "End G", "choose the last entry: the sandbox", "", Message::Select(i32::MAX)),
     bind(Home, &[Enter, Right, Char(' ')], "Enter →", "open the chosen lesson or the sandbox", "open", Message::Open),
     bind(Home, &[Char('?')], "?", "this help", "help", Message::Help),
     bind(Home, &[Char('q'), Esc], "q Esc", "quit", "quit", Message::Quit),
@@ -126,8 +130,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Question, &[Down, Char('j')], "↓ j", "scroll the question down", "", Message::ScrollOverlay(1)),
     bind(Overlay, &[Up, Char('k')], "↑ k", "scroll up (the worked table: the row above)", "", Message::ScrollOverlay(-1)),
     bind(Overlay, &[Down, Char('j')], "↓ j", "scroll down (the worked table: the row below)", "", Message::ScrollOverlay(1)),
-    bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::ScrollOverlay(-10)),
-    bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::ScrollOverlay(10)),
+    bind(Overlay, &[PageUp], "PgUp", "scroll up a page", "", Message::PageOverlay(-1)),
+    bind(Overlay, &[PageDown, Char(' ')], "PgDn", "scroll down a page", "scroll", Message::PageOverlay(1)),
     bind(Overlay, &[Left], "←", "a table: scroll a column left", "", Message::ScrollColumns(-1)),
     bind(Overlay, &[Right], "→", "a table: scroll a column right", "", Message::ScrollColumns(1)),
     bind(Overlay, &[Char('c')], "c", "compare", "", Message::Compare),
@@ -363,6 +367,22 @@ mod tests {
         for mode in [Mode::Home, Mode::Lab, Mode::Overlay, Mode::Question] {
             assert_eq!(message(mode, &ctrl('c')), Some(Message::ForceQuit));
         }
+    }
+
+    #[test]
+    fn the_home_screen_jumps_to_its_ends_and_pages() {
+        let home = |e: KeyEvent| message(Mode::Home, &e);
+        assert_eq!(home(press(KeyCode::End)), Some(Message::Select(i32::MAX)));
+        assert_eq!(
+            home(press(KeyCode::Char('G'))),
+            Some(Message::Select(i32::MAX))
+        );
+        assert_eq!(home(press(KeyCode::Home)), Some(Message::Select(i32::MIN)));
+        assert_eq!(
+            home(press(KeyCode::Char('g'))),
+            Some(Message::Select(i32::MIN))
+        );
+        assert_eq!(home(press(KeyCode::PageDown)), Some(Message::Select(5)));
     }
 
     #[test]

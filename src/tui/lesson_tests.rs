@@ -108,11 +108,44 @@ fn home_end_g_and_shift_g_jump_to_the_first_and_last_step() {
     assert_eq!(step(&app), 0);
     let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
     assert!(text.contains("step 4/4"), "{text}");
+    // Again where it stands: it says so, not "from step 4 to step 4".
+    let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
+    assert!(text.contains("back to the start of step 4 of 4"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Char('g'))]);
     assert!(text.contains("step 0/4"), "{text}");
     let mut app = sandbox(Some("new orset A B"));
     let text = press(&mut app, vec![key(KeyCode::Char('G'))]);
     assert!(text.contains("the sandbox has no steps"), "{text}");
+}
+
+#[test]
+fn a_last_step_with_its_question_still_to_come_says_that_right_asks_it() {
+    let mut app = lesson("orset-add-wins");
+    let text = press_at(&mut app, vec![key(KeyCode::End)], (100, 30));
+    assert!(
+        text.contains("The last step: → asks its question, q leaves"),
+        "{text}"
+    );
+    let inputs = vec![key(KeyCode::Right), key(KeyCode::Char('1'))];
+    press_at(&mut app, inputs, (100, 30));
+    let text = press_at(&mut app, vec![key(KeyCode::Right)], (100, 30));
+    assert_eq!(app.ui.overlay, None, "{text}");
+    assert!(
+        text.contains("The last step: q leaves, ← goes back.") && !text.contains("asks its"),
+        "answered, nothing is left to ask:\n{text}"
+    );
+    // There is no next step to roll an experiment back: the status says what does.
+    app.run_line("B remove x");
+    let text = press_at(&mut app, vec![], (100, 30));
+    assert!(
+        text.contains("✓ B remove x  (an experiment: going to another step rolls it back)"),
+        "{text}"
+    );
+    let text = press_at(&mut app, vec![key(KeyCode::Left)], (100, 30));
+    assert!(
+        text.contains("step 3/4") && !text.contains("B remove x"),
+        "← rolled it back:\n{text}"
+    );
 }
 
 #[test]
@@ -225,21 +258,83 @@ fn left_pauses_auto_and_an_answer_stays_up_a_whole_interval() {
         "{text}"
     );
     assert_eq!(app.wait(), None);
+    // Back on step 0: p's key holds the countdown 3 s to step 1, then 2 s to step 2.
     press(&mut app, vec![key(KeyCode::Char('p'))]);
-    ticks(&mut app, 4);
+    ticks(&mut app, 3);
+    assert_eq!(step(&app), 1);
+    ticks(&mut app, 2);
     assert_eq!(step(&app), 2);
     ticks(&mut app, 2);
     assert_eq!(app.ui.overlay, Some(Overlay::Question));
     assert_eq!(app.wait(), None, "a question waits for an answer");
-    press(&mut app, vec![key(KeyCode::Char('1'))]);
+    // The answer's key holds the countdown for 3 s (more than the 2 s interval), and the
+    // title bar counts those seconds down as they pass.
+    let title = |text: String| text.lines().next().unwrap_or_default().to_string();
+    let shown = title(press(&mut app, vec![key(KeyCode::Char('1'))]));
+    assert!(shown.contains("step 2/4 ▶ 3s"), "{shown}");
+    for left in ["▶ 2s", "▶ 1s"] {
+        ticks(&mut app, 1);
+        assert_eq!(app.ui.overlay, Some(Overlay::Question), "still up");
+        let shown = title(press(&mut app, vec![]));
+        assert!(shown.contains(left), "want {left}: {shown}");
+    }
     ticks(&mut app, 1);
+    assert_eq!((app.ui.overlay, step(&app)), (None, 3));
+}
+
+#[test]
+fn auto_asks_the_last_steps_question_too() {
+    // lww-tiebreak asks its third question on its last step.
+    let mut app = lesson("lww-tiebreak");
+    app.ui.auto = Some(Duration::from_secs(1));
+    press_at(&mut app, vec![key(KeyCode::End)], (160, 50));
+    press_at(&mut app, vec![key(KeyCode::Char('p'))], (160, 50));
+    assert_eq!(app.wait(), Some(Duration::from_secs(1)), "not done yet");
+    ticks(&mut app, 3);
     assert_eq!(
         app.ui.overlay,
         Some(Overlay::Question),
-        "still up after 1 s of 2"
+        "the question is asked"
     );
-    ticks(&mut app, 1);
-    assert_eq!((app.ui.overlay, step(&app)), (None, 3));
+    let text = press_at(&mut app, vec![key(KeyCode::Char('s'))], (160, 50));
+    assert!(text.contains("Score:"), "{text}");
+    ticks(&mut app, 3);
+    let title = press_at(&mut app, vec![], (160, 50));
+    assert!(title.contains("▶ auto: the last step"), "{title}");
+}
+
+#[test]
+fn at_80x24_the_auto_title_bar_keeps_the_step_in_every_state() {
+    let mut app = lesson("lww-tiebreak");
+    app.ui.auto = Some(Duration::from_secs(1));
+    let title = |app: &mut App, inputs| {
+        let text = press(app, inputs);
+        text.lines().next().unwrap_or_default().to_string()
+    };
+    let counting = title(&mut app, vec![key(KeyCode::Right)]);
+    assert!(
+        counting.contains("step 1/4") && counting.contains("▶ 3s"),
+        "{counting}"
+    );
+    let asked = title(&mut app, vec![key(KeyCode::Right)]);
+    assert!(
+        asked.contains("step 1/4") && asked.contains("▶ answer"),
+        "{asked}"
+    );
+    assert!(asked.starts_with("\" LWW-Element-Set · "), "{asked}");
+    let paused = title(&mut app, vec![key(KeyCode::Char('p'))]);
+    assert!(
+        paused.contains("step 1/4") && paused.contains("⏸ paused"),
+        "{paused}"
+    );
+    app.run_line("partition A | B");
+    app.run_line("option mistake reuse-tags B");
+    let crowded = title(&mut app, vec![]);
+    assert!(crowded.contains(" step 1/4 "), "{crowded}");
+    assert!(
+        crowded.contains("⏸ paused · partitioned A | B · mistake reuse-tags on B · diverged"),
+        "{crowded}"
+    );
 }
 
 #[test]

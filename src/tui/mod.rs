@@ -44,7 +44,7 @@ mod truth_tests;
 mod refresh_tests;
 
 pub use app::{App, Message, Mode, update};
-pub use conventions::{KEY_HOLD, timer_wait};
+pub use conventions::{KEY_HOLD, hold_auto};
 pub use state::{HomeItem, Request, Target};
 pub use theme::{Theme, ThemeError};
 
@@ -61,7 +61,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 use std::io::{self, IsTerminal};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the loop hears.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,13 +115,12 @@ pub fn translate(app: &App, input: &Input) -> Option<Message> {
 /// Draw, wait, update, until the app quits or the events end. The same loop runs on a real
 /// terminal, in tests (a `TestBackend` and a list of inputs) and under `--auto`. Keys win over
 /// the timer: a pasted batch runs between keys, and after a key `--auto` holds off (see
-/// [`timer_wait`]).
+/// [`hold_auto`]).
 pub fn drive<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut dyn Events,
 ) -> Result<Exit, B::Error> {
-    let mut last_key: Option<Instant> = None;
     loop {
         terminal.draw(|frame| {
             frame.render_widget(&*app, frame.area());
@@ -131,7 +130,7 @@ pub fn drive<B: Backend>(
         })?;
         let wait = match paste::pending(app) {
             true => Some(Duration::ZERO),
-            false => timer_wait(app.wait(), last_key.map(|t| t.elapsed())),
+            false => app.wait(),
         };
         let Some(input) = events.next(wait) else {
             return Ok(Exit::Closed);
@@ -139,15 +138,15 @@ pub fn drive<B: Backend>(
         if let Input::Signal(n) = input {
             return Ok(Exit::Signal(n));
         }
-        if matches!(input, Input::Key(_) | Input::Paste(_)) {
-            last_key = Some(Instant::now());
-        }
         let message = match input {
             Input::Tick if paste::pending(app) => Some(Message::PasteStep),
             ref input => translate(app, input),
         };
         if let Some(message) = message {
             update(app, message);
+        }
+        if matches!(input, Input::Key(_) | Input::Paste(_)) {
+            hold_auto(app);
         }
         for request in std::mem::take(&mut app.ui.requests) {
             match events.request(request) {

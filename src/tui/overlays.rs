@@ -25,6 +25,9 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) -> (usize, usize) {
     let area = box_area(app, overlay, screen);
     Clear.render(area, buf);
     let (border, bottom) = match overlay {
+        Overlay::Question if app.session.quiz.answered.is_some() => {
+            (BorderType::Rounded, " → goes on · Esc closes ")
+        }
         Overlay::Question => (BorderType::Rounded, " s shows the answer · Esc closes "),
         _ => (BorderType::Double, " Esc closes "),
     };
@@ -124,10 +127,10 @@ fn box_area(app: &App, overlay: Overlay, screen: Rect) -> Rect {
 fn title(app: &App, overlay: Overlay) -> String {
     match overlay {
         Overlay::Help => " Help: keys and commands ".to_string(),
-        Overlay::Compare => format!(
-            " Compare: these {} commands on every set type ",
-            app.lab().history().len()
-        ),
+        Overlay::Compare => match app.lab().history().len() {
+            1 => " Compare: this command on every set type ".to_string(),
+            n => format!(" Compare: these {n} commands on every set type "),
+        },
         Overlay::Timeline => " Timeline: replicas as columns, events as rows ".to_string(),
         Overlay::Question => match app.session.lesson() {
             Some((_, step, _)) => format!(" Question · step {step} · the replicas stay in sight "),

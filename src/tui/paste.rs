@@ -29,10 +29,11 @@ pub fn pending(app: &App) -> bool {
 /// Text was pasted: one line goes onto the command line, more start a batch.
 pub fn paste(app: &mut App, text: &str) {
     if app.ui.screen != Screen::Lab || app.ui.overlay.is_some() {
-        app.ui.say(
-            Tone::Note,
-            "a paste goes to the command line: close what is open and paste again",
-        );
+        let said = match app.ui.screen {
+            Screen::Lab => "a paste goes to the command line: close what is open and paste again",
+            _ => "a paste goes to a lab's command line: open a lesson or the sandbox first",
+        };
+        app.ui.say(Tone::Note, said);
         return;
     }
     // Terminals send a pasted line break as \r (Enter), some as \r\n or \n.

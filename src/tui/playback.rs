@@ -128,7 +128,10 @@ impl App {
             return;
         }
         let steps = player.step_count();
-        let mut said = format!("jumped from step {from} to step {step} of {steps}");
+        let mut said = match from == step {
+            true => format!("back to the start of step {step} of {steps}"),
+            false => format!("jumped from step {from} to step {step} of {steps}"),
+        };
         if undone > 0 {
             said.push_str(&format!(
                 "   (your {undone} experiment(s) were rolled back)"

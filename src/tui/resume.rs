@@ -29,9 +29,9 @@ impl App {
             return;
         };
         let name = player.lesson().name.clone();
-        let (step, steps) = (player.step(), player.step_count());
+        let place = (player.step(), player.step_count(), player.question_count());
         let answers = player.first_answers();
-        self.ui.progress.record(&name, step, steps, answers);
+        self.ui.progress.record(&name, place, answers);
         if self.ui.progress.get(&name).is_some_and(|r| r.done) {
             self.ui.done.insert(name);
         }

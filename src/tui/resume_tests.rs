@@ -10,8 +10,8 @@ use ratatui::crossterm::event::KeyCode;
 /// step 2 with its step-2 question answered right.
 fn saved() -> Progress {
     let mut p = Progress::default();
-    p.record("gset-apple-banana", 4, 4, [(2, true), (4, false)]);
-    p.record("orset-add-wins", 2, 4, [(2, true)]);
+    p.record("gset-apple-banana", (4, 4, 2), [(2, true), (4, false)]);
+    p.record("orset-add-wins", (2, 4, 2), [(2, true)]);
     p
 }
 
@@ -90,10 +90,45 @@ fn starting_over_keeps_what_was_saved_until_the_learner_moves() {
 }
 
 #[test]
+fn end_in_a_lesson_does_not_mark_it_done_until_its_questions_are_answered() {
+    let mut app = lesson("orset-add-wins");
+    drive_script(&mut app, vec![key(KeyCode::End)], 80, 24);
+    let record = app.ui.progress.get("orset-add-wins").cloned();
+    assert!(
+        record.as_ref().is_some_and(|r| !r.done && r.last == 4),
+        "{record:?}"
+    );
+    assert!(!app.ui.done.contains("orset-add-wins"));
+    // Back to step 2's question and on to the last one: answered, the lesson is done.
+    let inputs = [
+        vec![
+            key(KeyCode::Char('g')),
+            key(KeyCode::Right),
+            key(KeyCode::Right),
+        ],
+        vec![
+            key(KeyCode::Right),
+            key(KeyCode::Char('1')),
+            key(KeyCode::Right),
+        ],
+        vec![
+            key(KeyCode::Right),
+            key(KeyCode::Right),
+            key(KeyCode::Char('s')),
+        ],
+    ]
+    .concat();
+    drive_script(&mut app, inputs, 80, 24);
+    let record = app.ui.progress.get("orset-add-wins").cloned();
+    assert!(record.as_ref().is_some_and(|r| r.done), "{record:?}");
+    assert!(app.ui.done.contains("orset-add-wins"));
+}
+
+#[test]
 fn a_saved_step_past_the_end_of_an_edited_lesson_is_its_last() {
     let mut app = lesson("orset-add-wins");
     let mut progress = Progress::default();
-    progress.record("orset-add-wins", 9, 12, []);
+    progress.record("orset-add-wins", (9, 12, 2), []);
     with_progress(&mut app, progress);
     assert_eq!(app.ui.resume, Some(4));
     drive_script(&mut app, vec![key(KeyCode::Enter)], 80, 24);

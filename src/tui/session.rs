@@ -270,10 +270,10 @@ impl Session {
             );
             return markdown::parse(&text);
         }
-        let end = if p.at_end() {
-            "\n\n*The last step: q leaves, ← goes back.*"
-        } else {
-            ""
+        let end = match (p.at_end(), p.question().is_some()) {
+            (true, true) => "\n\n*The last step: → asks its question, q leaves, ← goes back.*",
+            (true, false) => "\n\n*The last step: q leaves, ← goes back.*",
+            (false, _) => "",
         };
         let text = format!("## {}. {}{end}\n\n{}", p.step(), p.title(), p.narration());
         let mut blocks = markdown::parse(&text);

@@ -518,6 +518,13 @@ fn a_lesson_in_the_middle_asks_before_it_reveals() {
         "s gives up and shows the answer with its explanation:\n{text}"
     );
     assert!(text.contains("score 0/1"), "{text}");
+    // Answered: the footer and the panel's border offer → and no longer the answer keys.
+    let footer = text.lines().last().unwrap_or_default();
+    assert!(
+        footer.contains("→ go on") && !footer.contains("answer"),
+        "{footer}"
+    );
+    assert!(text.contains("╰ → goes on · Esc closes"), "{text}");
     let text = press(&mut app, vec![key(KeyCode::Right)])
         .backend()
         .to_string();

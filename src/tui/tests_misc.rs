@@ -7,7 +7,7 @@ use super::app::{App, Message, Mode};
 use super::keys;
 use super::state::{Request, Tone};
 use super::tests::{ctrl, key, lesson, run, sandbox, screen, theme};
-use super::{Events, Exit, Input, KEY_HOLD, Options, Start, app_for, drive, timer_wait};
+use super::{Events, Exit, Input, KEY_HOLD, Options, Start, app_for, drive};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -148,6 +148,57 @@ fn a_one_line_paste_lands_on_the_command_line_and_runs_nothing() {
 }
 
 #[test]
+fn pgdn_on_an_overlay_scrolls_a_page_at_every_size_as_help_says() {
+    let pgdn = key(KeyCode::PageDown);
+    for (w, h) in [(80, 24), (100, 30), (200, 50)] {
+        let mut app = sandbox(Some("new orset A B"));
+        let (_, terminal) = drive_with(&mut app, vec![press('?'), pgdn.clone()], w, h);
+        // The help box is the screen less the title bar, command line and footer; of the
+        // lines inside its borders, a page keeps two of the one before in sight.
+        let page = usize::from(h) - 3 - 2 - 2;
+        assert_eq!(app.ui.overlay_scroll, page, "{w}x{h}");
+        let text = text_of(&terminal);
+        assert!(text.contains(&format!("↑{page} ")), "{text}");
+    }
+}
+
+#[test]
+fn end_on_the_home_screen_chooses_the_sandbox_and_home_the_first_lesson() {
+    let mut app = App::home(theme(), Default::default());
+    let (_, terminal) = drive_with(&mut app, vec![key(KeyCode::End)], 80, 24);
+    assert_eq!(app.ui.selected, app.ui.home.len() - 1);
+    let text = text_of(&terminal);
+    let chosen = text.lines().find(|l| l.contains("▶")).unwrap_or_default();
+    assert!(chosen.to_lowercase().contains("sandbox"), "{text}");
+    drive_with(&mut app, vec![press('g')], 80, 24);
+    assert_eq!(app.ui.selected, 0);
+    drive_with(&mut app, vec![key(KeyCode::PageDown)], 80, 24);
+    assert_eq!(app.ui.selected, 5);
+}
+
+#[test]
+fn compare_on_a_lab_of_one_command_says_this_command() {
+    let mut app = sandbox(Some("new orset A B"));
+    let (_, terminal) = drive_with(&mut app, vec![press('c')], 80, 24);
+    let text = text_of(&terminal);
+    assert!(
+        text.contains("Compare: this command on every set type"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_paste_on_the_home_screen_says_to_open_a_lab_first() {
+    let mut app = App::home(theme(), Default::default());
+    let (_, terminal) = drive_with(&mut app, vec![Input::Paste("A add x".into())], 80, 24);
+    let text = text_of(&terminal);
+    assert!(
+        text.contains("open a lesson or the sandbox first") && !text.contains("close what"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_multi_line_paste_runs_as_a_batch_with_progress_and_esc_stops_it() {
     let mut app = sandbox(Some("new orset A B"));
     let paste = "A add x\rA add y\r\n\nB merge A\nC add z\n";
@@ -186,24 +237,22 @@ fn a_multi_line_paste_runs_as_a_batch_with_progress_and_esc_stops_it() {
 }
 
 #[test]
-fn after_a_key_the_auto_timer_holds_off() {
-    let auto = Some(Duration::from_millis(200));
-    assert_eq!(timer_wait(None, Some(Duration::ZERO)), None);
-    assert_eq!(timer_wait(auto, None), auto);
-    assert_eq!(timer_wait(auto, Some(KEY_HOLD)), auto);
-    let held = timer_wait(auto, Some(Duration::from_millis(500)));
-    assert_eq!(held, Some(KEY_HOLD - Duration::from_millis(500)));
-    // In the loop: a lesson under --auto 0.2; after Esc the next wait is the hold, not 0.2 s.
+fn after_a_key_the_auto_countdown_holds_off_and_the_title_bar_says_how_long() {
+    // A lesson under --auto 0.2 s: after ? and Esc the countdown has the hold to run, and the
+    // title bar counts it down, rather than a figure that stands still while the timer waits.
     let mut app = lesson("lww-clock-decides");
-    app.ui.auto = auto;
+    app.ui.auto = Some(Duration::from_millis(200));
     let esc = Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-    let (events, _) = drive_with(&mut app, vec![press('?'), esc], 80, 24);
+    let (events, terminal) = drive_with(&mut app, vec![press('?'), esc], 80, 24);
+    assert_eq!(app.auto_left(), Some(KEY_HOLD));
+    let title = text_of(&terminal)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(title.contains("▶ 3s (p pauses)"), "{title}");
     let last = events.waits.last().copied().flatten();
-    assert!(
-        last.is_some_and(|w| w > Duration::from_secs(2)),
-        "{:?}",
-        events.waits
-    );
+    assert_eq!(last, Some(Duration::from_secs(1)), "{:?}", events.waits);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! answers in `output`.
 
 use super::app::{App, Message, Mode};
-use super::keys::bindings_for;
+use super::keys::{Binding, bindings_for};
 use super::layout::{Areas, Layout, PANEL_HEIGHT, PANEL_WIDTH, WIDE};
 use super::measure::width;
 use super::output::{self, Part};
@@ -220,8 +220,9 @@ fn render_lab(app: &App, area: Rect, buf: &mut Buffer, layout: &mut Layout) {
     layout.areas = a;
 }
 
-/// The title bar's right half: the network, a mistake switched on, agreement and the score.
-fn title_right(app: &App) -> String {
+/// The title bar's right half: `--auto`, the network, a mistake, agreement and the score.
+/// `short` drops the words that explain `--auto`'s marks, for a narrow screen.
+fn title_right(app: &App, short: bool) -> String {
     let view = &app.session.view;
     let network = if view.cuts.is_empty() {
         "network whole".to_string()
@@ -252,7 +253,7 @@ fn title_right(app: &App) -> String {
         None => String::new(),
     };
     let auto = app
-        .auto_label()
+        .auto_label(short)
         .map(|a| format!("{a} · "))
         .unwrap_or_default();
     format!(" {auto}{network}{mistake} · {agree}{score} ")
@@ -272,6 +273,14 @@ fn title_left(app: &App, room: usize) -> String {
     }
     let head = format!(" {} · ", app.session.view.title);
     let fixed = head.chars().count() + place.chars().count();
+    if fixed + 2 > room {
+        // No room for the lesson's title: the type and the step, or the step alone, which a
+        // class must always see.
+        return match fixed <= room {
+            true => format!("{}{place}", head.trim_end_matches(" · ")),
+            false => format!(" {}", place.trim_start_matches(" · ")),
+        };
+    }
     let keep = room.saturating_sub(fixed + 1);
     let name = if name.chars().count() <= room.saturating_sub(fixed) {
         name
@@ -284,7 +293,18 @@ fn title_left(app: &App, room: usize) -> String {
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     buf.set_style(area, t.title);
-    let right = title_right(app);
+    // The left keeps at least the step, and the set type when the right's short words make
+    // room for it; the right gets the rest.
+    let width = usize::from(area.width);
+    let least = title_left(app, 0).chars().count() + 1;
+    let with_type = least + app.session.view.title.chars().count() + 7;
+    let mut right = title_right(app, false);
+    if right.chars().count() + with_type > width {
+        right = title_right(app, true);
+    }
+    if right.chars().count() + least > width {
+        right = clip(&right, width.saturating_sub(least));
+    }
     let right_w = (right.chars().count() as u16).min(area.width);
     let left = title_left(app, usize::from(area.width - right_w));
     Paragraph::new(Line::from(left))
@@ -537,11 +557,18 @@ pub fn command_window(app: &App, room: usize) -> (String, usize) {
     (shown, head.len() - start)
 }
 
-/// The footer's key hints for a mode: as many as fit, always ending with help and quit.
-pub fn footer_items(mode: Mode, width: u16) -> Vec<(&'static str, &'static str)> {
+/// The footer's key hints for a mode: as many as fit, always ending with help and quit. On a
+/// question, only the keys that work now: answers before it is answered, → after.
+pub fn footer_items(mode: Mode, answered: bool, width: u16) -> Vec<(&'static str, &'static str)> {
     let key = |label: &'static str| label.split(' ').next().unwrap_or(label);
+    let now = |b: &&Binding| match b.message {
+        Message::Answer(_) | Message::GiveUp => !answered,
+        Message::Next => mode != Mode::Question || answered,
+        _ => true,
+    };
     let all: Vec<(&str, &str, bool)> = bindings_for(mode)
         .filter(|b| !b.short.is_empty())
+        .filter(now)
         .map(|b| {
             (
                 key(b.label),
@@ -566,7 +593,14 @@ pub fn footer_items(mode: Mode, width: u16) -> Vec<(&'static str, &'static str)>
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans: Vec<Span> = vec![];
-    for (key, short) in footer_items(app.mode(), area.width) {
+    let answered = app.session.quiz.answered.is_some();
+    let choices = app.session.player().and_then(|p| p.question());
+    for (key, short) in footer_items(app.mode(), answered, area.width) {
+        // The digits a question takes: as many as it has choices.
+        let key = match choices {
+            Some(q) if key == "1–9" => format!("1–{}", q.choices.len()),
+            _ => key.to_string(),
+        };
         spans.push(Span::styled(key, t.key));
         spans.push(Span::styled(format!(" {short}  "), t.dim));
     }
