@@ -333,7 +333,8 @@ fn merge(into: &str, from: &str) -> Command {
     }
 }
 
-/// Shrink a failing history: drop one step at a time while the law still breaks.
+/// Shrink a failing history: drop one step at a time while the law still breaks. Then name
+/// the replicas in the order the story meets them (A first), when that still breaks it.
 fn shrink(setup: &Setup, law: Law, history: Vec<Command>) -> Counterexample {
     let (mut best, mut used) = broken(setup, law, &history).expect("the history breaks the law");
     'outer: loop {
@@ -345,8 +346,64 @@ fn shrink(setup: &Setup, law: Law, history: Vec<Command>) -> Counterexample {
                 continue 'outer;
             }
         }
-        return best;
+        break;
     }
+    let renamed = in_order_met(setup, &used);
+    match broken(setup, law, &renamed) {
+        Some((ce, _)) if renamed != used => ce,
+        _ => best,
+    }
+}
+
+/// The history with its replicas renamed in the order it first names them: the first one it
+/// names becomes the setup's first replica, and so on. Unchanged when an option names replicas
+/// (their rules would have to move with them).
+fn in_order_met(setup: &Setup, history: &[Command]) -> Vec<Command> {
+    let named = setup
+        .options
+        .iter()
+        .any(|c| matches!(c, Command::Option { replicas, .. } if !replicas.is_empty()));
+    if named {
+        return history.to_vec();
+    }
+    let mut met: Vec<String> = vec![];
+    for step in history {
+        let names = match step {
+            Command::Edit { replica, .. } => vec![replica],
+            Command::Merge { into, from } => vec![into, from],
+            _ => vec![],
+        };
+        for n in names {
+            if !met.contains(n) {
+                met.push(n.clone());
+            }
+        }
+    }
+    let rest: Vec<String> = setup
+        .replicas
+        .iter()
+        .filter(|r| !met.contains(r))
+        .cloned()
+        .collect();
+    met.extend(rest);
+    let to = |name: &String| -> String {
+        let k = met.iter().position(|m| m == name).unwrap_or(0);
+        setup
+            .replicas
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| name.clone())
+    };
+    let rename = |step: &Command| match step {
+        Command::Edit { replica, edit, at } => Command::Edit {
+            replica: to(replica),
+            edit: edit.clone(),
+            at: at.clone(),
+        },
+        Command::Merge { into, from } => merge(&to(into), &to(from)),
+        other => other.clone(),
+    };
+    history.iter().map(rename).collect()
 }
 
 /// Does `history` break `law`? The counterexample, and the accepted steps it needed.
