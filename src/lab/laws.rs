@@ -656,6 +656,24 @@ mod tests {
     }
 
     #[test]
+    fn every_crdt_keeps_every_law_with_op_based_sync_and_other_options() {
+        let settings = [
+            Setting::Sync(SyncMode::Ops),
+            Setting::Clock(ClockMode::Wall),
+            Setting::RemoveUnseen(crate::crdt::RemoveUnseen::Accept),
+            Setting::TieBreak(crate::crdt::TieBreak::RemoveWins),
+        ];
+        for kind in Kind::ALL.iter().filter(|k| **k != Kind::Naive) {
+            for (seed, setting) in settings.iter().enumerate() {
+                let mut setup = Setup::new(*kind);
+                setup.options = vec![lab_option(*setting)];
+                let report = check(&setup, seed as u64, 100);
+                assert_eq!(failing(&report), vec![], "{kind:?} with {setting:?}");
+            }
+        }
+    }
+
+    #[test]
     fn the_naive_remove_is_not_an_inflation_and_shrinks_to_add_then_remove() {
         for seed in [1, 2, 3] {
             let report = check(&Setup::new(Kind::Naive), seed, DEFAULT_CASES);
