@@ -434,6 +434,50 @@ mod tests {
     }
 
     #[test]
+    fn replaying_an_outcome_lands_on_its_states_and_undo_steps_back_through_it() {
+        let mut lab = Lab::new();
+        let story = [
+            "new naive A B C",
+            "option sync ops",
+            "A add x",
+            "sync",
+            "B remove x",
+            "send B C",
+            "A add x",
+            "send A C",
+        ];
+        for line in story {
+            execute(&mut lab, line).expect("runs");
+        }
+        let Ok(crate::script::Reply::Explored(found)) = execute(&mut lab, "explore") else {
+            panic!("explored")
+        };
+        let start = lab.position();
+        for bad in [
+            "explore --replay 3",
+            "explore --replay 0",
+            "explore --replay x",
+        ] {
+            assert!(execute(&mut lab, bad).is_err(), "{bad}");
+            assert_eq!(lab.position(), start, "{bad} changed nothing");
+        }
+        for (k, ending) in found.endings.iter().enumerate() {
+            execute(&mut lab, &format!("explore --replay {}", k + 1)).expect("replayed");
+            let states: Vec<(String, crate::crdt::Value)> = lab
+                .world()
+                .replicas
+                .iter()
+                .map(|r| (r.name.to_string(), r.set.visible()))
+                .collect();
+            assert_eq!(states, ending.states, "outcome {}", k + 1);
+            assert!(lab.world().wire.is_empty());
+            while lab.position() > start {
+                lab.undo();
+            }
+        }
+    }
+
+    #[test]
     fn bad_check_lines_are_refused_and_change_nothing() {
         let mut lab = Lab::new();
         for line in [

@@ -66,6 +66,13 @@ pub enum Reply {
     Checked(crate::lab::Report),
     /// `explore`: the distinct final states of every delivery order, each with a schedule.
     Explored(crate::lab::Exploration),
+    /// `explore --replay k`: the schedule of outcome k, run command by command.
+    Replayed {
+        outcome: usize,
+        steps: Vec<(Command, Applied)>,
+        /// What the whole schedule changed, replica by replica.
+        changes: Vec<Change>,
+    },
     /// `stats`: live entries, metadata and bytes per replica, and the messages sent.
     Stats(crate::lab::Stats),
     /// An expectation held (for `expect refused`, with the rule that refused).
@@ -169,10 +176,11 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
         }
         Action::Stats => Ok(Reply::Stats(lab.stats())),
-        Action::Explore(faults) => match crate::lab::explore(lab.world(), faults) {
+        Action::Explore(faults, None) => match crate::lab::explore(lab.world(), faults) {
             Ok(found) => Ok(Reply::Explored(found)),
             Err(refusal) => Err(Failure::NoMessage(refusal)),
         },
+        Action::Explore(faults, Some(k)) => replay(lab, faults, k),
         Action::Expect(expectation) => match expectation.check(lab) {
             Ok(refusal) => Ok(Reply::Passed {
                 expectation,
@@ -181,6 +189,42 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             Err(mismatch) => Err(Failure::Expectation(mismatch)),
         },
     }
+}
+
+/// `explore --replay k`: run outcome k's schedule, each delivery (or duplicate) as its own
+/// command, so undo steps back through it. A schedule that loses a message cannot be replayed
+/// (no command loses one), and then nothing runs.
+fn replay(lab: &mut Lab, faults: crate::lab::Faults, k: usize) -> Result<Reply, Failure> {
+    let found = crate::lab::explore(lab.world(), faults).map_err(Failure::NoMessage)?;
+    let n = found.endings.len();
+    let ending = found.endings.get(k - 1).ok_or_else(|| {
+        Failure::NoMessage(Refusal::new(format!(
+            "there is no outcome {k}: explore found {n}"
+        )))
+    })?;
+    if ending
+        .schedule
+        .iter()
+        .any(|c| matches!(c, crate::lab::Choice::Drop(_)))
+    {
+        return Err(Failure::NoMessage(Refusal::new(format!(
+            "outcome {k} loses a message, and no command loses one; deliver the others by hand"
+        ))));
+    }
+    let mut steps = vec![];
+    let from = lab.position();
+    for command in ending.commands() {
+        match lab.run(command.clone()) {
+            Ok(applied) => steps.push((command, applied)),
+            Err(refusal) => return Err(Failure::Refused { command, refusal }),
+        }
+    }
+    let changes = lab.changes_between(from, lab.position());
+    Ok(Reply::Replayed {
+        outcome: k,
+        steps,
+        changes,
+    })
 }
 
 /// Undo, redo or reset, with what the move changed.
