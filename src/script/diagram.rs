@@ -137,7 +137,7 @@ const STYLE: &str = "text{font-family:monospace;font-size:12px;fill:#222}\
 .name{font-weight:bold;font-size:14px}.num{fill:#888}.label{fill:#333}\
 .replica{stroke:#999;stroke-width:2}.message{stroke:#1f5fbf;stroke-width:1.5;fill:none}\
 .in-flight{stroke:#1f5fbf;stroke-dasharray:4 3;fill:none}.merge{stroke:#2a7a2a;stroke-width:1.5}\
-.cut{fill:#d33;fill-opacity:0.12}.rule{stroke:#bbb}.step{stroke:#555;stroke-width:1.5}\
+.cut{fill:#d33;fill-opacity:0.12}.cut-link{stroke:#d33;stroke-width:3;stroke-dasharray:6 4;stroke-opacity:0.5}.rule{stroke:#bbb}.step{stroke:#555;stroke-width:1.5}\
 .step-label{font-weight:bold}.add{fill:#2a7a2a}.remove{fill:#c33}.refused{fill:#c33;font-weight:bold}\
 .note{fill:#d90}.group{fill:#2a7a2a;fill-opacity:0.15;stroke:#2a7a2a}";
 
@@ -189,16 +189,33 @@ pub fn svg(lab: &Lab) -> String {
     s
 }
 
+/// Cut links, row by row. A gap between neighbouring replica lines that every link across it
+/// is cut through (a partition's boundary) is shaded; a cut link that leaves such a gap open
+/// (`cut A C` while B still reaches both) is a dashed red line between its two replicas.
 fn shade_cuts(s: &mut String, cuts: &[BTreeSet<(usize, usize)>], names: &[String]) {
     let name = |i: usize| names.get(i).map_or(String::new(), |n| xml(n));
+    let n = names.len();
     for (row, cut) in cuts.iter().enumerate() {
-        for &(a, b) in cut {
+        let walled = |g: usize| (0..=g).all(|a| (g + 1..n).all(|b| cut.contains(&(a, b))));
+        let walls: Vec<usize> = (0..n.saturating_sub(1)).filter(|&g| walled(g)).collect();
+        for &g in &walls {
             let _ = writeln!(
                 s,
-                "<rect class=\"cut\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{ROW}\"><title>link {}-{} cut</title></rect>",
-                x(a),
+                "<rect class=\"cut\" x=\"{}\" y=\"{}\" width=\"{COL}\" height=\"{ROW}\"><title>partition between {} and {}</title></rect>",
+                x(g),
                 TOP + row * ROW,
-                x(b) - x(a),
+                name(g),
+                name(g + 1)
+            );
+        }
+        let across_wall = |a: usize, b: usize| walls.iter().any(|&g| a <= g && g < b);
+        for &(a, b) in cut.iter().filter(|(a, b)| !across_wall(*a, *b)) {
+            let yy = TOP + row * ROW + ROW / 2;
+            let _ = writeln!(
+                s,
+                "<line class=\"cut-link\" x1=\"{}\" y1=\"{yy}\" x2=\"{}\" y2=\"{yy}\"><title>link {}-{} cut</title></line>",
+                x(a),
+                x(b),
                 name(a),
                 name(b)
             );
