@@ -711,6 +711,41 @@ mod tests {
     }
 
     #[test]
+    fn the_setup_of_a_lab_keeps_its_names_rules_and_options_and_a_free_spare() {
+        let mut world = World::default();
+        let names = vec!["old".to_string(), "before".into(), "Q".into(), "R".into()];
+        world
+            .apply(&Command::New {
+                kind: Kind::Lww,
+                replicas: names,
+            })
+            .expect("new");
+        let tiebreak = Command::Option {
+            setting: Setting::TieBreak(crate::crdt::TieBreak::RemoveWins),
+            replicas: vec!["Q".into()],
+        };
+        world.apply(&tiebreak).expect("option");
+        world
+            .apply(&lab_option(Setting::Sync(SyncMode::Ops)))
+            .expect("ops");
+        let setup = Setup::of(&world);
+        assert_eq!(setup.replicas, ["old", "before", "Q"], "the first three");
+        assert_eq!(setup.spare, "earlier");
+        assert!(
+            setup
+                .options
+                .contains(&lab_option(Setting::Sync(SyncMode::Ops)))
+        );
+        assert!(setup.options.contains(&tiebreak), "{:?}", setup.options);
+        let one = World::fresh(Kind::OrSet, &["B".to_string()]);
+        assert_eq!(
+            Setup::of(&one).replicas,
+            ["B", "A"],
+            "two replicas at least"
+        );
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_report() {
         let a = check(&Setup::new(Kind::Naive), 7, 100);
         let b = check(&Setup::new(Kind::Naive), 7, 100);
