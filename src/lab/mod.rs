@@ -18,7 +18,7 @@ pub use compare::{Comparison, Observed};
 pub use explore::{Choice, Ending, Exploration, Faults, explore};
 pub use laws::{Counterexample, DEFAULT_CASES, Law, Move, Probe, Report, Setup, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
-pub use stats::{MessageStats, ReplicaStats, Stats};
+pub use stats::{HISTORY_POINTS, MessageStats, ReplicaStats, Stats};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
 pub use view::{

@@ -97,18 +97,20 @@ pub fn stats_text(stats: &Stats) -> String {
         .max()
         .unwrap_or(0)
         .max(7);
+    let spark = crate::lab::HISTORY_POINTS;
     out.push(format!(
-        "  {:<width$}  {:>4}  {:>8}  {:>6}  stored",
-        "replica", "live", "metadata", "bytes"
+        "  {:<width$}  {:>4}  {:>8}  {:>6}  {:<spark$}  stored",
+        "replica", "live", "metadata", "bytes", "metadata so far"
     ));
     for r in &stats.replicas {
         let pieces: Vec<String> = r.pieces.iter().map(|(k, n)| format!("{k} {n}")).collect();
         out.push(format!(
-            "  {:<width$}  {:>4}  {:>8}  {:>6}  {}",
+            "  {:<width$}  {:>4}  {:>8}  {:>6}  {:<spark$}  {}",
             r.name,
             r.live,
             r.metadata,
             r.bytes,
+            sparkline(&r.history),
             pieces.join(", ")
         ));
     }
@@ -129,6 +131,16 @@ pub fn stats_text(stats: &Stats) -> String {
         }
     }
     out.join("\n")
+}
+
+/// Numbers as a line of block characters, the highest as a full block (all low when all 0).
+pub fn sparkline(points: &[usize]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let top = points.iter().copied().max().unwrap_or(0).max(1);
+    points
+        .iter()
+        .map(|&p| BARS[p * (BARS.len() - 1) / top])
+        .collect()
 }
 
 fn plural(n: usize, word: &str) -> String {
