@@ -24,6 +24,9 @@ pub struct ReplicaStats {
     pub history: Vec<usize>,
 }
 
+/// The longest history `stats` replays to draw the metadata history.
+pub const HISTORY_WALK: usize = 20_000;
+
 /// The most points of a replica's metadata history `stats` keeps.
 pub const HISTORY_POINTS: usize = 24;
 
@@ -88,8 +91,12 @@ impl Lab {
     }
 
     /// Each replica's metadata after every command since the last `new`, by replica name.
+    /// Empty for a history longer than [`HISTORY_WALK`], whose replay would keep a face waiting.
     fn metadata_history(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
         let mut out: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        if self.history().len() > HISTORY_WALK {
+            return out;
+        }
         self.replay(None, |entry, world, result| {
             if entry.command.is_new() && result.is_ok() {
                 out.clear();
