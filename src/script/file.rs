@@ -109,7 +109,7 @@ pub fn export(lab: &Lab, format: Format, path: Option<&str>) -> Result<Option<St
         match format {
             Format::Markdown => w.write_all(render::markdown(&lab.table()).as_bytes()),
             Format::Json => Ok(serde_json::to_writer_pretty(w, &json(lab))?),
-            Format::Svg => w.write_all(super::diagram::svg(lab).as_bytes()),
+            Format::Svg => w.write_all(super::svg::svg(lab).as_bytes()),
             Format::Timeline => w.write_all(super::diagram::text(lab).as_bytes()),
         }
     };

@@ -7,11 +7,13 @@ pub mod assist;
 pub mod diagram;
 mod expect;
 mod file;
+pub mod findings;
 mod grammar;
 pub mod laws;
 pub mod literal;
 pub mod render;
 mod runner;
+mod svg;
 
 pub use expect::{Expectation, Literal, Mismatch};
 pub use file::{TextError, load, load_text, read_text, save, save_text};
