@@ -37,6 +37,9 @@ pub fn explored_text(found: &Exploration) -> String {
         out.push(said);
         out.push(format!("     by: {}", schedule.join(", ")));
     }
+    if found.endings.iter().any(|e| !e.schedule.is_empty()) {
+        out.push("  (explore --replay <k> runs outcome k's schedule)".into());
+    }
     out.join("\n")
 }
 
