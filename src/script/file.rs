@@ -161,6 +161,11 @@ fn json(lab: &Lab) -> impl Serialize + '_ {
     }
 }
 
+/// Write `text` to `path` atomically (a saved counterexample, for one).
+pub fn write_text(path: &str, text: &str) -> Result<(), Failure> {
+    write_atomic(path, |w| w.write_all(text.as_bytes()))
+}
+
 /// Write to `path` atomically with `write`: the old file stays whole until the new one is complete.
 fn write_atomic(
     path: &str,

@@ -16,7 +16,7 @@ mod runner;
 mod svg;
 
 pub use expect::{Expectation, Literal, Mismatch};
-pub use file::{TextError, load, load_text, read_text, save, save_text};
+pub use file::{TextError, load, load_text, read_text, save, save_text, write_text};
 pub use grammar::{
     Action, Format, Line, MAX_LINE, ParseError, Usage, clock_word, command_table, command_words,
     is_command_word, line, parse, words,
