@@ -6,6 +6,7 @@ use crate::crdt::Kind;
 use crate::exit::{Output, Status, warn};
 use crate::lab::{DEFAULT_CASES, Setup, check};
 use crate::script::laws::{report_text, script};
+use crate::script::write_text;
 use std::io::Write;
 
 /// The arguments of `crdt-lab check`.
@@ -51,8 +52,8 @@ pub fn run(args: &CheckArgs) -> Status {
         holds &= report.holds();
         if let (Some(path), Some(ce), false) = (&args.save, report.first(), saved) {
             saved = true;
-            if let Err(e) = std::fs::write(path, script(&report, ce)) {
-                warn(&format!("crdt-lab check: cannot write {path}: {e}"));
+            if let Err(e) = write_text(path, &script(&report, ce)) {
+                warn(&format!("crdt-lab check: {e}"));
                 return Status::Failure;
             }
             let _ = writeln!(

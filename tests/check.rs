@@ -50,6 +50,10 @@ fn the_same_seed_prints_the_same_report_and_bad_arguments_exit_2() {
     let b = crdt_lab(&["check", "all", "--seed", "9", "--cases", "50"]);
     assert_eq!(a.stdout, b.stdout);
     assert_eq!(a.status.code(), Some(1), "naive is among them");
+    let dir = tempfile::tempdir().expect("a directory");
+    let into_dir = crdt_lab(&["check", "naive", "--save", &dir.path().to_string_lossy()]);
+    assert_eq!(into_dir.status.code(), Some(1));
+    assert!(text(&into_dir.stderr).contains("it is a directory"));
     let bad = crdt_lab(&["check", "orsett"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("unknown set type 'orsett'"));

@@ -83,6 +83,10 @@ fn the_svg_of_a_lesson_parses_and_counts_its_replicas_and_deliveries() {
         if name == "partitions-in-flight" {
             assert!(deliveries(lab) >= 3, "the lesson delivers messages");
             assert!(with_class(&doc, "cut") > 0, "its partition is shaded");
+            assert!(
+                with_class(&doc, "cut-link") > 0,
+                "its one cut link is drawn"
+            );
             if std::env::var_os("CRDT_LAB_WRITE_ASSETS").is_some() {
                 std::fs::write("assets/partitions-in-flight.svg", &svg).expect("written");
             }

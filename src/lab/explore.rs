@@ -4,14 +4,14 @@
 
 use super::{Command, Which, World};
 use crate::crdt::{Refusal, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The most messages in flight `explore` takes on (with drops or duplicates: fewer).
 pub const MAX_IN_FLIGHT: usize = 12;
 /// With drops or duplicates, the branching grows: at most this many messages then.
-pub const MAX_IN_FLIGHT_FAULTS: usize = 8;
+pub const MAX_IN_FLIGHT_FAULTS: usize = 7;
 /// The most distinct states one exploration visits before it gives up.
-pub const MAX_STATES: usize = 200_000;
+pub const MAX_STATES: usize = 100_000;
 
 /// What may happen to a message besides its delivery.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,9 +24,10 @@ pub struct Faults {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Choice {
     Deliver(usize),
-    /// The message is lost: it leaves the wire undelivered.
+    /// The message is lost: it never arrives. (A loss changes no replica, so a schedule's
+    /// losses are all put at its end.)
     Drop(usize),
-    /// A second copy of the message goes on the wire (a duplicate delivery follows).
+    /// The message arrives and a copy of it stays on the wire, to arrive again later or be lost.
     Duplicate(usize),
 }
 
@@ -35,7 +36,7 @@ impl std::fmt::Display for Choice {
         match self {
             Choice::Deliver(n) => write!(f, "deliver {n}"),
             Choice::Drop(n) => write!(f, "drop {n}"),
-            Choice::Duplicate(n) => write!(f, "duplicate {n}"),
+            Choice::Duplicate(n) => write!(f, "deliver {n} keeping a copy"),
         }
     }
 }
@@ -52,12 +53,15 @@ pub struct Ending {
 }
 
 impl Ending {
-    /// The schedule as lab commands (a drop has none: its message just never arrives).
+    /// The schedule as lab commands (a loss has none: its message just never arrives, and
+    /// stays in flight).
     pub fn commands(&self) -> Vec<Command> {
-        let each = self.schedule.iter().filter_map(|c| match c {
-            Choice::Deliver(n) => Some(Command::Deliver(Which::Number(*n))),
-            Choice::Duplicate(n) => Some(Command::Duplicate(*n)),
-            Choice::Drop(_) => None,
+        let each = self.schedule.iter().flat_map(|c| match c {
+            Choice::Deliver(n) => vec![Command::Deliver(Which::Number(*n))],
+            Choice::Duplicate(n) => {
+                vec![Command::Duplicate(*n), Command::Deliver(Which::Number(*n))]
+            }
+            Choice::Drop(_) => vec![],
         });
         each.collect()
     }
@@ -105,7 +109,7 @@ pub fn explore(world: &World, faults: Faults) -> Result<Exploration, Refusal> {
     };
     let start = Node {
         world: world.clone(),
-        copies: vec![],
+        copies: BTreeMap::new(),
     };
     let unmerged = walk.visit(start, &mut vec![])?;
     Ok(Exploration {
@@ -117,12 +121,13 @@ pub fn explore(world: &World, faults: Faults) -> Result<Exploration, Refusal> {
     })
 }
 
-/// A state of the walk: the world, and the numbers of messages already duplicated or copies
-/// (each message is duplicated at most once).
+/// A state of the walk: the world, and for each copy made by a duplicate the message it copies
+/// (each message is duplicated at most once, and a copy is not duplicated again).
 #[derive(Clone)]
 struct Node {
     world: World,
-    copies: Vec<usize>,
+    /// Copy number → the number of the message it copies.
+    copies: BTreeMap<usize, usize>,
 }
 
 struct Walk {
@@ -153,6 +158,13 @@ impl Walk {
             total = total.saturating_add(self.visit(next, schedule)?);
             schedule.pop();
         }
+        if self.faults.drops && !node.world.wire.is_empty() {
+            // Every message still in flight may be lost from here on.
+            let mut lost = node.world.clone();
+            let dropped = lost.wire.drain(..).map(|m| Choice::Drop(m.number));
+            let schedule: Vec<Choice> = schedule.iter().copied().chain(dropped).collect();
+            self.end(&lost, &schedule);
+        }
         if !moved {
             self.end(&node.world, schedule);
         }
@@ -170,18 +182,14 @@ impl Walk {
                 let copies = node.copies.clone();
                 out.push((Choice::Deliver(n), Node { world, copies }));
             }
-            if self.faults.drops {
+            let copied = node.copies.contains_key(&n) || node.copies.values().any(|o| *o == n);
+            if self.faults.duplicates && !copied {
                 let mut world = node.world.clone();
-                world.wire.retain(|m| m.number != n);
-                let copies = node.copies.clone();
-                out.push((Choice::Drop(n), Node { world, copies }));
-            }
-            if self.faults.duplicates && !node.copies.contains(&n) {
-                let mut world = node.world.clone();
-                if world.replay(&Command::Duplicate(n)).is_ok() {
+                let twice = [Command::Duplicate(n), Command::Deliver(Which::Number(n))];
+                if twice.iter().all(|c| world.replay(c).is_ok()) {
                     let mut copies = node.copies.clone();
-                    copies.push(n);
-                    copies.extend(world.wire.last().map(|m| m.number));
+                    let copy = world.wire.iter().map(|m| m.number).max();
+                    copies.extend(copy.map(|c| (c, n)));
                     out.push((Choice::Duplicate(n), Node { world, copies }));
                 }
             }
@@ -224,8 +232,20 @@ fn key(node: &Node) -> String {
             r.ops.early.len()
         ));
     }
-    let wire: Vec<usize> = node.world.wire.iter().map(|m| m.number).collect();
-    out.push_str(&format!("{wire:?}|{:?}", node.copies));
+    // A copy is known by the message it copies, whatever number the order of duplicates gave it.
+    let mut wire: Vec<String> = node
+        .world
+        .wire
+        .iter()
+        .map(|m| match node.copies.get(&m.number) {
+            Some(original) => format!("{original}'"),
+            None => m.number.to_string(),
+        })
+        .collect();
+    wire.sort();
+    let mut copied: Vec<usize> = node.copies.values().copied().collect();
+    copied.sort();
+    out.push_str(&format!("{wire:?}|{copied:?}"));
     out
 }
 
@@ -382,6 +402,65 @@ mod tests {
                         "{kind:?} ops {by_ops} seed {seed}"
                     );
                     assert!(found.visited as u128 <= found.unmerged);
+                }
+            }
+        }
+    }
+
+    /// Every schedule step by step with faults as separate moves: a loss at any time, and a
+    /// duplicate as a copy put on the wire (once per message) to be delivered or lost later.
+    fn brute_force_with_faults(world: &World) -> usize {
+        fn go(
+            world: &World,
+            copied: &std::collections::BTreeSet<usize>,
+            finals: &mut std::collections::HashSet<String>,
+        ) {
+            for m in &world.wire {
+                let n = m.number;
+                let mut next = world.clone();
+                if next.replay(&Command::Deliver(Which::Number(n))).is_ok() {
+                    go(&next, copied, finals);
+                }
+                let mut lost = world.clone();
+                lost.wire.retain(|m| m.number != n);
+                go(&lost, copied, finals);
+                if !copied.contains(&n) {
+                    let mut twice = world.clone();
+                    twice.replay(&Command::Duplicate(n)).expect("copied");
+                    let mut copied = copied.clone();
+                    copied.insert(n);
+                    copied.extend(twice.wire.last().map(|m| m.number));
+                    go(&twice, &copied, finals);
+                }
+            }
+            if world.wire.is_empty() {
+                finals.insert(final_key(world));
+            }
+        }
+        let mut finals = std::collections::HashSet::new();
+        go(world, &Default::default(), &mut finals);
+        finals.len()
+    }
+
+    #[test]
+    fn with_losses_and_duplicates_the_count_matches_a_step_by_step_walk() {
+        for &kind in &[Kind::Naive, Kind::OrSet, Kind::TwoPSet, Kind::PnSet] {
+            for by_ops in [false, true] {
+                for seed in 0..3 {
+                    let mut world = random_world(kind, by_ops, seed);
+                    world.wire.truncate(2);
+                    let _ = world.apply(&Command::Heal);
+                    let faults = Faults {
+                        drops: true,
+                        duplicates: true,
+                    };
+                    let found = explore(&world, faults).expect("explored");
+                    let want = brute_force_with_faults(&world);
+                    assert_eq!(
+                        found.endings.len(),
+                        want,
+                        "{kind:?} ops {by_ops} seed {seed}"
+                    );
                 }
             }
         }

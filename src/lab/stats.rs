@@ -19,7 +19,16 @@ pub struct ReplicaStats {
     pub pieces: Vec<(String, usize)>,
     /// The replicated state as JSON (what a state message carries), in bytes.
     pub bytes: usize,
+    /// The metadata after each command since the last `new`, oldest first (at most
+    /// [`HISTORY_POINTS`], evenly sampled, the last always kept).
+    pub history: Vec<usize>,
 }
+
+/// The longest history `stats` replays to draw the metadata history.
+pub const HISTORY_WALK: usize = 20_000;
+
+/// The most points of a replica's metadata history `stats` keeps.
+pub const HISTORY_POINTS: usize = 24;
 
 /// One message: sent in the history, or still in flight.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -65,14 +74,40 @@ impl Lab {
                     .map(|(kind, n)| (kind.to_string(), n))
                     .collect(),
                 bytes: serde_json::to_string(&fields).map_or(0, |j| j.len()),
+                history: vec![],
             }
         });
+        let mut replicas: Vec<ReplicaStats> = replicas.collect();
+        let histories = self.metadata_history();
+        for r in &mut replicas {
+            r.history = sampled(histories.get(&r.name).cloned().unwrap_or_default());
+        }
         Stats {
             kind: world.kind.word(),
             sync: world.sync.word(),
-            replicas: replicas.collect(),
+            replicas,
             sent: self.sent(),
         }
+    }
+
+    /// Each replica's metadata after every command since the last `new`, by replica name.
+    /// Empty for a history longer than [`HISTORY_WALK`], whose replay would keep a face waiting.
+    fn metadata_history(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
+        let mut out: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        if self.history().len() > HISTORY_WALK {
+            return out;
+        }
+        self.replay(None, |entry, world, result| {
+            if entry.command.is_new() && result.is_ok() {
+                out.clear();
+            }
+            for r in &world.replicas {
+                out.entry(r.name.to_string())
+                    .or_default()
+                    .push(r.set.meta_size());
+            }
+        });
+        out
     }
 
     /// The messages sent since the last `new`, each as state or ops by the sync mode in force.
@@ -98,6 +133,17 @@ impl Lab {
         }
         out
     }
+}
+
+/// At most [`HISTORY_POINTS`] of `points`, evenly spaced, the last one always among them.
+fn sampled(points: Vec<usize>) -> Vec<usize> {
+    let n = points.len();
+    if n <= HISTORY_POINTS {
+        return points;
+    }
+    (1..=HISTORY_POINTS)
+        .map(|k| points[k * n / HISTORY_POINTS - 1])
+        .collect()
 }
 
 #[cfg(test)]
@@ -145,6 +191,19 @@ mod tests {
             clock.push(orswot.stats().replicas[0].metadata);
         }
         assert_eq!(tombstones, vec![1, 2, 3], "one tombstoned tag per cycle");
+        let history = &orset.stats().replicas[0].history;
+        assert_eq!(
+            history,
+            &vec![0, 1, 1, 2, 2, 3, 3],
+            "a live tag, then a tombstone, per cycle"
+        );
+        assert_eq!(
+            orswot.stats().replicas[0].history,
+            vec![0, 2, 1, 2, 1, 2, 1],
+            "a dot while live, one clock entry always"
+        );
+        assert_eq!(sampled((1..=100).collect()).len(), HISTORY_POINTS);
+        assert_eq!(sampled((1..=100).collect()).last(), Some(&100));
         assert_eq!(clock, vec![1, 1, 1], "one clock entry, whatever the count");
         assert_eq!(orset.stats().replicas[0].live, 0);
         let grows = orset.stats().replicas[0].bytes > orswot.stats().replicas[0].bytes;

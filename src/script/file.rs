@@ -112,7 +112,7 @@ pub fn export(lab: &Lab, format: Format, path: Option<&str>) -> Result<Option<St
         match format {
             Format::Markdown => w.write_all(render::markdown(&lab.table()).as_bytes()),
             Format::Json => Ok(serde_json::to_writer_pretty(w, &json(lab))?),
-            Format::Svg => w.write_all(super::diagram::svg(lab).as_bytes()),
+            Format::Svg => w.write_all(super::svg::svg(lab).as_bytes()),
             Format::Timeline => w.write_all(super::diagram::text(lab).as_bytes()),
         }
     };
@@ -162,6 +162,11 @@ fn json(lab: &Lab) -> impl Serialize + '_ {
         history: History(lab.history()),
         tables: lab.table(),
     }
+}
+
+/// Write `text` to `path` atomically (a saved counterexample, for one).
+pub fn write_text(path: &str, text: &str) -> Result<(), Failure> {
+    write_atomic(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// Write to `path` atomically with `write`: the old file stays whole until the new one is complete.

@@ -159,8 +159,8 @@ pub enum Line {
         #[arg(allow_hyphen_values = true)]
         words: Vec<String>,
     },
-    /// Every order of delivering the messages in flight (with --drops, --duplicates: losing or repeating them too), and the distinct states they end in
-    #[command(override_usage = "explore [--drops] [--duplicates]")]
+    /// Every order of delivering the messages in flight (with --drops, --duplicates: losing or repeating them too), and the distinct states they end in; --replay k runs outcome k's schedule
+    #[command(override_usage = "explore [--drops] [--duplicates] [--replay <k>]")]
     Explore {
         #[arg(allow_hyphen_values = true)]
         words: Vec<String>,
@@ -249,8 +249,9 @@ pub enum Action {
         seed: u64,
         cases: usize,
     },
-    /// `explore`: every schedule of the messages in flight.
-    Explore(crate::lab::Faults),
+    /// `explore`: every schedule of the messages in flight; with `--replay k`, run the
+    /// schedule of outcome k.
+    Explore(crate::lab::Faults, Option<usize>),
     /// `stats`: what the lab costs.
     Stats,
 }
@@ -775,20 +776,31 @@ fn check_words(words: &[String]) -> Result<Action, ParseError> {
     Ok(Action::Check { seed, cases })
 }
 
-/// `explore [--drops] [--duplicates]`.
+/// `explore [--drops] [--duplicates] [--replay <k>]`.
 fn explore_words(words: &[String]) -> Result<Action, ParseError> {
     let mut faults = crate::lab::Faults::default();
-    for word in words {
+    let mut replay = None;
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
         match word.as_str() {
             "--drops" => faults.drops = true,
             "--duplicates" => faults.duplicates = true,
+            "--replay" => {
+                let k = words.next().and_then(|k| k.parse().ok()).filter(|k| *k > 0);
+                replay = Some(k.ok_or_else(|| ParseError {
+                    message: "--replay takes the number of an outcome, like --replay 2".into(),
+                    usage: usage_of("explore").map(str::to_string),
+                })?);
+            }
             _ => {
                 return Err(ParseError {
-                    message: format!("explore takes --drops and --duplicates, not '{word}'"),
+                    message: format!(
+                        "explore takes --drops, --duplicates and --replay <k>, not '{word}'"
+                    ),
                     usage: usage_of("explore").map(str::to_string),
                 });
             }
         }
     }
-    Ok(Action::Explore(faults))
+    Ok(Action::Explore(faults, replay))
 }

@@ -2,7 +2,7 @@
 //! numbers), and a counterexample written as a `.crdt` script whose last `expect` fails.
 
 use super::grammar::line;
-use crate::lab::{Counterexample, Exploration, Law, Move, Report, Setup, Stats};
+use crate::lab::{Counterexample, Law, Move, Report, Setup};
 
 /// The report as text: one line per law, and under a failing law its story and its lines.
 pub fn report_text(report: &Report) -> String {
@@ -40,102 +40,6 @@ pub fn report_text(report: &Report) -> String {
         }
     });
     out.join("\n")
-}
-
-/// `explore`'s answer: how many outcomes, the states visited, and each outcome with a schedule.
-pub fn explored_text(found: &Exploration) -> String {
-    let faults = match (found.faults.drops, found.faults.duplicates) {
-        (false, false) => "",
-        (true, false) => " (messages may be lost)",
-        (false, true) => " (messages may arrive twice)",
-        (true, true) => " (messages may be lost or arrive twice)",
-    };
-    let n = found.endings.len();
-    let mut out = vec![format!(
-        "{} in flight{faults}: {n} distinct outcome{} ({} states visited; {} without merging identical states)",
-        plural(found.in_flight, "message"),
-        if n == 1 { "" } else { "s" },
-        found.visited,
-        found.unmerged
-    )];
-    for (k, ending) in found.endings.iter().enumerate() {
-        let states: Vec<String> = ending
-            .states
-            .iter()
-            .map(|(r, v)| format!("{r} = {v}"))
-            .collect();
-        let schedule: Vec<String> = ending.schedule.iter().map(|c| c.to_string()).collect();
-        let mut said = format!("  {}. {}", k + 1, states.join("   "));
-        if !ending.converged {
-            said.push_str("   (diverged)");
-        }
-        if !ending.stuck.is_empty() {
-            let stuck: Vec<String> = ending.stuck.iter().map(|n| format!("#{n}")).collect();
-            said.push_str(&format!("   ({} stuck on a cut link)", stuck.join(" ")));
-        }
-        out.push(said);
-        out.push(format!("     by: {}", schedule.join(", ")));
-    }
-    out.join("\n")
-}
-
-/// `stats` as text: a row per replica, then the messages sent.
-pub fn stats_text(stats: &Stats) -> String {
-    let mut out = vec![format!(
-        "{} ({}): live entries against the metadata stored, and the state's size as JSON",
-        stats.kind,
-        if stats.sync == "ops" {
-            "op-based sync"
-        } else {
-            "state sync"
-        }
-    )];
-    let width = stats
-        .replicas
-        .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(7);
-    out.push(format!(
-        "  {:<width$}  {:>4}  {:>8}  {:>6}  stored",
-        "replica", "live", "metadata", "bytes"
-    ));
-    for r in &stats.replicas {
-        let pieces: Vec<String> = r.pieces.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        out.push(format!(
-            "  {:<width$}  {:>4}  {:>8}  {:>6}  {}",
-            r.name,
-            r.live,
-            r.metadata,
-            r.bytes,
-            pieces.join(", ")
-        ));
-    }
-    match stats.sent.is_empty() {
-        true => out.push("  no message sent yet (send A B puts one on the wire)".into()),
-        false => {
-            out.push(format!("  {} sent:", plural(stats.sent.len(), "message")));
-            for m in &stats.sent {
-                let what = match m.ops {
-                    None => "a whole state".to_string(),
-                    Some(n) => plural(n, "op"),
-                };
-                out.push(format!(
-                    "    #{} {} → {}: {what}, {} bytes",
-                    m.number, m.from, m.to, m.bytes
-                ));
-            }
-        }
-    }
-    out.join("\n")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    match n {
-        1 => format!("1 {word}"),
-        _ => format!("{n} {word}s"),
-    }
 }
 
 /// One sentence with the numbers: what the law says should match, and what did not.
@@ -422,7 +326,7 @@ mod tests {
         let Ok(crate::script::Reply::Explored(found)) = execute(&mut lab, "explore") else {
             panic!("explore answers with its outcomes")
         };
-        let text = explored_text(&found);
+        let text = crate::script::findings::explored_text(&found);
         assert!(
             text.starts_with("2 messages in flight: 2 distinct outcomes"),
             "{text}"
@@ -431,6 +335,50 @@ mod tests {
             text.contains("by: deliver 1, deliver 2") && text.contains("by: deliver 2, deliver 1")
         );
         assert!(execute(&mut lab, "expect outcomes = 2").is_ok());
+    }
+
+    #[test]
+    fn replaying_an_outcome_lands_on_its_states_and_undo_steps_back_through_it() {
+        let mut lab = Lab::new();
+        let story = [
+            "new naive A B C",
+            "option sync ops",
+            "A add x",
+            "sync",
+            "B remove x",
+            "send B C",
+            "A add x",
+            "send A C",
+        ];
+        for line in story {
+            execute(&mut lab, line).expect("runs");
+        }
+        let Ok(crate::script::Reply::Explored(found)) = execute(&mut lab, "explore") else {
+            panic!("explored")
+        };
+        let start = lab.position();
+        for bad in [
+            "explore --replay 3",
+            "explore --replay 0",
+            "explore --replay x",
+        ] {
+            assert!(execute(&mut lab, bad).is_err(), "{bad}");
+            assert_eq!(lab.position(), start, "{bad} changed nothing");
+        }
+        for (k, ending) in found.endings.iter().enumerate() {
+            execute(&mut lab, &format!("explore --replay {}", k + 1)).expect("replayed");
+            let states: Vec<(String, crate::crdt::Value)> = lab
+                .world()
+                .replicas
+                .iter()
+                .map(|r| (r.name.to_string(), r.set.visible()))
+                .collect();
+            assert_eq!(states, ending.states, "outcome {}", k + 1);
+            assert!(lab.world().wire.is_empty());
+            while lab.position() > start {
+                lab.undo();
+            }
+        }
     }
 
     #[test]

@@ -8,14 +8,16 @@ pub mod diagram;
 mod expect;
 mod fast;
 mod file;
+pub mod findings;
 mod grammar;
 pub mod laws;
 pub mod literal;
 pub mod render;
 mod runner;
+mod svg;
 
 pub use expect::{Expectation, Literal, Mismatch};
-pub use file::{TextError, load, load_text, read_text, save, save_text};
+pub use file::{TextError, load, load_text, read_text, save, save_text, write_text};
 pub use grammar::{
     Action, Format, Line, MAX_LINE, ParseError, Usage, clock_word, command_table, command_words,
     is_command_word, line, parse, words,
@@ -67,6 +69,13 @@ pub enum Reply {
     Checked(crate::lab::Report),
     /// `explore`: the distinct final states of every delivery order, each with a schedule.
     Explored(crate::lab::Exploration),
+    /// `explore --replay k`: the schedule of outcome k, run command by command.
+    Replayed {
+        outcome: usize,
+        steps: Vec<(Command, Applied)>,
+        /// What the whole schedule changed, replica by replica.
+        changes: Vec<Change>,
+    },
     /// `stats`: live entries, metadata and bytes per replica, and the messages sent.
     Stats(crate::lab::Stats),
     /// An expectation held (for `expect refused`, with the rule that refused).
@@ -174,10 +183,11 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             Ok(Reply::Checked(crate::lab::check(&setup, seed, cases)))
         }
         Action::Stats => Ok(Reply::Stats(lab.stats())),
-        Action::Explore(faults) => match crate::lab::explore(lab.world(), faults) {
+        Action::Explore(faults, None) => match crate::lab::explore(lab.world(), faults) {
             Ok(found) => Ok(Reply::Explored(found)),
             Err(refusal) => Err(Failure::NoMessage(refusal)),
         },
+        Action::Explore(faults, Some(k)) => replay(lab, faults, k),
         Action::Expect(expectation) => match expectation.check(lab) {
             Ok(refusal) => Ok(Reply::Passed {
                 expectation,
@@ -186,6 +196,32 @@ pub fn act(lab: &mut Lab, action: Action) -> Result<Reply, Failure> {
             Err(mismatch) => Err(Failure::Expectation(mismatch)),
         },
     }
+}
+
+/// `explore --replay k`: run outcome k's schedule, each delivery (or duplicate) as its own
+/// command, so undo steps back through it. The messages the outcome loses stay in flight.
+fn replay(lab: &mut Lab, faults: crate::lab::Faults, k: usize) -> Result<Reply, Failure> {
+    let found = crate::lab::explore(lab.world(), faults).map_err(Failure::NoMessage)?;
+    let n = found.endings.len();
+    let ending = found.endings.get(k - 1).ok_or_else(|| {
+        Failure::NoMessage(Refusal::new(format!(
+            "there is no outcome {k}: explore found {n}"
+        )))
+    })?;
+    let mut steps = vec![];
+    let from = lab.position();
+    for command in ending.commands() {
+        match lab.run(command.clone()) {
+            Ok(applied) => steps.push((command, applied)),
+            Err(refusal) => return Err(Failure::Refused { command, refusal }),
+        }
+    }
+    let changes = lab.changes_between(from, lab.position());
+    Ok(Reply::Replayed {
+        outcome: k,
+        steps,
+        changes,
+    })
 }
 
 /// Undo, redo or reset, with what the move changed.

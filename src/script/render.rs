@@ -76,8 +76,23 @@ pub fn reply_in(lab: &Lab, reply: &Reply, style: Style, look: Look) -> String {
         } => format!("exported {} to {path}", format_name(*format)),
         Reply::Exported { text, .. } => text.as_deref().unwrap_or_default().trim_end().to_string(),
         Reply::Checked(report) => super::laws::report_text(report),
-        Reply::Explored(found) => super::laws::explored_text(found),
-        Reply::Stats(stats) => super::laws::stats_text(stats),
+        Reply::Explored(found) => super::findings::explored_text(found),
+        Reply::Stats(stats) => super::findings::stats_text(stats),
+        Reply::Replayed { outcome, steps, .. } => {
+            let mut lines = vec![format!("outcome {outcome}, replayed:")];
+            for (command, applied) in steps {
+                lines.push(format!("  {command}"));
+                lines.extend(
+                    applied
+                        .deliveries
+                        .iter()
+                        .map(|d| format!("    {}", delivered(d))),
+                );
+                lines.extend(applied.notes.iter().map(|n| format!("    note: {n}")));
+            }
+            lines.push(format!("  {}", lab.world().visible_states().join("   ")));
+            lines.join("\n")
+        }
         Reply::Passed {
             expectation,
             refusal,

@@ -241,6 +241,7 @@ impl App {
         let changes = match &result {
             Ok(Reply::Changed { applied, .. }) => Some(applied.changes.clone()),
             Ok(Reply::Moved(moved)) => Some(moved.changes.clone()),
+            Ok(Reply::Replayed { changes, .. }) => Some(changes.clone()),
             Ok(Reply::Loaded { .. }) => Some(vec![]),
             _ => None,
         };
