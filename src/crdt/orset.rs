@@ -17,6 +17,9 @@ pub struct OrSet {
     tombstones: TagMap,
     /// The reuse-tags mistake: a re-add takes the element's old tag, and an add ignores tombstones.
     reuse_tags: bool,
+    /// Some tag is live and tombstoned at once (only a reuse-tags add makes one): the next merge
+    /// takes every tombstone from every live set, whatever the rule is by then.
+    swallow: bool,
 }
 
 /// Element → tags, the shape of both of an OR-Set's fields.
@@ -51,12 +54,18 @@ impl OrSet {
         let (live, tombstones) = (keep(live), keep(tombstones));
         let all = live.values().chain(tombstones.values()).flatten();
         let counter = all.filter(|t| t.replica == *replica).map(|t| t.n).max();
+        let swallow = live.iter().any(|(e, tags)| {
+            tombstones
+                .get(e)
+                .is_some_and(|dead| tags.iter().any(|t| dead.contains(t)))
+        });
         OrSet {
             me: replica.clone(),
             counter: counter.unwrap_or(0),
             live,
             tombstones,
             reuse_tags: false,
+            swallow,
         }
     }
 
@@ -110,6 +119,7 @@ impl SetCrdt for OrSet {
             live: BTreeMap::new(),
             tombstones: BTreeMap::new(),
             reuse_tags: false,
+            swallow: false,
         }
     }
 
@@ -150,7 +160,9 @@ impl SetCrdt for OrSet {
                 if tag.replica == self.me {
                     self.counter = self.counter.max(tag.n);
                 }
-                if self.reuse_tags || !tags_of(&self.tombstones, &e).any(|t| *t == tag) {
+                let dead = tags_of(&self.tombstones, &e).any(|t| *t == tag);
+                if self.reuse_tags || !dead {
+                    self.swallow |= dead;
                     self.live.entry(e).or_default().insert(tag);
                 }
             }
@@ -196,10 +208,12 @@ impl SetCrdt for OrSet {
             |e, mine, _| alive(e, mine),
             |_, _| None,
         );
-        if self.reuse_tags {
+        if self.reuse_tags || self.swallow {
             // The textbook join takes every tombstone from every live set. Correct replicas never
             // hold a tag both live and tombstoned, so only the peer's keys need it; under the
-            // reuse-tags mistake a replica does, and this is where its re-add is swallowed.
+            // reuse-tags mistake a replica does, and this is where its re-add is swallowed (also
+            // when the mistake was turned off after the re-add).
+            self.swallow = false;
             let dead = &self.tombstones;
             self.live.retain(|e, tags| {
                 tags.retain(|t| !dead.get(e).is_some_and(|d| d.contains(t)));
@@ -224,7 +238,7 @@ impl SetCrdt for OrSet {
     /// it touches the peer's entries that differ from mine, and my live entries under the
     /// peer's tombstones (a tag once reused may be live and tombstoned here at once).
     fn merge_touches(&self, other: &Self) -> Option<Vec<Elem>> {
-        if self.reuse_tags {
+        if self.reuse_tags || self.swallow {
             return None;
         }
         let mut out = vec![];
