@@ -4,135 +4,36 @@
 //! jumps; and keys win over a fast `--auto`. Every wait is bounded.
 #![cfg(unix)]
 
-use expectrl::{Session, WaitStatus};
-use std::io::ErrorKind;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use expectrl::WaitStatus;
+use std::time::Duration;
 
-const COLS: u16 = 80;
-const ROWS: u16 = 24;
-const WAIT: Duration = Duration::from_secs(20);
+mod support;
+
+use support::Tui;
+
 const RIGHT: &str = "\x1b[C";
 const LEFT: &str = "\x1b[D";
 const CTRL_C: &str = "\x03";
 
-/// The binary in a pty at 80x24, with its screen as a terminal shows it.
-struct Tui {
-    session: Session,
-    screen: vt100::Parser,
-    _home: tempfile::TempDir,
-}
-
-impl Tui {
-    fn start(args: &[&str]) -> Tui {
-        let home = tempfile::tempdir().expect("a temporary home");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
-        command
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"));
-        let mut session = Session::spawn(command).expect("crdt-lab starts in a pty");
-        session
-            .get_process_mut()
-            .set_window_size(COLS, ROWS)
-            .expect("the pty takes a size");
-        Tui {
-            session,
-            screen: vt100::Parser::new(ROWS, COLS, 0),
-            _home: home,
+/// The lesson's first question: → until it is posed.
+fn step_to_question(tui: &mut Tui) -> String {
+    for _ in 0..8 {
+        tui.send(RIGHT);
+        std::thread::sleep(Duration::from_millis(150));
+        tui.pump();
+        if tui.text().contains("Press 1 to") {
+            return tui.text();
         }
     }
-
-    fn pump(&mut self) -> bool {
-        let mut buf = [0u8; 8192];
-        let mut got = false;
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => return got,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    got = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return got,
-                Err(_) => return got,
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn wait_for(&mut self, what: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {WAIT:?} for {what}; the screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).expect("keys are sent");
-    }
-
-    fn finish(&mut self) -> WaitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::StillAlive) => {}
-                Ok(status) => return status,
-                Err(e) => panic!("no exit status: {e}"),
-            }
-            assert!(
-                Instant::now() < deadline,
-                "crdt-lab did not exit; the screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Whether the process is still running.
-    fn alive(&mut self) -> bool {
-        self.pump();
-        matches!(
-            self.session.get_process().status(),
-            Ok(WaitStatus::StillAlive)
-        )
-    }
-
-    /// The lesson's first question: → until it is posed.
-    fn step_to_question(&mut self) -> String {
-        for _ in 0..8 {
-            self.send(RIGHT);
-            std::thread::sleep(Duration::from_millis(150));
-            self.pump();
-            if self.text().contains("Press 1 to") {
-                return self.text();
-            }
-        }
-        // A slow machine may still be drawing: extra presses cannot pass a waiting question.
-        self.wait_for("Press 1 to")
-    }
+    // A slow machine may still be drawing: extra presses cannot pass a waiting question.
+    tui.wait_for("Press 1 to")
 }
 
 #[test]
 fn a_wrong_answer_is_tried_again_beside_the_replicas_and_s_shows_the_answer() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    let asked = tui.step_to_question();
+    let asked = step_to_question(&mut tui);
     // Defect 3: the replica panels stay in view while the question is posed.
     assert!(
         asked.contains("Question") && asked.contains("adds    {x: 1}"),
@@ -163,7 +64,7 @@ fn a_wrong_answer_is_tried_again_beside_the_replicas_and_s_shows_the_answer() {
 fn right_after_a_wrong_try_counts_as_wrong_first_time() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    tui.step_to_question();
+    step_to_question(&mut tui);
     tui.send("3");
     tui.wait_for("Not quite, try again");
     tui.send("1");
@@ -180,7 +81,7 @@ fn right_after_a_wrong_try_counts_as_wrong_first_time() {
 fn a_step_visited_again_shows_its_question_answered_with_the_explanation() {
     let mut tui = Tui::start(&["play", "lww-tiebreak"]);
     tui.wait_for("step 0/4");
-    tui.step_to_question();
+    step_to_question(&mut tui);
     tui.send("1");
     tui.wait_for("Right.");
     tui.send(RIGHT);

@@ -4,13 +4,15 @@
 //! one warning. HOME and the XDG directories point at a temporary folder. Every wait is bounded.
 #![cfg(unix)]
 
-use expectrl::{Session, WaitStatus};
-use std::io::{ErrorKind, Write};
+use expectrl::WaitStatus;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(20);
+mod support;
+
+use support::{Tui, at_home, crdt_lab};
+
 const RIGHT: &str = "\x1b[C";
 
 /// A learner's progress: G-Set finished (1 of 2 right), the OR-Set lesson left at step 2.
@@ -62,14 +64,9 @@ impl Home {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
-        command
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("NO_COLOR", "1");
+        let mut command = crdt_lab(args);
+        at_home(&mut command, self.dir.path());
+        command.env("NO_COLOR", "1");
         command
     }
 
@@ -90,79 +87,14 @@ impl Home {
 
     /// The TUI in a pseudo-terminal of 100×30.
     fn tui(&self, args: &[&str]) -> Tui {
-        let mut command = self.command(args);
-        command.env("TERM", "xterm-256color");
-        let mut session = Session::spawn(command).expect("crdt-lab starts in a pty");
-        session
-            .get_process_mut()
-            .set_window_size(100, 30)
-            .expect("the pty takes a size");
-        Tui {
-            session,
-            screen: vt100::Parser::new(30, 100, 0),
-        }
+        Tui::spawn_sized(self.command(args), (100, 30))
     }
 }
 
-struct Tui {
-    session: Session,
-    screen: vt100::Parser,
-}
-
-impl Tui {
-    fn pump(&mut self) -> bool {
-        let mut buf = [0u8; 8192];
-        let mut got = false;
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => return got,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    got = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return got,
-                Err(_) => return got,
-            }
-        }
-    }
-
-    fn wait_for(&mut self, what: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            let text = self.screen.screen().contents();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {WAIT:?} for {what:?}; the screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).expect("keys are sent");
-    }
-
-    /// Wait for the process to end, and check it ended well.
-    fn finish(&mut self) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::StillAlive) => {}
-                Ok(status) => {
-                    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
-                    return;
-                }
-                Err(e) => panic!("no exit status: {e}"),
-            }
-            assert!(Instant::now() < deadline, "crdt-lab did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// Wait for the TUI to end, and check it ended well.
+fn finish(tui: &mut Tui) {
+    let status = tui.finish();
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
 }
 
 fn lesson_file(name: &str) -> String {
@@ -204,7 +136,7 @@ fn the_home_screen_shows_done_marks_scores_and_where_to_go_on_and_changes_nothin
     tui.send("q");
     tui.wait_for("Enter open");
     tui.send("q");
-    tui.finish();
+    finish(&mut tui);
     assert_eq!(home.read(), SAVED, "the file is not even rewritten");
 }
 
@@ -218,7 +150,7 @@ fn playing_offers_to_resume_and_records_the_step_without_losing_the_rest() {
     tui.send(RIGHT);
     tui.wait_for("step 1/4");
     tui.send("q");
-    tui.finish();
+    finish(&mut tui);
     let saved = home.json();
     let add_wins = &saved["lessons"]["orset-add-wins"];
     assert_eq!(add_wins["last"], 1, "{saved}");
@@ -230,7 +162,7 @@ fn playing_offers_to_resume_and_records_the_step_without_losing_the_rest() {
     tui.send("\r");
     tui.wait_for("resumed at step 1 of 4");
     tui.send("q");
-    tui.finish();
+    finish(&mut tui);
     assert_gset_kept(&home);
 }
 
@@ -245,7 +177,7 @@ fn the_sandbox_never_touches_progress() {
         let mut tui = home.tui(args);
         tui.wait_for("quit");
         tui.send("q");
-        tui.finish();
+        finish(&mut tui);
         assert_eq!(home.read(), SAVED, "{args:?}");
         let kept = std::fs::read_to_string(&old).expect("still there");
         assert_eq!(kept, "orset-readd\n", "{args:?}");
@@ -259,7 +191,7 @@ fn auto_play_replays_a_finished_lesson_without_unfinishing_it() {
     tui.wait_for("step 2/4");
     // Paused on the question: close it and quit before the next tick.
     tui.send("qq");
-    tui.finish();
+    finish(&mut tui);
     assert_gset_kept(&home);
     let saved = home.json();
     assert_eq!(saved["lessons"]["gset-apple-banana"]["last"], 2, "{saved}");
@@ -327,7 +259,7 @@ fn a_corrupt_file_is_kept_aside_with_one_warning() {
     let mut tui = home.tui(&[]);
     tui.wait_for("could not be read");
     tui.send("q");
-    tui.finish();
+    finish(&mut tui);
     let second = home.path("state/crdt-lab/progress.json.corrupt-2");
     assert_eq!(std::fs::read_to_string(second).expect("kept"), "not JSON");
 }

@@ -4,149 +4,44 @@
 //! is bounded.
 #![cfg(unix)]
 
-use expectrl::{Session, Signal, WaitStatus};
-use std::io::ErrorKind;
+use expectrl::{Signal, WaitStatus};
 use std::process::Command;
-use std::time::{Duration, Instant};
+
+mod support;
+
+use support::Tui;
 
 const COLS: u16 = 80;
-const ROWS: u16 = 24;
-const WAIT: Duration = Duration::from_secs(20);
 
 const RIGHT: &str = "\x1b[C";
 const ESC: &str = "\x1b";
 
-/// The binary in a pty, with what it printed so far, raw and as a screen.
-struct Tui {
-    session: Session,
-    screen: vt100::Parser,
-    raw: Vec<u8>,
-    _data: tempfile::TempDir,
-}
-
-impl Tui {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Tui {
-        let data = tempfile::tempdir().expect("a temporary data directory");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
-        command
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .env("HOME", data.path())
-            .env("XDG_STATE_HOME", data.path().join("state"))
-            .env("XDG_CONFIG_HOME", data.path().join("config"))
-            .env("XDG_DATA_HOME", data.path());
-        command.env_remove("NO_COLOR");
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let mut session = Session::spawn(command).expect("crdt-lab starts in a pty");
-        session
-            .get_process_mut()
-            .set_window_size(COLS, ROWS)
-            .expect("the pty takes a size");
-        Tui {
-            session,
-            screen: vt100::Parser::new(ROWS, COLS, 0),
-            raw: vec![],
-            _data: data,
-        }
-    }
-
-    /// Read whatever has arrived, without blocking.
-    fn pump(&mut self) -> bool {
-        let mut buf = [0u8; 8192];
-        let mut got = false;
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => return got,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    self.raw.extend_from_slice(&buf[..n]);
-                    got = true;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return got,
-                Err(_) => return got,
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    /// Wait until the screen shows `what`, or fail with the screen as it is.
-    fn wait_for(&mut self, what: &str) -> String {
-        self.wait_until(what, |text| text.contains(what))
-    }
-
-    fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            let text = self.text();
-            if done(&text) {
-                return text;
-            }
-            if Instant::now() > deadline {
-                panic!("waited {WAIT:?} for {what}; the screen:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).expect("keys are sent");
-    }
-
-    /// Wait for the process to end, reading its last output, and return how it ended.
-    fn finish(&mut self) -> WaitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::StillAlive) => {}
-                Ok(status) => {
-                    while self.pump() {}
-                    return status;
-                }
-                Err(e) => panic!("no exit status: {e}"),
-            }
-            assert!(
-                Instant::now() < deadline,
-                "crdt-lab did not exit; the screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The terminal is back as it was: the main screen, no mouse reporting, the cursor shown,
-    /// and the last switch to the alternate screen was undone.
-    fn assert_restored(&self) {
-        let screen = self.screen.screen();
-        assert!(
-            !screen.alternate_screen(),
-            "still on the alternate screen:\n{}",
-            self.text()
-        );
-        assert_eq!(
-            screen.mouse_protocol_mode(),
-            vt100::MouseProtocolMode::None,
-            "mouse reporting is still on"
-        );
-        assert!(!screen.hide_cursor(), "the cursor is still hidden");
-        let raw = String::from_utf8_lossy(&self.raw);
-        let entered = raw
-            .rfind("\x1b[?1049h")
-            .expect("the TUI used the alternate screen");
-        let left = raw
-            .rfind("\x1b[?1049l")
-            .expect("the TUI left the alternate screen");
-        assert!(
-            left > entered,
-            "the alternate screen was left after it was entered"
-        );
-    }
+/// The terminal is back as it was: the main screen, no mouse reporting, the cursor shown,
+/// and the last switch to the alternate screen was undone.
+fn assert_restored(tui: &Tui) {
+    let screen = tui.screen.screen();
+    assert!(
+        !screen.alternate_screen(),
+        "still on the alternate screen:\n{}",
+        tui.text()
+    );
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse reporting is still on"
+    );
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    let raw = String::from_utf8_lossy(&tui.raw);
+    let entered = raw
+        .rfind("\x1b[?1049h")
+        .expect("the TUI used the alternate screen");
+    let left = raw
+        .rfind("\x1b[?1049l")
+        .expect("the TUI left the alternate screen");
+    assert!(
+        left > entered,
+        "the alternate screen was left after it was entered"
+    );
 }
 
 /// The lines of replica A's panel (the left column of the first row of panels).
@@ -161,7 +56,7 @@ fn panel_a(text: &str) -> String {
 
 #[test]
 fn a_teacher_steps_a_lesson_to_its_merge_types_a_command_and_quits_cleanly() {
-    let mut tui = Tui::start(&["play", "orset-add-wins"], &[]);
+    let mut tui = Tui::start(&["play", "orset-add-wins"]);
     let title = tui.wait_for("step 0/4");
     assert!(title.contains("OR-Set: remove against add"), "{title}");
     let before = panel_a(&tui.wait_for("live       {x: {a1}}"));
@@ -178,6 +73,7 @@ fn a_teacher_steps_a_lesson_to_its_merge_types_a_command_and_quits_cleanly() {
         tui.send(RIGHT);
         let next = format!("step {}/4", step + 1);
         let text = tui.wait_until("the next step or a question", |t| {
+            let t = t.text();
             t.contains("Press 1 to") || t.contains(&next)
         });
         if text.contains("Press 1 to") {
@@ -211,15 +107,15 @@ fn a_teacher_steps_a_lesson_to_its_merge_types_a_command_and_quits_cleanly() {
     tui.send("q");
     let status = tui.finish();
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
-    tui.assert_restored();
+    assert_restored(&tui);
 }
 
 #[test]
 fn a_panic_restores_the_terminal_and_then_prints_its_message() {
-    let mut tui = Tui::start(&["sandbox"], &[("CRDT_LAB_TEST_PANIC", "1")]);
+    let mut tui = Tui::start_with(&["sandbox"], &[("CRDT_LAB_TEST_PANIC", "1")]);
     let status = tui.finish();
     assert!(matches!(status, WaitStatus::Exited(_, 101)), "{status:?}");
-    tui.assert_restored();
+    assert_restored(&tui);
     let raw = String::from_utf8_lossy(&tui.raw);
     let left = raw.find("\x1b[?1049l").unwrap_or(usize::MAX);
     let message = raw
@@ -238,7 +134,7 @@ fn a_panic_restores_the_terminal_and_then_prints_its_message() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let mut tui = Tui::start(&["sandbox", "orset", "A", "B", "C"], &[]);
+    let mut tui = Tui::start(&["sandbox", "orset", "A", "B", "C"]);
     tui.wait_for("network whole");
     tui.session
         .get_process_mut()
@@ -246,7 +142,7 @@ fn sigterm_restores_the_terminal() {
         .expect("a signal is sent");
     let status = tui.finish();
     assert!(matches!(status, WaitStatus::Exited(_, 143)), "{status:?}");
-    tui.assert_restored();
+    assert_restored(&tui);
 }
 
 #[test]

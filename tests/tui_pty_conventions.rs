@@ -4,119 +4,17 @@
 //! is the REPL's file, read at start and appended as each line is entered. Every wait is bounded.
 #![cfg(unix)]
 
-use expectrl::{Session, WaitStatus};
-use std::io::ErrorKind;
+use expectrl::WaitStatus;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-const COLS: u16 = 80;
-const ROWS: u16 = 24;
-const WAIT: Duration = Duration::from_secs(20);
+mod support;
 
-struct Tui {
-    session: Session,
-    screen: vt100::Parser,
-    raw: Vec<u8>,
-}
+use support::{Tui, crdt_lab};
 
-impl Tui {
-    /// `command` in a pty, with its home (and XDG directories) in `home`.
-    fn spawn(mut command: Command, home: &Path) -> Tui {
-        command
-            .env("TERM", "xterm-256color")
-            .env("HOME", home)
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("NO_COLOR")
-            .env_remove("CRDT_LAB_THEME");
-        let mut session = Session::spawn(command).expect("it starts in a pty");
-        session
-            .get_process_mut()
-            .set_window_size(COLS, ROWS)
-            .expect("the pty takes a size");
-        Tui {
-            session,
-            screen: vt100::Parser::new(ROWS, COLS, 0),
-            raw: vec![],
-        }
-    }
-
-    fn sandbox(home: &Path) -> Tui {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
-        command.args(["sandbox", "orset", "A", "B"]);
-        Tui::spawn(command, home)
-    }
-
-    fn pump(&mut self) {
-        let mut buf = [0u8; 8192];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => return,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    self.raw.extend_from_slice(&buf[..n]);
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
-                Err(_) => return,
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn raw_text(&self) -> String {
-        String::from_utf8_lossy(&self.raw).into_owned()
-    }
-
-    /// Wait until `done` holds of the screen, or fail with the screen as it is.
-    fn wait_until(&mut self, what: &str, done: impl Fn(&Tui) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            if done(self) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {WAIT:?} for {what}; the screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn wait_for(&mut self, what: &str) {
-        self.wait_until(what, |t| t.text().contains(what));
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).expect("keys are sent");
-    }
-
-    fn finish(&mut self) -> WaitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::StillAlive) => {}
-                Ok(status) => {
-                    self.pump();
-                    return status;
-                }
-                Err(e) => panic!("no exit status: {e}"),
-            }
-            assert!(
-                Instant::now() < deadline,
-                "it did not exit:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// `crdt-lab sandbox orset A B` at 80x24 with its home in `home`.
+fn sandbox(home: &Path) -> Tui {
+    Tui::spawn(crdt_lab(&["sandbox", "orset", "A", "B"]), home)
 }
 
 #[test]
@@ -162,7 +60,7 @@ echo "[the lab ended]""#;
 #[test]
 fn a_bracketed_paste_lands_on_the_command_line_or_runs_as_a_batch() {
     let home = tempfile::tempdir().expect("a home");
-    let mut tui = Tui::sandbox(home.path());
+    let mut tui = sandbox(home.path());
     tui.wait_for("network whole");
     assert!(
         tui.raw_text().contains("\x1b[?2004h"),
@@ -195,7 +93,7 @@ fn the_command_line_reads_and_appends_the_repls_history_file() {
         .join("history.txt");
     std::fs::create_dir_all(file.parent().expect("a parent")).expect("the state directory");
     std::fs::write(&file, "A add from-the-repl\n").expect("a history");
-    let mut tui = Tui::sandbox(home.path());
+    let mut tui = sandbox(home.path());
     tui.wait_for("network whole");
     tui.send(":\x1b[A");
     tui.wait_for("A › A add from-the-repl");
@@ -222,8 +120,7 @@ fn the_command_line_reads_and_appends_the_repls_history_file() {
 #[test]
 fn no_mouse_leaves_the_mouse_to_the_terminal_and_m_takes_it() {
     let home = tempfile::tempdir().expect("a home");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
-    command.args(["sandbox", "orset", "A", "B", "--no-mouse"]);
+    let command = crdt_lab(&["sandbox", "orset", "A", "B", "--no-mouse"]);
     let mut tui = Tui::spawn(command, home.path());
     tui.wait_for("network whole");
     assert_eq!(
