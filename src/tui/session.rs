@@ -103,6 +103,8 @@ pub struct Session {
     /// Each replica's gauge (live entries, metadata, bytes, metadata history), in panel order,
     /// worked out when the lab changes, only for the replicas that changed.
     pub gauges: Vec<Gauge>,
+    /// What the last `explore` found, listed by the outcomes view.
+    pub outcomes: Option<super::outcomes::Outcomes>,
 }
 
 /// What a replica costs, as its panel shows it.
@@ -158,6 +160,7 @@ impl Session {
             worked: Default::default(),
             widest: vec![],
             gauges: vec![],
+            outcomes: None,
         }
     }
 
