@@ -405,7 +405,10 @@ impl App {
             return;
         };
         o.choose(delta);
-        let line = o.line_of(o.chosen);
+        let chosen = o.chosen;
+        let width = self.ui.size.width.saturating_sub(2);
+        let starts = super::outcomes::starts(self, width);
+        let line = starts.get(chosen).copied().unwrap_or(0);
         let height = usize::from(self.ui.size.height.saturating_sub(5)).max(2);
         let scroll = &mut self.ui.overlay_scroll;
         if line < *scroll + 2 {
@@ -434,8 +437,8 @@ impl App {
             .overlay_scroll
             .min(self.layout.borrow().overlay_scroll);
         let line = (usize::from(y) + scroll).checked_sub(2);
-        let outcomes = self.session.outcomes.as_ref();
-        let Some(k) = line.and_then(|l| outcomes.and_then(|o| o.at_line(l))) else {
+        let width = self.ui.size.width.saturating_sub(2);
+        let Some(k) = line.and_then(|l| super::outcomes::at_line(self, width, l)) else {
             return;
         };
         if let Some(o) = self.session.outcomes.as_mut() {

@@ -15,9 +15,6 @@ pub struct Outcomes {
     pub chosen: usize,
 }
 
-/// The lines before the first outcome: the summary and a blank line.
-const HEAD: usize = 2;
-
 impl Outcomes {
     pub fn new(line: &str, found: Exploration) -> Outcomes {
         Outcomes {
@@ -41,22 +38,34 @@ impl Outcomes {
         };
         self.chosen = k.min(last);
     }
+}
 
-    /// The line outcome `k` starts on (each outcome takes its states' line and its schedule's).
-    pub fn line_of(&self, k: usize) -> usize {
-        HEAD + 2 * k
-    }
+/// The line each outcome starts on, laid out at `width` (a long outcome wraps).
+pub fn starts(app: &App, width: u16) -> Vec<usize> {
+    let mut wrap = Wrap::new(width, 0..0);
+    let mut starts = vec![];
+    fill_at(app, &mut wrap, &mut starts);
+    starts
+}
 
-    /// The outcome drawn on line `line`, if one is.
-    pub fn at_line(&self, line: usize) -> Option<usize> {
-        let k = line.checked_sub(HEAD)? / 2;
-        (k < self.found.endings.len()).then_some(k)
-    }
+/// The outcome drawn on line `line` at `width`, if one is.
+pub fn at_line(app: &App, width: u16, line: usize) -> Option<usize> {
+    let starts = starts(app, width);
+    let mut wrap = Wrap::new(width, 0..0);
+    fill_at(app, &mut wrap, &mut vec![]);
+    let end = wrap.finish().total;
+    let k = starts.iter().rposition(|&s| s <= line)?;
+    (line < end).then_some(k)
 }
 
 /// Lay out the outcomes: a summary, then each outcome's states and schedule, the chosen one
 /// marked ▶.
 pub fn fill<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
+    fill_at(app, wrap, &mut vec![]);
+}
+
+/// `fill`, noting the line each outcome starts on in `starts`.
+fn fill_at<'a>(app: &'a App, wrap: &mut Wrap<'a>, starts: &mut Vec<usize>) {
     let t = &app.theme;
     let Some(o) = &app.session.outcomes else {
         return;
@@ -77,24 +86,23 @@ pub fn fill<'a>(app: &'a App, wrap: &mut Wrap<'a>) {
         let states: Vec<String> = (ending.states.iter())
             .map(|(r, v)| format!("{r} = {v}"))
             .collect();
-        let mut said = format!(
-            "{}{}. {}",
-            if chosen { "▶ " } else { "  " },
-            k + 1,
-            states.join("   ")
-        );
+        let mark = format!("{}{}. ", if chosen { "▶ " } else { "  " }, k + 1);
+        let mut said = states.join("   ");
         if !ending.converged {
             said.push_str("   (diverged)");
         }
         wrap.block(4);
-        wrap.glue(said, style);
+        starts.push(wrap.line());
+        wrap.glue(mark, style);
+        wrap.words(said, style);
         let schedule: Vec<String> = ending.schedule.iter().map(|c| c.to_string()).collect();
         let by = match schedule.is_empty() {
             true => "nothing to deliver".to_string(),
             false => schedule.join(", "),
         };
         wrap.block(6);
-        wrap.glue(format!("     by: {by}"), t.dim);
+        wrap.glue("     by: ", t.dim);
+        wrap.words(by, t.dim);
     }
 }
 
@@ -185,5 +193,23 @@ mod tests {
         );
         assert_eq!(app.ui.overlay, None);
         assert_eq!(app.lab().view(), before, "Esc replays nothing");
+    }
+
+    #[test]
+    fn on_a_narrow_screen_outcomes_wrap_and_a_click_on_any_of_their_lines_picks_them() {
+        let mut app = explored();
+        let buf = buffer(&mut app, 30, 24);
+        let text = screen(&mut app, 30, 24);
+        let (_, first) = find(&buf, "2. A = {x}").expect("outcome 2 on screen");
+        let (x, y) = find(&buf, "by: deliver 2").expect("outcome 2's schedule");
+        assert!(y > first + 1, "outcome 2 wraps at 30 columns:\n{text}");
+        let click = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        };
+        drive_script(&mut app, vec![crate::tui::Input::Mouse(click)], 30, 24);
+        assert_eq!(app.lab().view(), replayed(2).view());
     }
 }
