@@ -674,4 +674,26 @@ mod tests {
     fn width_of(s: &str) -> usize {
         s.chars().count()
     }
+
+    #[test]
+    fn redrawing_a_long_lab_adds_nothing_to_a_gauge_history_and_a_command_adds_a_point() {
+        let mut app = App::sandbox(Theme::monochrome(), Some("new orset A B"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let long = crate::tui::session::GAUGE_REPLAY + 10;
+        for k in 0..long {
+            app.run_line(&format!("A add e{}", k % 3));
+        }
+        let before = app.session.gauges[0].history.clone();
+        app.resize(100, 30);
+        app.resize(80, 24);
+        app.open_overlay(crate::tui::state::Overlay::Help);
+        assert_eq!(
+            app.session.gauges[0].history, before,
+            "a redraw is no change"
+        );
+        app.run_line("A add fresh");
+        let after = &app.session.gauges[0].history;
+        assert_eq!(after.last(), Some(&app.lab().stats().replicas[0].metadata));
+        assert_ne!(after, &before, "a command adds its point");
+    }
 }

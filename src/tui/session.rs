@@ -249,8 +249,9 @@ impl Session {
     }
 
     /// The gauges after a refresh: worked out again for the replicas in `changed` (all of them
-    /// when `None`), kept for the others; each history gains the metadata now. A full refresh
-    /// starts the histories from the lab's own when its log is short enough to replay.
+    /// when `None`), kept for the others; after a command each history gains the metadata now.
+    /// A full refresh starts the histories from the lab's own when its log is short enough to
+    /// replay.
     fn gauges_after(&self, changed: Option<&[&str]>) -> Vec<Gauge> {
         let lab = self.lab();
         let world = lab.world();
@@ -272,8 +273,12 @@ impl Session {
                     history: old.map(|g| g.history.clone()).unwrap_or_default(),
                 },
             };
+            let last = gauge.history.last().copied();
             match histories.get(&view.name) {
                 Some(h) => gauge.history = h.clone(),
+                // A full refresh of a long log (a move, a resize, an overlay) adds a point only
+                // when the metadata moved, so redrawing leaves no trace in the history.
+                None if changed.is_none() && last == Some(view.meta_size) => {}
                 None => gauge.history.push(view.meta_size),
             }
             let extra = gauge.history.len().saturating_sub(GAUGE_POINTS);
