@@ -23,7 +23,7 @@ pub use laws::{DEFAULT_CASES, Law, Report, check};
 pub use ops::{OpId, OpLog, OpReport, Outcome, Shipped};
 pub use probe::{Counterexample, Move, Probe};
 pub use setup::Setup;
-pub use stats::{HISTORY_POINTS, MessageStats, ReplicaStats, Stats};
+pub use stats::{HISTORY_POINTS, MessageStats, ReplicaStats, Stats, json_bytes};
 pub use suggest::closest;
 pub use timeline::{Mark, Timeline, TimelineRow};
 pub use view::{

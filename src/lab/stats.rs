@@ -57,12 +57,7 @@ impl Lab {
     pub fn stats(&self) -> Stats {
         let world = self.world();
         let replicas = world.replicas.iter().map(|r| {
-            let fields: Vec<_> = r
-                .set
-                .describe()
-                .into_iter()
-                .filter(|f| f.role != Role::Derived)
-                .collect();
+            let fields = r.set.describe();
             ReplicaStats {
                 name: r.name.to_string(),
                 live: r.set.elements().len(),
@@ -73,7 +68,7 @@ impl Lab {
                     .into_iter()
                     .map(|(kind, n)| (kind.to_string(), n))
                     .collect(),
-                bytes: serde_json::to_string(&fields).map_or(0, |j| j.len()),
+                bytes: json_bytes(&fields),
                 history: vec![],
             }
         });
@@ -92,7 +87,7 @@ impl Lab {
 
     /// Each replica's metadata after every command since the last `new`, by replica name.
     /// Empty for a history longer than [`HISTORY_WALK`], whose replay would keep a face waiting.
-    fn metadata_history(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
+    pub fn metadata_history(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
         let mut out: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
         if self.history().len() > HISTORY_WALK {
             return out;
@@ -133,6 +128,13 @@ impl Lab {
         }
         out
     }
+}
+
+/// The size in bytes of a state's fields as JSON (what a state message carries); derived
+/// fields, views of the same state, are left out.
+pub fn json_bytes(fields: &[crate::crdt::Field]) -> usize {
+    let stored: Vec<_> = fields.iter().filter(|f| f.role != Role::Derived).collect();
+    serde_json::to_string(&stored).map_or(0, |j| j.len())
 }
 
 /// At most [`HISTORY_POINTS`] of `points`, evenly spaced, the last one always among them.

@@ -107,7 +107,7 @@ pub fn sparkline(points: &[usize]) -> String {
         .collect()
 }
 
-pub(super) fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     match n {
         1 => format!("1 {word}"),
         _ => format!("{n} {word}s"),

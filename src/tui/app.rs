@@ -7,6 +7,7 @@
 
 use super::diff::Changes;
 use super::layout::{Layout, WIDE};
+use super::outcomes::Outcomes;
 use super::playback::lesson_item;
 use super::session::{Answer, LIVE_TIMELINE, Session, Source};
 use super::state::{HomeItem, Overlay, Screen, Side, Status, Target, Tone, Ui};
@@ -300,6 +301,11 @@ impl App {
                 Tone::Ok,
                 format!("✓ {}", render::reply(self.lab(), &reply, Style::Repl)),
             )),
+            Ok(Reply::Explored(found)) => {
+                self.session.outcomes = Some(Outcomes::new(line, found));
+                self.open_overlay(Overlay::Outcomes);
+                None
+            }
             Ok(Reply::Compare(rows)) => {
                 self.session.compare = rows;
                 self.open_overlay(Overlay::Compare);
@@ -393,6 +399,54 @@ impl App {
         }
     }
 
+    /// ↑ ↓ in the outcomes view: choose another outcome, kept in sight.
+    pub(super) fn choose_outcome(&mut self, delta: i32) {
+        let Some(o) = self.session.outcomes.as_mut() else {
+            return;
+        };
+        o.choose(delta);
+        let chosen = o.chosen;
+        let width = self.ui.size.width.saturating_sub(2);
+        let starts = super::outcomes::starts(self, width);
+        let line = starts.get(chosen).copied().unwrap_or(0);
+        let height = usize::from(self.ui.size.height.saturating_sub(5)).max(2);
+        let scroll = &mut self.ui.overlay_scroll;
+        if line < *scroll + 2 {
+            *scroll = line.saturating_sub(2);
+        } else if line + 1 >= *scroll + height {
+            *scroll = line + 2 - height;
+        }
+    }
+
+    /// Enter (or a click) on an outcome: replay its schedule, typed as `explore --replay k`
+    /// through the one command path.
+    pub(super) fn replay_outcome(&mut self) {
+        let Some(line) = self.session.outcomes.as_ref().map(|o| o.replay_line()) else {
+            return;
+        };
+        self.ui.overlay = None;
+        self.session.outcomes = None;
+        self.run_line(&line);
+    }
+
+    /// A click in the outcomes view: the outcome on that line is chosen and replayed.
+    fn click_outcome(&mut self, y: u16) {
+        // The list's inside starts under the title bar and the overlay's border.
+        let scroll = self
+            .ui
+            .overlay_scroll
+            .min(self.layout.borrow().overlay_scroll);
+        let line = (usize::from(y) + scroll).checked_sub(2);
+        let width = self.ui.size.width.saturating_sub(2);
+        let Some(k) = line.and_then(|l| super::outcomes::at_line(self, width, l)) else {
+            return;
+        };
+        if let Some(o) = self.session.outcomes.as_mut() {
+            o.chosen = k;
+        }
+        self.replay_outcome();
+    }
+
     fn close_overlay(&mut self) {
         if self.ui.overlay == Some(Overlay::Answer) {
             self.session.answer = None;
@@ -465,6 +519,9 @@ impl App {
     fn click(&mut self, x: u16, y: u16) {
         if self.ui.screen == Screen::Lab && self.ui.overlay == Some(Overlay::Worked) {
             return self.click_worked(y);
+        }
+        if self.ui.screen == Screen::Lab && self.ui.overlay == Some(Overlay::Outcomes) {
+            return self.click_outcome(y);
         }
         if self.ui.screen != Screen::Lab || self.ui.overlay.is_some() {
             return;
@@ -672,8 +729,12 @@ fn question(app: &mut App, message: Message) {
 
 fn overlay(app: &mut App, message: Message) {
     let worked = app.ui.overlay == Some(Overlay::Worked);
+    let outcomes = app.ui.overlay == Some(Overlay::Outcomes);
     match message {
         Message::Quit => app.close_overlay(),
+        Message::Open if outcomes => app.replay_outcome(),
+        Message::ScrollOverlay(delta) if outcomes => app.choose_outcome(delta),
+        Message::PageOverlay(pages) if outcomes => app.choose_outcome(pages * app.overlay_page()),
         Message::Open if worked => {
             let row = app.session.worked.chosen;
             app.ui.overlay = None;

@@ -11,6 +11,7 @@ mod diff;
 mod input;
 mod keys;
 mod markdown;
+mod outcomes;
 mod paste;
 mod playback;
 mod resume;

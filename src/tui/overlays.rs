@@ -83,6 +83,7 @@ fn parts(app: &App, overlay: Overlay) -> Vec<Part<'_>> {
             panels::fill(app, k, true, w)
         }))],
         Overlay::Worked => worked_parts(app),
+        Overlay::Outcomes => vec![Part::Text(Box::new(move |w| super::outcomes::fill(app, w)))],
         Overlay::Timeline => vec![],
     }
 }
@@ -142,6 +143,7 @@ fn title(app: &App, overlay: Overlay) -> String {
             }
             None => " Worked table: the history as export md writes it ".into(),
         },
+        Overlay::Outcomes => " Outcomes: ↑ ↓ choose, Enter replays its schedule ".into(),
         Overlay::Answer => match &app.session.answer {
             Some(answer) => format!(" {} ", answer.line),
             None => " Answer ".to_string(),

@@ -105,10 +105,59 @@ pub fn fill<'a>(app: &'a App, k: usize, whole: bool, wrap: &mut Wrap<'a>) {
         );
     }
     wrap.block(2);
-    wrap.push("metadata ", t.dim);
-    wrap.push(replica.meta_size.to_string(), t.dim);
+    let gauge = app.session.gauges.get(k).filter(|g| g.name == replica.name);
+    match gauge {
+        Some(g) => {
+            let (text, spark) = gauge_line(g, wrap.width());
+            wrap.glue(text, t.dim);
+            wrap.push(spark, t.meta);
+        }
+        None => wrap.push(format!("metadata {}", replica.meta_size), t.dim),
+    }
     if replica.skew != 0 {
         wrap.push(format!("  skew {:+}s", replica.skew), t.dim);
+    }
+}
+
+/// A replica's gauge as one line of at most `width` cells: `live 2 · meta 5 · 130 B`, then
+/// as much of the metadata's sparkline as fits (its latest points), or a shorter form on a
+/// narrow panel.
+pub fn gauge_line(g: &super::session::Gauge, width: usize) -> (String, String) {
+    let b = bytes(g.bytes);
+    let forms = [
+        format!("live {} · meta {} · {b} ", g.live, g.metadata),
+        format!(
+            "live {} meta {} {} ",
+            g.live,
+            g.metadata,
+            b.replace(' ', "")
+        ),
+        format!("{}/{} {b} ", g.live, g.metadata),
+        format!("{}/{}", g.live, g.metadata),
+    ];
+    // The longest form that leaves room for a few points of the sparkline, if any does.
+    let spark_room = g.history.len().min(3);
+    let fits = |room: usize| {
+        forms
+            .iter()
+            .find(move |f| f.chars().count() + room <= width)
+    };
+    let text = fits(spark_room).or_else(|| fits(0)).unwrap_or(&forms[3]);
+    let room = width.saturating_sub(text.chars().count());
+    let points = &g.history[g.history.len().saturating_sub(room)..];
+    let spark = match points.len() {
+        0 | 1 => String::new(),
+        _ => crate::script::findings::sparkline(points),
+    };
+    (text.clone(), spark)
+}
+
+/// A size in bytes, short: `130 B`, `4.2 kB`, `1.3 MB`.
+fn bytes(n: usize) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
     }
 }
 
@@ -575,5 +624,76 @@ mod tests {
                 assert_eq!(shown, all, "replica {k} at width {width}, lines {window:?}");
             }
         }
+    }
+
+    #[test]
+    fn each_panel_gauges_live_entries_against_metadata_and_bytes_on_one_line() {
+        let mut app = App::sandbox(Theme::monochrome(), Some("new orset A B C"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..3 {
+            app.run_line("A add x");
+            app.run_line("A remove x");
+        }
+        app.run_line("B add y");
+        let text = crate::tui::tests::screen(&mut app, 80, 24);
+        let stats = app.lab().stats();
+        assert_eq!((stats.replicas[0].live, stats.replicas[0].metadata), (0, 3));
+        let a = format!("live 0 meta 3 {}B ███", stats.replicas[0].bytes);
+        assert!(
+            text.contains(&a),
+            "A's tombstones, as `stats` counts them:\n{text}"
+        );
+        let b = format!("live 1 meta 1 {}B ▁▁▁█", stats.replicas[1].bytes);
+        assert!(
+            text.contains(&b),
+            "B's metadata rising with its add:\n{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_gauge_line_never_overflows_its_panel() {
+        let gauge = crate::tui::session::Gauge {
+            name: "A".into(),
+            live: 12_345,
+            metadata: 67_890,
+            bytes: 4_321_000,
+            history: (0..40).collect(),
+        };
+        for width in [4, 9, 14, 22, 30, 38, 60] {
+            let (text, spark) = gauge_line(&gauge, width);
+            let used = width_of(&text) + width_of(&spark);
+            assert!(used <= width.max(11), "{text}{spark} at {width}");
+        }
+        let (text, spark) = gauge_line(&gauge, 60);
+        assert_eq!(text, "live 12345 · meta 67890 · 4.3 MB ");
+        assert_eq!(spark.chars().count(), 60 - text.chars().count());
+        assert!(spark.ends_with('█'), "the latest point, the highest, last");
+    }
+
+    fn width_of(s: &str) -> usize {
+        s.chars().count()
+    }
+
+    #[test]
+    fn redrawing_a_long_lab_adds_nothing_to_a_gauge_history_and_a_command_adds_a_point() {
+        let mut app = App::sandbox(Theme::monochrome(), Some("new orset A B"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let long = crate::tui::session::GAUGE_REPLAY + 10;
+        for k in 0..long {
+            app.run_line(&format!("A add e{}", k % 3));
+        }
+        let before = app.session.gauges[0].history.clone();
+        app.resize(100, 30);
+        app.resize(80, 24);
+        app.open_overlay(crate::tui::state::Overlay::Help);
+        assert_eq!(
+            app.session.gauges[0].history, before,
+            "a redraw is no change"
+        );
+        app.run_line("A add fresh");
+        let after = &app.session.gauges[0].history;
+        assert_eq!(after.last(), Some(&app.lab().stats().replicas[0].metadata));
+        assert_ne!(after, &before, "a command adds its point");
     }
 }

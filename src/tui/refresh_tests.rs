@@ -52,6 +52,13 @@ proptest! {
                 .map(|r| r.fields.iter().map(|f| super::measure::widest_entry(&f.value)).collect())
                 .collect();
             prop_assert_eq!(&app.session.widest, &widest, "after {}", line);
+            let stats = app.lab().stats();
+            let costs = |r: &crate::lab::ReplicaStats| (r.name.clone(), r.live, r.metadata, r.bytes);
+            let gauges: Vec<_> = app.session.gauges.iter().map(|g| (g.name.clone(), g.live, g.metadata, g.bytes)).collect();
+            prop_assert_eq!(gauges, stats.replicas.iter().map(costs).collect::<Vec<_>>(), "gauges after {}", line);
+            for (g, r) in app.session.gauges.iter().zip(&stats.replicas).filter(|(_, r)| !r.history.is_empty()) {
+                prop_assert_eq!(g.history.last(), r.history.last(), "history ends now, after {}", line);
+            }
         }
     }
 }

@@ -100,7 +100,33 @@ pub struct Session {
     /// The widest entry of each field of each replica, so a panel can choose its indent
     /// without measuring every entry on every frame.
     pub widest: Vec<Vec<usize>>,
+    /// Each replica's gauge (live entries, metadata, bytes, metadata history), in panel order,
+    /// worked out when the lab changes, only for the replicas that changed.
+    pub gauges: Vec<Gauge>,
+    /// What the last `explore` found, listed by the outcomes view.
+    pub outcomes: Option<super::outcomes::Outcomes>,
 }
+
+/// What a replica costs, as its panel shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gauge {
+    pub name: String,
+    /// Visible elements.
+    pub live: usize,
+    /// Pieces of metadata stored.
+    pub metadata: usize,
+    /// The state as JSON, in bytes.
+    pub bytes: usize,
+    /// The metadata after each command, oldest first, the last [`GAUGE_POINTS`] kept.
+    pub history: Vec<usize>,
+}
+
+/// The most points of metadata history a panel's sparkline keeps.
+pub const GAUGE_POINTS: usize = 32;
+
+/// The longest lab history whose metadata history a full refresh replays to start the gauges'
+/// sparklines; a longer one starts them from the present.
+pub const GAUGE_REPLAY: usize = 500;
 
 /// What the sandbox's side panel says before anything is asked.
 pub const SANDBOX_TIPS: &str = "**The sandbox.** Type `:` then a command, for example:\n\n\
@@ -133,6 +159,8 @@ impl Session {
             quiz: Quiz::default(),
             worked: Default::default(),
             widest: vec![],
+            gauges: vec![],
+            outcomes: None,
         }
     }
 
@@ -203,6 +231,7 @@ impl Session {
                 _ => widest(r),
             })
             .collect();
+        self.gauges = self.gauges_after(changed);
         self.narration = self.narration_blocks();
         self.step_answers = self.ask_step_queries();
         self.timeline = if timeline {
@@ -217,6 +246,46 @@ impl Session {
             .map(|(_, a)| markdown::parse(&a.explanation))
             .unwrap_or_default();
         before
+    }
+
+    /// The gauges after a refresh: worked out again for the replicas in `changed` (all of them
+    /// when `None`), kept for the others; after a command each history gains the metadata now.
+    /// A full refresh starts the histories from the lab's own when its log is short enough to
+    /// replay.
+    fn gauges_after(&self, changed: Option<&[&str]>) -> Vec<Gauge> {
+        let lab = self.lab();
+        let world = lab.world();
+        let histories = match changed {
+            None if lab.history().len() <= GAUGE_REPLAY => lab.metadata_history(),
+            _ => Default::default(),
+        };
+        let views = self.view.replicas.iter();
+        let gauges = views.zip(&world.replicas).map(|(view, replica)| {
+            let old = self.gauges.iter().find(|g| g.name == view.name);
+            let fresh = changed.is_none_or(|c| c.contains(&view.name.as_str()));
+            let mut gauge = match old {
+                Some(g) if !fresh => g.clone(),
+                _ => Gauge {
+                    name: view.name.clone(),
+                    live: replica.set.elements().len(),
+                    metadata: view.meta_size,
+                    bytes: crate::lab::json_bytes(&view.fields),
+                    history: old.map(|g| g.history.clone()).unwrap_or_default(),
+                },
+            };
+            let last = gauge.history.last().copied();
+            match histories.get(&view.name) {
+                Some(h) => gauge.history = h.clone(),
+                // A full refresh of a long log (a move, a resize, an overlay) adds a point only
+                // when the metadata moved, so redrawing leaves no trace in the history.
+                None if changed.is_none() && last == Some(view.meta_size) => {}
+                None => gauge.history.push(view.meta_size),
+            }
+            let extra = gauge.history.len().saturating_sub(GAUGE_POINTS);
+            gauge.history.drain(..extra);
+            gauge
+        });
+        gauges.collect()
     }
 
     /// After a move between steps: what the step now shown changed and what its commands did.

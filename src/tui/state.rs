@@ -25,6 +25,8 @@ pub enum Overlay {
     Replica(usize),
     /// The history as the seeds' worked table (`w`), a row chosen.
     Worked,
+    /// `explore`'s distinct outcomes, one chosen; Enter replays its schedule.
+    Outcomes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
