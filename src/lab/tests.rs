@@ -352,3 +352,39 @@ fn goto_over_snapshots_spaced_by_size_equals_a_straight_fold() {
     lab.goto(1_234);
     assert_eq!(lab.view(), straight[&1_234]);
 }
+
+/// The log keeps each string element once, and what a command did reads back from its entry
+/// as `run` answered it, whether it was kept (a change, a note) or was nothing at all.
+#[test]
+fn the_log_shares_elements_and_keeps_what_each_command_did() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: Kind::Orswot,
+        replicas: vec!["A".into(), "B".into()],
+    })
+    .unwrap();
+    let answers: Vec<Applied> = [
+        edit("A", true, "x"),
+        edit("B", false, "x"),
+        edit("A", true, "x"),
+        merge("B", "A"),
+        edit("A", true, "7"),
+    ]
+    .into_iter()
+    .map(|c| lab.run(c).unwrap())
+    .collect();
+    let entries = &lab.history()[1..];
+    for (entry, answer) in entries.iter().zip(&answers) {
+        assert_eq!(*entry.applied, *answer, "{}", entry.command);
+    }
+    assert!(!entries[1].applied.notes.is_empty(), "the note is kept");
+    let elem = |k: usize| match &entries[k].command {
+        Command::Edit {
+            edit: Edit::Add(Elem::Str(s)) | Edit::Remove(Elem::Str(s)),
+            ..
+        } => s.clone(),
+        other => panic!("not an edit of a string: {other}"),
+    };
+    assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(1)));
+    assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(2)));
+}
