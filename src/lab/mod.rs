@@ -35,7 +35,8 @@ pub use world::{
 };
 
 use crate::crdt::{Edit, Elem, Kind, Refusal};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 
 /// A snapshot of the world is kept at most every this many log entries; small labs get one this
 /// often, so their undo replays at most this many.
@@ -64,9 +65,10 @@ pub struct Entry {
 
 /// What a command did, as the log keeps it: read it as an [`Applied`] (it derefs to one). An
 /// empty one, what most commands of a `--quiet` run leave, takes one pointer's room and no
-/// allocation; a full one is kept out of line, so every entry stays small.
+/// allocation; a full one is kept out of line, so every entry stays small, and shared by the
+/// entries that did the same (every bare `sync` of an unpartitioned lab meets the same groups).
 #[derive(Clone, Debug, Default)]
-pub struct Kept(Option<Box<Applied>>);
+pub struct Kept(Option<Arc<Applied>>);
 
 /// The empty [`Applied`] that every empty [`Kept`] reads as.
 static NOTHING: Applied = Applied {
@@ -77,9 +79,24 @@ static NOTHING: Applied = Applied {
     met: Vec::new(),
 };
 
+/// How many recent [`Kept`] values a lab remembers to share with the next entries.
+const RECENT: usize = 4;
+
 impl Kept {
-    fn of(applied: Applied) -> Kept {
-        Kept((applied != NOTHING).then(|| Box::new(applied)))
+    /// Keep `applied`, sharing one of `recent` if it is the same, else remembering it there.
+    fn of(applied: &Applied, recent: &mut VecDeque<Arc<Applied>>) -> Kept {
+        if *applied == NOTHING {
+            return Kept(None);
+        }
+        if let Some(same) = recent.iter().find(|r| ***r == *applied) {
+            return Kept(Some(same.clone()));
+        }
+        let kept = Arc::new(applied.clone());
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(kept.clone());
+        Kept(Some(kept))
     }
 }
 
@@ -104,9 +121,18 @@ pub struct Lab {
     unrecorded: bool,
     /// Whether some entry was run so (they stay in the log until a new lab).
     some_unrecorded: bool,
+    /// What the log's entries share (out of line, so a lab stays small to move).
+    shared: Box<Shared>,
+}
+
+/// What a lab's entries share instead of each keeping a copy.
+#[derive(Clone, Debug, Default)]
+struct Shared {
     /// Every string element the log names, once: a command's element is swapped for the copy
     /// here, so a long history over a few elements keeps a few strings, not one per command.
     elems: HashSet<Elem>,
+    /// The last few things commands did, to share with entries that do the same (see [`Kept`]).
+    recent: VecDeque<Arc<Applied>>,
 }
 
 #[derive(Clone, Debug)]
@@ -203,7 +229,7 @@ impl Lab {
             false => self.world.apply(&command),
         };
         let (refused, applied) = match &result {
-            Ok(applied) => (None, Kept::of(applied.clone())),
+            Ok(applied) => (None, Kept::of(applied, &mut self.shared.recent)),
             Err(refusal) => (Some(Box::new(refusal.clone())), Kept::default()),
         };
         self.log.push(Entry {
@@ -229,10 +255,10 @@ impl Lab {
         if let Elem::Int(_) = elem {
             return;
         }
-        match self.elems.get(elem) {
+        match self.shared.elems.get(elem) {
             Some(kept) => *elem = kept.clone(),
             None => {
-                self.elems.insert(elem.clone());
+                self.shared.elems.insert(elem.clone());
             }
         }
     }
