@@ -388,3 +388,35 @@ fn the_log_shares_elements_and_keeps_what_each_command_did() {
     assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(1)));
     assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(2)));
 }
+
+/// Two bare syncs that meet the same group share one record of it in the log, and each still
+/// reads back the group it met.
+#[test]
+fn entries_that_did_the_same_share_one_record() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: Kind::Orswot,
+        replicas: vec!["A".into(), "B".into()],
+    })
+    .unwrap();
+    lab.set_recording(false);
+    let first = lab.run(Command::Sync(None)).unwrap();
+    lab.run(edit("A", true, "x")).unwrap();
+    let second = lab.run(Command::Sync(None)).unwrap();
+    lab.set_recording(true);
+    let third = lab.run(Command::Sync(None)).unwrap();
+    assert!(!first.met.is_empty());
+    assert_eq!(
+        first, second,
+        "unrecorded, both syncs met A and B and changed nothing"
+    );
+    assert_ne!(second, third, "recorded, the third sync carries x to B");
+    let [one, two, three] = [1, 3, 4].map(|k| &lab.history()[k].applied);
+    assert_eq!([&**one, &**two, &**three], [&first, &second, &third]);
+    let same = |a: &Kept, b: &Kept| match (&a.0, &b.0) {
+        (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+        _ => false,
+    };
+    assert!(same(one, two), "the same record, shared");
+    assert!(!same(two, three), "a different one, kept apart");
+}
