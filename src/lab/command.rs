@@ -88,7 +88,8 @@ pub enum Command {
     Edit {
         replica: String,
         edit: Edit,
-        at: Option<Stamp>,
+        /// Out of line: few lines give a time, and the log keeps one command per line.
+        at: Option<Box<Stamp>>,
     },
     /// `alice set 1 true`: write a 2P-Set's map entry directly.
     Set {

@@ -109,8 +109,8 @@ impl Watch {
     fn see(&mut self, command: &Command, world: &super::World) {
         let (replica, elem, add, at) = match command {
             Command::Edit { replica, edit, at } => match edit {
-                Edit::Add(e) => (replica, e, true, at.as_ref()),
-                Edit::Remove(e) => (replica, e, false, at.as_ref()),
+                Edit::Add(e) => (replica, e, true, at.as_deref()),
+                Edit::Remove(e) => (replica, e, false, at.as_deref()),
             },
             Command::Set {
                 replica,

@@ -149,7 +149,11 @@ fn random_history(rng: &mut Rng, setup: &Setup) -> Vec<Command> {
 }
 
 fn edit(replica: String, edit: Edit, at: Option<Stamp>) -> Command {
-    Command::Edit { replica, edit, at }
+    Command::Edit {
+        replica,
+        edit,
+        at: at.map(Box::new),
+    }
 }
 
 pub(super) fn merge(into: &str, from: &str) -> Command {

@@ -34,16 +34,20 @@ pub use world::{
     World, check_names,
 };
 
-use crate::crdt::{Kind, Refusal};
+use crate::crdt::{Edit, Elem, Kind, Refusal};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 
 /// A snapshot of the world is kept at most every this many log entries; small labs get one this
 /// often, so their undo replays at most this many.
 pub const SNAPSHOT_EVERY: usize = 64;
 /// A big world is copied less often: after a snapshot of size `s` (see [`World::size`]) the next
-/// waits at least `s / SNAPSHOT_SPREAD` entries. The snapshots of a growing lab then add up to
-/// about `SNAPSHOT_SPREAD + 1` copies of it, not one per 64 commands, and an undo replays at
-/// most `s / SNAPSHOT_SPREAD` entries (replaying one costs far less than copying one piece).
-pub const SNAPSHOT_SPREAD: usize = 1;
+/// waits at least `s * SNAPSHOT_SPACING` entries. The snapshots then hold about one piece per
+/// `SNAPSHOT_SPACING` commands however long the history (a steady world of `s` pieces is copied
+/// every `s * SNAPSHOT_SPACING` commands), and those of a growing lab add up to about one copy
+/// of it; an undo replays at most `s * SNAPSHOT_SPACING` entries, a few milliseconds for a
+/// world of a few hundred pieces (replaying one costs far less than copying one piece).
+pub const SNAPSHOT_SPACING: usize = 4;
 /// The longest history a lab keeps.
 pub const MAX_HISTORY: usize = 10_000_000;
 
@@ -52,10 +56,56 @@ pub const MAX_HISTORY: usize = 10_000_000;
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub command: Command,
-    pub refused: Option<Refusal>,
-    pub applied: Applied,
+    /// Out of line: refusals are rare, and the log keeps one entry per command.
+    pub refused: Option<Box<Refusal>>,
+    pub applied: Kept,
     /// The step (counted by `step` commands) this entry belongs to; 0 before the first.
-    pub step: usize,
+    pub step: u32,
+}
+
+/// What a command did, as the log keeps it: read it as an [`Applied`] (it derefs to one). An
+/// empty one, what most commands of a `--quiet` run leave, takes one pointer's room and no
+/// allocation; a full one is kept out of line, so every entry stays small, and shared by the
+/// entries that did the same (every bare `sync` of an unpartitioned lab meets the same groups).
+#[derive(Clone, Debug, Default)]
+pub struct Kept(Option<Arc<Applied>>);
+
+/// The empty [`Applied`] that every empty [`Kept`] reads as.
+static NOTHING: Applied = Applied {
+    changes: Vec::new(),
+    notes: Vec::new(),
+    deliveries: Vec::new(),
+    sent: Vec::new(),
+    met: Vec::new(),
+};
+
+/// How many recent [`Kept`] values a lab remembers to share with the next entries.
+const RECENT: usize = 4;
+
+impl Kept {
+    /// Keep `applied`, sharing one of `recent` if it is the same, else remembering it there.
+    fn of(applied: &Applied, recent: &mut VecDeque<Arc<Applied>>) -> Kept {
+        if *applied == NOTHING {
+            return Kept(None);
+        }
+        if let Some(same) = recent.iter().find(|r| ***r == *applied) {
+            return Kept(Some(same.clone()));
+        }
+        let kept = Arc::new(applied.clone());
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(kept.clone());
+        Kept(Some(kept))
+    }
+}
+
+impl std::ops::Deref for Kept {
+    type Target = Applied;
+
+    fn deref(&self) -> &Applied {
+        self.0.as_deref().unwrap_or(&NOTHING)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -71,6 +121,18 @@ pub struct Lab {
     unrecorded: bool,
     /// Whether some entry was run so (they stay in the log until a new lab).
     some_unrecorded: bool,
+    /// What the log's entries share (out of line, so a lab stays small to move).
+    shared: Box<Shared>,
+}
+
+/// What a lab's entries share instead of each keeping a copy.
+#[derive(Clone, Debug, Default)]
+struct Shared {
+    /// Every string element the log names, once: a command's element is swapped for the copy
+    /// here, so a long history over a few elements keeps a few strings, not one per command.
+    elems: HashSet<Elem>,
+    /// The last few things commands did, to share with entries that do the same (see [`Kept`]).
+    recent: VecDeque<Arc<Applied>>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,7 +140,7 @@ struct Snapshot {
     /// The world after this many entries.
     position: usize,
     world: World,
-    /// Entries to wait after this one before the next (see [`SNAPSHOT_SPREAD`]).
+    /// Entries to wait after this one before the next (see [`SNAPSHOT_SPACING`]).
     gap: usize,
 }
 
@@ -87,7 +149,7 @@ impl Snapshot {
         Snapshot {
             position,
             world: world.clone(),
-            gap: SNAPSHOT_EVERY.max(world.size() / SNAPSHOT_SPREAD),
+            gap: SNAPSHOT_EVERY.max(world.size() * SNAPSHOT_SPACING),
         }
     }
 }
@@ -144,11 +206,11 @@ impl Lab {
 
     /// The step the lab is in (the number of `step` commands in effect).
     pub fn step(&self) -> usize {
-        self.history().last().map_or(0, |e| e.step)
+        self.history().last().map_or(0, |e| e.step as usize)
     }
 
     /// Run a command: it is applied or refused, and either way it is logged. Undone entries are dropped.
-    pub fn run(&mut self, command: Command) -> Result<Applied, Refusal> {
+    pub fn run(&mut self, mut command: Command) -> Result<Applied, Refusal> {
         if self.cursor >= MAX_HISTORY {
             return Err(Refusal::new(format!(
                 "the history is full ({MAX_HISTORY} commands); save and start a new lab"
@@ -159,14 +221,16 @@ impl Lab {
         let cursor = self.cursor;
         let kept = self.snapshots.partition_point(|s| s.position <= cursor);
         self.snapshots.truncate(kept);
-        let step = self.step() + usize::from(matches!(command, Command::Step(_)));
+        // A step number fits in 32 bits: the history holds at most MAX_HISTORY entries.
+        self.share_elem(&mut command);
+        let step = self.step() as u32 + u32::from(matches!(command, Command::Step(_)));
         let result = match self.unrecorded {
             true => self.world.apply_unrecorded(&command),
             false => self.world.apply(&command),
         };
         let (refused, applied) = match &result {
-            Ok(applied) => (None, applied.clone()),
-            Err(refusal) => (Some(refusal.clone()), Applied::default()),
+            Ok(applied) => (None, Kept::of(applied, &mut self.shared.recent)),
+            Err(refusal) => (Some(Box::new(refusal.clone())), Kept::default()),
         };
         self.log.push(Entry {
             command,
@@ -176,6 +240,27 @@ impl Lab {
         });
         self.advance();
         result
+    }
+
+    /// Swap a command's string element for the one the table keeps (see `elems`).
+    fn share_elem(&mut self, command: &mut Command) {
+        let elem = match command {
+            Command::Edit {
+                edit: Edit::Add(elem) | Edit::Remove(elem),
+                ..
+            }
+            | Command::Set { elem, .. } => elem,
+            _ => return,
+        };
+        if let Elem::Int(_) = elem {
+            return;
+        }
+        match self.shared.elems.get(elem) {
+            Some(kept) => *elem = kept.clone(),
+            None => {
+                self.shared.elems.insert(elem.clone());
+            }
+        }
     }
 
     fn advance(&mut self) {
@@ -311,7 +396,7 @@ fn walk(
 ) {
     for entry in entries {
         if let (None, Some(refusal)) = (kind, &entry.refused) {
-            visit(entry, world, Err(refusal));
+            visit(entry, world, Err(&**refusal));
             continue;
         }
         let result = match (kind, &entry.command) {

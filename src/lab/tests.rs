@@ -352,3 +352,71 @@ fn goto_over_snapshots_spaced_by_size_equals_a_straight_fold() {
     lab.goto(1_234);
     assert_eq!(lab.view(), straight[&1_234]);
 }
+
+/// The log keeps each string element once, and what a command did reads back from its entry
+/// as `run` answered it, whether it was kept (a change, a note) or was nothing at all.
+#[test]
+fn the_log_shares_elements_and_keeps_what_each_command_did() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: Kind::Orswot,
+        replicas: vec!["A".into(), "B".into()],
+    })
+    .unwrap();
+    let answers: Vec<Applied> = [
+        edit("A", true, "x"),
+        edit("B", false, "x"),
+        edit("A", true, "x"),
+        merge("B", "A"),
+        edit("A", true, "7"),
+    ]
+    .into_iter()
+    .map(|c| lab.run(c).unwrap())
+    .collect();
+    let entries = &lab.history()[1..];
+    for (entry, answer) in entries.iter().zip(&answers) {
+        assert_eq!(*entry.applied, *answer, "{}", entry.command);
+    }
+    assert!(!entries[1].applied.notes.is_empty(), "the note is kept");
+    let elem = |k: usize| match &entries[k].command {
+        Command::Edit {
+            edit: Edit::Add(Elem::Str(s)) | Edit::Remove(Elem::Str(s)),
+            ..
+        } => s.clone(),
+        other => panic!("not an edit of a string: {other}"),
+    };
+    assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(1)));
+    assert!(std::sync::Arc::ptr_eq(&elem(0), &elem(2)));
+}
+
+/// Two bare syncs that meet the same group share one record of it in the log, and each still
+/// reads back the group it met.
+#[test]
+fn entries_that_did_the_same_share_one_record() {
+    let mut lab = Lab::new();
+    lab.run(Command::New {
+        kind: Kind::Orswot,
+        replicas: vec!["A".into(), "B".into()],
+    })
+    .unwrap();
+    lab.set_recording(false);
+    let first = lab.run(Command::Sync(None)).unwrap();
+    lab.run(edit("A", true, "x")).unwrap();
+    let second = lab.run(Command::Sync(None)).unwrap();
+    lab.set_recording(true);
+    let third = lab.run(Command::Sync(None)).unwrap();
+    assert!(!first.met.is_empty());
+    assert_eq!(
+        first, second,
+        "unrecorded, both syncs met A and B and changed nothing"
+    );
+    assert_ne!(second, third, "recorded, the third sync carries x to B");
+    let [one, two, three] = [1, 3, 4].map(|k| &lab.history()[k].applied);
+    assert_eq!([&**one, &**two, &**three], [&first, &second, &third]);
+    let same = |a: &Kept, b: &Kept| match (&a.0, &b.0) {
+        (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+        _ => false,
+    };
+    assert!(same(one, two), "the same record, shared");
+    assert!(!same(two, three), "a different one, kept apart");
+}

@@ -274,7 +274,7 @@ fn replicas_with_different_tie_breaks_never_converge() {
         } else {
             Edit::Remove(Elem::parse("x"))
         },
-        at: Some(Stamp::at(5)),
+        at: Some(Box::new(Stamp::at(5))),
     };
     let mut lab = run(vec![
         new(Kind::Lww, "A B"),

@@ -239,7 +239,7 @@ impl World {
     fn dispatch(&mut self, cmd: &Command) -> Result<Applied, Refusal> {
         match cmd {
             Command::New { kind, replicas } => self.new_lab(*kind, replicas),
-            Command::Edit { replica, edit, at } => self.edit(replica, edit, at.as_ref()),
+            Command::Edit { replica, edit, at } => self.edit(replica, edit, at.as_deref()),
             Command::Set {
                 replica,
                 elem,

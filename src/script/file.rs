@@ -144,7 +144,7 @@ fn json(lab: &Lab) -> impl Serialize + '_ {
                 notes: &e.applied.notes,
                 changes: &e.applied.changes,
                 deliveries: &e.applied.deliveries,
-                step: e.step,
+                step: e.step as usize,
             }))
         }
     }

@@ -578,7 +578,7 @@ fn replica_names(names: Vec<String>) -> Result<Vec<String>, ParseError> {
 }
 
 fn edit(replica: String, edit: Edit, at: Option<String>) -> Result<Action, ParseError> {
-    let at = at.map(|word| stamp_word(&word)).transpose()?;
+    let at = at.map(|word| stamp_word(&word)).transpose()?.map(Box::new);
     Ok(Action::Change(Command::Edit { replica, edit, at }))
 }
 
