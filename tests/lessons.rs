@@ -48,7 +48,7 @@ fn transcript(lesson: &Lesson) -> String {
 }
 
 #[test]
-fn the_curriculum_ships_nineteen_lessons_in_order() {
+fn the_curriculum_ships_its_twenty_lessons_in_order() {
     let names: Vec<String> = builtin().into_iter().map(|l| l.name).collect();
     assert_eq!(names, CURRICULUM);
     let mut on_disk: Vec<String> = std::fs::read_dir("lessons")
@@ -148,7 +148,7 @@ fn run_plays_every_lesson_file_and_passes() {
 }
 
 #[test]
-fn the_lessons_command_lists_all_nineteen() {
+fn the_lessons_command_lists_every_lesson() {
     // A home without saved progress, so the progress column is empty.
     let home = tempfile::tempdir().expect("a temporary home");
     let out = bin()
