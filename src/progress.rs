@@ -159,20 +159,12 @@ fn read(path: &Path) -> Result<Progress, ReadError> {
 
 /// Write atomically: a temporary file beside it, renamed over it.
 fn write(path: &Path, progress: &Progress) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
     let file = File {
         version: VERSION,
         lessons: progress.lessons.clone(),
     };
     let text = serde_json::to_string_pretty(&file).map_err(std::io::Error::other)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".progress")
-        .tempfile_in(dir)?;
-    writeln!(tmp, "{text}")?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::term::write_atomic(path, |tmp| writeln!(tmp, "{text}"))
 }
 
 /// `progress.json` in crdt-lab's state directory (`$XDG_STATE_HOME/crdt-lab/`, by default

@@ -111,12 +111,26 @@ pub fn append_to(file: &Path, line: &str) -> io::Result<()> {
     let text = String::from_utf8_lossy(&text);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > 2 * HISTORY_LINES {
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         let kept = &lines[lines.len() - HISTORY_LINES..];
-        kept.iter().try_for_each(|l| writeln!(tmp, "{l}"))?;
-        tmp.persist(file).map_err(|e| e.error)?;
+        write_atomic(file, |tmp| {
+            kept.iter().try_for_each(|l| writeln!(tmp, "{l}"))
+        })?;
     }
+    Ok(())
+}
+
+/// Replace `file` with what `write` writes, never half written: a temporary file beside it
+/// (its folder made if missing), synced, then renamed over it.
+pub fn write_atomic(
+    file: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    write(tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -302,7 +302,7 @@ impl App {
                 format!("✓ {}", render::reply(self.lab(), &reply, Style::Repl)),
             )),
             Ok(Reply::Explored(found)) => {
-                self.session.outcomes = Some(Outcomes::new(line, found));
+                self.session.outcomes = Some(Outcomes::new(found));
                 self.open_overlay(Overlay::Outcomes);
                 None
             }

@@ -6,27 +6,29 @@ use super::app::App;
 use super::wrap::Wrap;
 use crate::lab::Exploration;
 
-/// What `explore` found, the line that asked, and the outcome chosen (0-based).
+/// What `explore` found, and the outcome chosen (0-based).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcomes {
-    /// The `explore` line as typed (its `--drops` and `--duplicates` kept for the replay).
-    pub line: String,
     pub found: Exploration,
     pub chosen: usize,
 }
 
 impl Outcomes {
-    pub fn new(line: &str, found: Exploration) -> Outcomes {
-        Outcomes {
-            line: line.trim().to_string(),
-            found,
-            chosen: 0,
-        }
+    pub fn new(found: Exploration) -> Outcomes {
+        Outcomes { found, chosen: 0 }
     }
 
-    /// The command that replays the chosen outcome: `explore [flags] --replay k` (1-based).
+    /// The command that replays the chosen outcome under the faults it was explored with:
+    /// `explore [--drops] [--duplicates] --replay k` (1-based).
     pub fn replay_line(&self) -> String {
-        format!("{} --replay {}", self.line, self.chosen + 1)
+        let faults = self.found.faults;
+        let drops = if faults.drops { " --drops" } else { "" };
+        let duplicates = if faults.duplicates {
+            " --duplicates"
+        } else {
+            ""
+        };
+        format!("explore{drops}{duplicates} --replay {}", self.chosen + 1)
     }
 
     /// Move the choice by `delta`, within the outcomes.
@@ -142,6 +144,15 @@ mod tests {
         }
         crate::script::execute(&mut lab, &format!("explore --replay {k}")).expect("replayed");
         lab
+    }
+
+    #[test]
+    fn the_replay_keeps_the_faults_explored_and_not_a_comment_typed_after_them() {
+        let mut app = sandbox(None);
+        run(&mut app, STORY);
+        run(&mut app, &["explore --drops # every order, losses too"]);
+        let outcomes = app.session.outcomes.as_ref().expect("the outcomes view");
+        assert_eq!(outcomes.replay_line(), "explore --drops --replay 1");
     }
 
     #[test]
