@@ -258,6 +258,35 @@ impl AnySet {
     }
 
     /// Merge another replica of the same type; another type is refused.
+    /// See [`SetCrdt::merges_in_part`]; false for sets of different types.
+    pub fn merges_in_part(&self, other: &AnySet) -> bool {
+        match (self, other) {
+            (AnySet::Naive(s), AnySet::Naive(o)) => s.merges_in_part(o),
+            (AnySet::GSet(s), AnySet::GSet(o)) => s.merges_in_part(o),
+            (AnySet::TwoPSet(s), AnySet::TwoPSet(o)) => s.merges_in_part(o),
+            (AnySet::Lww(s), AnySet::Lww(o)) => s.merges_in_part(o),
+            (AnySet::OrSet(s), AnySet::OrSet(o)) => s.merges_in_part(o),
+            (AnySet::Orswot(s), AnySet::Orswot(o)) => s.merges_in_part(o),
+            (AnySet::PnSet(s), AnySet::PnSet(o)) => s.merges_in_part(o),
+            _ => false,
+        }
+    }
+
+    /// See [`SetCrdt::merge_elems`].
+    pub fn merge_elems(&mut self, other: &AnySet, elems: &[Elem]) -> Result<(), Refusal> {
+        match (self, other) {
+            (AnySet::Naive(s), AnySet::Naive(o)) => s.merge_elems(o, elems),
+            (AnySet::GSet(s), AnySet::GSet(o)) => s.merge_elems(o, elems),
+            (AnySet::TwoPSet(s), AnySet::TwoPSet(o)) => s.merge_elems(o, elems),
+            (AnySet::Lww(s), AnySet::Lww(o)) => s.merge_elems(o, elems),
+            (AnySet::OrSet(s), AnySet::OrSet(o)) => s.merge_elems(o, elems),
+            (AnySet::Orswot(s), AnySet::Orswot(o)) => s.merge_elems(o, elems),
+            (AnySet::PnSet(s), AnySet::PnSet(o)) => s.merge_elems(o, elems),
+            _ => return Err(Refusal::new("replicas of different set types cannot merge")),
+        }
+        Ok(())
+    }
+
     pub fn merge(&mut self, other: &AnySet) -> Result<(), Refusal> {
         match (self, other) {
             (AnySet::Naive(s), AnySet::Naive(o)) => s.merge(o),

@@ -157,6 +157,15 @@ impl SetCrdt for Lww {
         max_into(&mut self.removes, &other.removes);
     }
 
+    fn merges_in_part(&self, _other: &Self) -> bool {
+        true
+    }
+
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        max_into(&mut self.adds, &super::part_of(&other.adds, elems));
+        max_into(&mut self.removes, &super::part_of(&other.removes, elems));
+    }
+
     fn contains(&self, elem: &Elem) -> bool {
         let add = self.adds.get(elem);
         add.is_some_and(|add| self.add_wins(add, self.removes.get(elem)))

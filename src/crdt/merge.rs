@@ -105,6 +105,21 @@ pub(crate) fn retain_unshared<K: Ord, V, W>(
     });
 }
 
+/// The entries of `map` for `keys` only (those it holds): the part of a state a merge of only
+/// what changed carries. About `keys × log map` steps.
+pub(crate) fn part_of<K: Ord + Clone, V: Clone>(
+    map: &BTreeMap<K, V>,
+    keys: &[K],
+) -> BTreeMap<K, V> {
+    let held = keys.iter().filter_map(|k| map.get_key_value(k));
+    held.map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The items of `set` among `keys`.
+pub(crate) fn part_of_set<T: Ord + Clone>(set: &BTreeSet<T>, keys: &[T]) -> BTreeSet<T> {
+    keys.iter().filter_map(|k| set.get(k)).cloned().collect()
+}
+
 /// The keys of `theirs` whose entry differs from mine (or that I lack), added to `out`: the only
 /// keys a join over `theirs` can change. `same` says whether two entries are the same in every
 /// way a join can see. Looked up one by one when they are few, else both walked.

@@ -222,6 +222,23 @@ impl SetCrdt for OrSet {
         }
     }
 
+    /// Not while either side may hold a tag live and tombstoned at once (the reuse-tags
+    /// mistake): then a merge cleans every element, which only the whole merge does.
+    fn merges_in_part(&self, other: &Self) -> bool {
+        ![self, other].iter().any(|s| s.reuse_tags || s.swallow)
+    }
+
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        self.merge(&OrSet {
+            me: other.me.clone(),
+            counter: other.counter,
+            live: super::part_of(&other.live, elems),
+            tombstones: super::part_of(&other.tombstones, elems),
+            reuse_tags: false,
+            swallow: false,
+        });
+    }
+
     fn contains(&self, elem: &Elem) -> bool {
         self.live.contains_key(elem)
     }

@@ -122,6 +122,45 @@ impl Orswot {
         let n = self.clock.entry(dot.replica.clone()).or_default();
         *n = (*n).max(dot.n);
     }
+    /// The whole merge, visiting my elements they lack only when `may_cover_mine`.
+    fn join(&mut self, other: &Self, may_cover_mine: bool) {
+        let Orswot { clock, entries, .. } = self;
+        let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
+            let new = theirs.iter().filter(|d| !Self::seen(clock, d));
+            new.cloned().collect()
+        };
+        super::merge_map(
+            entries,
+            &other.entries,
+            |_, dots, theirs| {
+                dots.retain(|d| theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d));
+                let new = unseen(theirs, clock);
+                if !new.is_empty() {
+                    dots.extend(new);
+                    dots.sort();
+                    dots.dedup();
+                }
+                !dots.is_empty()
+            },
+            |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
+        );
+        if may_cover_mine {
+            super::retain_unshared(entries, &other.entries, |_, dots| {
+                dots.retain(|d| !Self::seen(&other.clock, d));
+                !dots.is_empty()
+            });
+        }
+        super::merge_map(
+            clock,
+            &other.clock,
+            |_, n, m| {
+                *n = (*n).max(*m);
+                true
+            },
+            |_, m| Some(*m),
+        );
+    }
+
     fn drop_dots(&mut self, elem: &Elem, dots: &BTreeSet<Dot>) {
         if let Some(mine) = self.entries.get_mut(elem) {
             mine.retain(|d| !dots.contains(d));
@@ -207,42 +246,33 @@ impl SetCrdt for Orswot {
     /// element only I hold loses the dots their clock covers (they saw the add, and dropped it),
     /// so it is visited only when their clock names a replica whose dots I may hold.
     fn merge(&mut self, other: &Self) {
-        let may_cover_mine = self.may_cover(other);
-        let Orswot { clock, entries, .. } = self;
-        let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
-            let new = theirs.iter().filter(|d| !Self::seen(clock, d));
-            new.cloned().collect()
-        };
-        super::merge_map(
-            entries,
-            &other.entries,
-            |_, dots, theirs| {
-                dots.retain(|d| theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d));
-                let new = unseen(theirs, clock);
-                if !new.is_empty() {
-                    dots.extend(new);
-                    dots.sort();
-                    dots.dedup();
-                }
-                !dots.is_empty()
-            },
-            |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
-        );
-        if may_cover_mine {
-            super::retain_unshared(entries, &other.entries, |_, dots| {
+        self.join(other, self.may_cover(other));
+    }
+
+    /// Not under the reuse-tags mistake, which can give one dot to two elements.
+    fn merges_in_part(&self, other: &Self) -> bool {
+        !self.reuse_tags && !other.reuse_tags
+    }
+
+    /// Their entries for `elems`, and mine among `elems` that they lack lose the dots their
+    /// clock covers; my other elements are not visited (the lab calls this only when they
+    /// hold nothing new for those), and the clocks join whole.
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        for e in elems.iter().filter(|e| !other.entries.contains_key(*e)) {
+            if let Some(dots) = self.entries.get_mut(e) {
                 dots.retain(|d| !Self::seen(&other.clock, d));
-                !dots.is_empty()
-            });
+                if dots.is_empty() {
+                    self.entries.remove(e);
+                }
+            }
         }
-        super::merge_map(
-            clock,
-            &other.clock,
-            |_, n, m| {
-                *n = (*n).max(*m);
-                true
-            },
-            |_, m| Some(*m),
-        );
+        let part = Orswot {
+            me: other.me.clone(),
+            clock: other.clock.clone(),
+            entries: super::part_of(&other.entries, elems),
+            reuse_tags: false,
+        };
+        self.join(&part, false);
     }
 
     fn contains(&self, elem: &Elem) -> bool {

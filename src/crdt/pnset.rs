@@ -181,6 +181,17 @@ impl SetCrdt for PnSet {
         );
     }
 
+    fn merges_in_part(&self, _other: &Self) -> bool {
+        true
+    }
+
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        self.merge(&PnSet {
+            me: other.me.clone(),
+            counts: super::part_of(&other.counts, elems),
+        });
+    }
+
     fn contains(&self, elem: &Elem) -> bool {
         self.total(elem) > 0
     }

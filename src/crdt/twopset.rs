@@ -123,6 +123,18 @@ impl SetCrdt for TwoPSet {
         super::union_into(&mut self.removed, &other.removed);
     }
 
+    fn merges_in_part(&self, _other: &Self) -> bool {
+        true
+    }
+
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        super::union_into(&mut self.added, &super::part_of_set(&other.added, elems));
+        super::union_into(
+            &mut self.removed,
+            &super::part_of_set(&other.removed, elems),
+        );
+    }
+
     fn contains(&self, elem: &Elem) -> bool {
         self.added.contains(elem) && !self.removed.contains(elem)
     }

@@ -4,6 +4,7 @@
 mod command;
 mod compare;
 mod explore;
+mod journal;
 mod laws;
 mod network;
 mod ops;
@@ -145,11 +146,16 @@ struct Snapshot {
 }
 
 impl Snapshot {
+    /// A copy of `world` without its journals (they only make merges cheaper, and a world
+    /// rebuilt from a snapshot merges whole states until its replicas meet again).
     fn of(position: usize, world: &World) -> Snapshot {
+        let mut world = world.clone();
+        world.forget_journals();
+        let gap = SNAPSHOT_EVERY.max(world.size() * SNAPSHOT_SPACING);
         Snapshot {
             position,
-            world: world.clone(),
-            gap: SNAPSHOT_EVERY.max(world.size() * SNAPSHOT_SPACING),
+            world,
+            gap,
         }
     }
 }
@@ -416,5 +422,7 @@ mod tests;
 #[cfg(test)]
 mod tests_ops;
 
+#[cfg(test)]
+mod tests_journal;
 #[cfg(test)]
 mod tests_scoped;

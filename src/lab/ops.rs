@@ -183,6 +183,7 @@ impl World {
 fn apply(r: &mut Replica, shipped: &Arc<Shipped>, arrival: Arrival) -> Result<OpReport, Refusal> {
     let before = r.set.describe_elem(shipped.op.subject());
     r.set.apply(shipped.op.clone())?;
+    r.journal.note(shipped.op.subject());
     r.ops.applied.push(shipped.clone());
     let outcome = match arrival {
         Arrival::Early(why) => {

@@ -3,6 +3,7 @@
 //! changes nothing.
 
 use super::command::{ClockMode, Command, Setting, SyncMode, Which};
+use super::journal::Journal;
 use super::ops::{OpLog, OpReport, Shipped};
 use crate::crdt::{AnyOp, AnySet, Delta, Edit, Elem, Kind, Mistake, Name, Refusal, Rules, Stamp};
 use std::collections::BTreeSet;
@@ -28,6 +29,8 @@ pub struct Replica {
     pub rules: Rules,
     /// In op-based mode: the ops it has applied, holds, or applied early.
     pub ops: OpLog,
+    /// What it changed since its peers last took its state, and what it took from them.
+    pub(super) journal: Journal,
 }
 
 /// What a message carries: a snapshot of its sender's state, or ops.
@@ -145,6 +148,9 @@ pub struct World {
     pub rules: Rules,
     /// Whether `apply` works out what each command changed (a replay of the log does not need to).
     pub(super) record: bool,
+    /// Some replica of this lab followed a mistake: merges take whole states from then on, since
+    /// a mistake can leave a state that only a whole merge reads right.
+    pub(super) whole_merges: bool,
 }
 
 impl Default for World {
@@ -172,6 +178,7 @@ impl World {
                     lamport: 0,
                     rules: Rules::default(),
                     ops: OpLog::default(),
+                    journal: Journal::default(),
                 }
             })
             .collect();
@@ -186,6 +193,7 @@ impl World {
             sync: SyncMode::State,
             rules: Rules::default(),
             record: true,
+            whole_merges: false,
         }
     }
 
@@ -324,6 +332,7 @@ impl World {
         let (rules, clock, time, sync) = (self.rules, self.clock, self.time, self.sync);
         *self = World::fresh(kind, names);
         (self.clock, self.time, self.sync, self.rules) = (clock, time, sync, rules);
+        self.whole_merges = rules.mistake != Mistake::None;
         for r in &mut self.replicas {
             r.rules = rules;
             r.set.configure(&rules);
@@ -377,6 +386,7 @@ impl World {
         let elem = op.subject().clone();
         let only = std::slice::from_ref(&elem);
         let (_, delta) = self.watch(i, Some(only), |w| w.replicas[i].set.apply(op))?;
+        self.replicas[i].journal.note(&elem);
         kept.into_iter().for_each(|op| self.keep_op(i, op));
         self.replicas[i].lamport = lamport;
         let mut applied = Applied::default();
@@ -415,6 +425,8 @@ impl World {
             r.lamport = r.lamport.max(lamport);
             Ok(())
         })?;
+        let r = &mut self.replicas[i];
+        r.journal.restart(r.set.meta_size());
         Ok(delta)
     }
 
@@ -445,19 +457,52 @@ impl World {
                 let state = self.shipped_state(j);
                 self.absorb(i, &state, lamport)?
             }
-            SyncMode::State => {
-                let touched = self.touched(i, &self.replicas[j].set);
-                let (_, delta) = self.watch(i, touched.as_deref(), |w| {
-                    let (into, from) = two(&mut w.replicas, i, j);
-                    into.set.merge(&from.set)?;
-                    into.lamport = into.lamport.max(from.lamport);
-                    Ok(())
-                })?;
-                delta
-            }
+            SyncMode::State => self.take_state(i, j)?,
         };
         applied.record(&self.replicas[i].name.clone(), delta);
         Ok(())
+    }
+
+    /// Replica `i` merges replica `j`'s state: only what `j` changed since `i` last took it
+    /// (see `lab::journal`), or the whole state when they never met or cannot merge in part.
+    fn take_state(&mut self, i: usize, j: usize) -> Result<Delta, Refusal> {
+        let part = self.part_to_take(i, j);
+        let touched = match &part {
+            Some(elems) if self.record => Some(elems.clone()),
+            _ => self.touched(i, &self.replicas[j].set),
+        };
+        let (_, delta) = self.watch(i, touched.as_deref(), |w| {
+            let (into, from) = two(&mut w.replicas, i, j);
+            match &part {
+                Some(elems) => into.set.merge_elems(&from.set, elems)?,
+                None => into.set.merge(&from.set)?,
+            }
+            into.lamport = into.lamport.max(from.lamport);
+            match &part {
+                Some(elems) => into.journal.note_all(elems),
+                None => into.journal.restart(into.set.meta_size()),
+            }
+            into.journal.took(&from.name, from.journal.mark());
+            Ok(())
+        })?;
+        Ok(delta)
+    }
+
+    /// The elements replica `i` must take from `j` when it can merge only what changed.
+    pub(super) fn part_to_take(&self, i: usize, j: usize) -> Option<Vec<Elem>> {
+        let (into, from) = (&self.replicas[i], &self.replicas[j]);
+        if self.whole_merges || !into.set.merges_in_part(&from.set) {
+            return None;
+        }
+        from.journal.since(into.journal.seen(&from.name)?)
+    }
+
+    /// Journals start over and no replica holds a mark of another: the next merges are whole.
+    pub(super) fn forget_journals(&mut self) {
+        for r in &mut self.replicas {
+            r.journal.restart(r.set.meta_size());
+            r.journal.forget_peers();
+        }
     }
 
     fn merge(&mut self, into: &str, from: &str) -> Result<Applied, Refusal> {
@@ -693,6 +738,9 @@ impl World {
             rule => {
                 if names.is_empty() {
                     set_rule(&mut self.rules, rule);
+                }
+                if matches!(rule, Setting::Mistake(m) if m != Mistake::None) {
+                    self.whole_merges = true;
                 }
                 for i in targets {
                     let (_, delta) = self.watch(i, None, |w| {
