@@ -94,6 +94,15 @@ impl SetCrdt for Naive {
         super::union_into(&mut self.elements, &other.elements);
     }
 
+    fn merges_in_part(&self, _other: &Self) -> bool {
+        true
+    }
+
+    fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
+        let part = super::part_of_set(&other.elements, elems);
+        super::union_into(&mut self.elements, &part);
+    }
+
     fn contains(&self, elem: &Elem) -> bool {
         self.elements.contains(elem)
     }

@@ -164,16 +164,15 @@ pub trait SetCrdt: Clone + fmt::Debug {
     fn merge_touches(&self, _other: &Self) -> Option<Vec<Elem>> {
         None
     }
-    /// Whether `merge_elems` may stand in for `merge` between these two replicas: false for a
-    /// type whose merge can change entries the peer did not send (a naive set, a mistake that
+    /// Whether `merge_elems` may stand in for `merge` between these two replicas: false when a
+    /// merge can change elements neither side changed since they last met (a mistake that
     /// breaks the join), where the lab merges whole states.
     fn merges_in_part(&self, _other: &Self) -> bool {
         false
     }
     /// Absorb only `other`'s entries for `elems` (and its whole version vector, if it keeps one),
-    /// changing no other element. It equals `merge` when this replica already holds everything
-    /// else `other` holds, which is what the lab knows when it calls it: it keeps, per pair of
-    /// replicas, the elements changed since they last met (`lab::journal`). Costs about
+    /// changing no other element. The lab calls it with the elements either side changed since
+    /// they last met (`lab::journal`), and then it equals `merge`. Costs about
     /// `elems × log state`, not the state.
     fn merge_elems(&mut self, other: &Self, _elems: &[Elem]) {
         self.merge(other)

@@ -1,13 +1,16 @@
 //! What each replica changed since its peers last took its state, so that a merge between
 //! replicas that met before carries only that: it costs the change, not the state.
 //!
-//! Why it is the same as a whole merge: right after B merges A, B holds everything A holds.
-//! B's state only grows from then on (every op and merge of a CRDT is an inflation, and `gc`,
-//! the one command that shrinks a state, drops the same tags from every replica). So of A's state
-//! now, B lacks at most the entries A changed since: the elements A's journal names after B's
-//! mark. A merge notes every element it carried in the receiver's journal, changed or not,
-//! so that what a version vector now covers stays named downstream (an ORSWOT's merge of an
-//! element drops the dots the sender's clock covers; the element that clock grew for is named).
+//! Why it is the same as a whole merge: right after B merges A, B holds everything A holds, and
+//! merging A again would change nothing. A merge decides each element from the two entries
+//! (and an ORSWOT's clocks), so the next merge of A into B can change only the elements A
+//! changed since (A's journal after B's mark of A) or B changed since (B's own journal after
+//! the mark B kept of itself): it takes A's entries for those. For a CRDT B's own changes do no
+//! harm (they only grow its state); for the naive set they are the point (B removed an element
+//! A still holds, and the union brings it back). A merge notes every element it carried in the
+//! receiver's journal, changed or not, so that what a version vector now covers stays named
+//! downstream (an ORSWOT drops a dot that the sender's clock covers and the sender lacks; the
+//! element whose add or remove made that clock grow is named in every journal it passed).
 
 use crate::crdt::{Elem, Name};
 use std::collections::BTreeMap;
@@ -32,8 +35,9 @@ pub struct Journal {
     /// Past this many entries the journal starts over (a merge of them would cost about as
     /// much as a whole one), so it holds at most about as many entries as the state.
     cap: usize,
-    /// Per peer: its journal's mark when this replica last held everything it held.
-    seen: BTreeMap<Name, Mark>,
+    /// Per peer: its journal's mark when this replica last took in everything it held, and this
+    /// journal's own mark just after.
+    seen: BTreeMap<Name, (Mark, Mark)>,
 }
 
 impl Journal {
@@ -80,17 +84,24 @@ impl Journal {
         Some(elems)
     }
 
-    /// This replica now holds everything `peer` held at `mark`.
-    pub fn took(&mut self, peer: &Name, mark: Mark) {
-        self.seen.insert(peer.clone(), mark);
+    /// This replica has just taken in everything `peer` held at `theirs`.
+    pub fn took(&mut self, peer: &Name, theirs: Mark) {
+        self.seen.insert(peer.clone(), (theirs, self.mark()));
     }
 
-    /// The mark of `peer` this replica last held everything of, if any.
-    pub fn seen(&self, peer: &Name) -> Option<Mark> {
-        self.seen.get(peer).copied()
+    /// The elements a merge of `peer`'s state (its journal given) may change here: those either
+    /// journal names since this replica last took in `peer`'s state. `None` when they never met,
+    /// or a journal started over since.
+    pub fn to_take(&self, peer: &Name, theirs: &Journal) -> Option<Vec<Elem>> {
+        let (their_mark, my_mark) = self.seen.get(peer)?;
+        let mut elems = theirs.since(*their_mark)?;
+        elems.extend(self.since(*my_mark)?);
+        elems.sort();
+        elems.dedup();
+        Some(elems)
     }
 
-    /// This replica's state may have shrunk: it no longer holds what it took from anyone.
+    /// Take nothing from before: the next merges with every peer take whole states.
     pub fn forget_peers(&mut self) {
         self.seen.clear();
     }
@@ -114,6 +125,20 @@ mod tests {
         assert_eq!(j.since(j.mark()), Some(vec![]));
         j.restart(10);
         assert_eq!(j.since(mark), None);
+    }
+
+    #[test]
+    fn a_merge_takes_what_either_side_changed_since_they_met() {
+        let (mut a, mut b) = (Journal::default(), Journal::default());
+        let peer: Name = "A".into();
+        assert_eq!(b.to_take(&peer, &a), None, "they never met");
+        a.note(&e("old"));
+        b.took(&peer, a.mark());
+        a.note(&e("x"));
+        b.note_all(&[e("y"), e("x")]);
+        assert_eq!(b.to_take(&peer, &a), Some(vec![e("x"), e("y")]));
+        b.restart(10);
+        assert_eq!(b.to_take(&peer, &a), None, "b started over");
     }
 
     #[test]

@@ -494,7 +494,7 @@ impl World {
         if self.whole_merges || !into.set.merges_in_part(&from.set) {
             return None;
         }
-        from.journal.since(into.journal.seen(&from.name)?)
+        into.journal.to_take(&from.name, &from.journal)
     }
 
     /// Journals start over and no replica holds a mark of another: the next merges are whole.
