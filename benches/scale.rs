@@ -72,7 +72,11 @@ impl Write for Out {
 
 /// The state sizes; under `cargo test` (each benchmark once, unoptimized) smaller ones.
 fn sizes() -> Vec<usize> {
-    if std::env::args().any(|a| a == "--bench") {
+    let asked = std::env::var("SCALE_SIZES").unwrap_or_default();
+    let asked: Vec<usize> = asked.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    if !asked.is_empty() {
+        asked
+    } else if std::env::args().any(|a| a == "--bench") {
         vec![1_000, 10_000, 100_000]
     } else {
         vec![100, 1_000]
