@@ -16,7 +16,7 @@ use crate::crdt::{Elem, Name};
 use std::collections::BTreeMap;
 
 /// Below this many entries a journal never starts over for being long.
-const MIN_CAP: usize = 1024;
+const MIN_CAP: usize = 64;
 
 /// Where a replica's journal stood at some moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
