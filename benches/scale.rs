@@ -73,7 +73,10 @@ impl Write for Out {
 /// The state sizes; under `cargo test` (each benchmark once, unoptimized) smaller ones.
 fn sizes() -> Vec<usize> {
     let asked = std::env::var("SCALE_SIZES").unwrap_or_default();
-    let asked: Vec<usize> = asked.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    let asked: Vec<usize> = asked
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
     if !asked.is_empty() {
         asked
     } else if std::env::args().any(|a| a == "--bench") {

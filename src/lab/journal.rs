@@ -49,7 +49,9 @@ impl Journal {
     /// The entries of `elems` may have changed.
     pub fn note_all(&mut self, elems: &[Elem]) {
         if self.elems.len() + elems.len() > self.cap.max(MIN_CAP) {
-            self.restart(self.cap);
+            // Twice the elements it named: a replica that grows by its own adds keeps a
+            // journal that grows with it, and one that keeps changing a few stays short.
+            self.restart(2 * distinct(&self.elems));
         } else {
             self.elems.extend_from_slice(elems);
         }
@@ -107,6 +109,14 @@ impl Journal {
     }
 }
 
+/// How many different elements `elems` names.
+fn distinct(elems: &[Elem]) -> usize {
+    let mut all: Vec<&Elem> = elems.iter().collect();
+    all.sort();
+    all.dedup();
+    all.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +162,21 @@ mod tests {
         assert_eq!(j.since(mark).map(|v| v.len()), Some(MIN_CAP));
         j.note(&e("one too many"));
         assert_eq!(j.since(mark), None, "past its cap the journal starts over");
+        let mark = j.mark();
+        for n in 0..MIN_CAP * 2 {
+            j.note(&Elem::Int(n as i64));
+        }
+        assert!(
+            j.since(mark).is_some(),
+            "a journal of a growing replica grows"
+        );
+        let mut j = Journal::default();
+        for n in 0..MIN_CAP * 4 {
+            j.note(&Elem::Int(n as i64 % 3));
+        }
+        assert!(
+            j.elems.len() < MIN_CAP * 2,
+            "one of a few elements stays short"
+        );
     }
 }
