@@ -272,6 +272,19 @@ impl AnySet {
         }
     }
 
+    /// See [`SetCrdt::grows_only`].
+    pub fn grows_only(&self) -> bool {
+        match self {
+            AnySet::Naive(s) => s.grows_only(),
+            AnySet::GSet(s) => s.grows_only(),
+            AnySet::TwoPSet(s) => s.grows_only(),
+            AnySet::Lww(s) => s.grows_only(),
+            AnySet::OrSet(s) => s.grows_only(),
+            AnySet::Orswot(s) => s.grows_only(),
+            AnySet::PnSet(s) => s.grows_only(),
+        }
+    }
+
     /// See [`SetCrdt::merge_elems`].
     pub fn merge_elems(&mut self, other: &AnySet, elems: &[Elem]) -> Result<(), Refusal> {
         match (self, other) {

@@ -98,6 +98,10 @@ impl SetCrdt for Naive {
         true
     }
 
+    fn grows_only(&self) -> bool {
+        false
+    }
+
     fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
         let part = super::part_of_set(&other.elements, elems);
         super::union_into(&mut self.elements, &part);

@@ -170,6 +170,11 @@ pub trait SetCrdt: Clone + fmt::Debug {
     fn merges_in_part(&self, _other: &Self) -> bool {
         false
     }
+    /// Whether every op and merge only grows the state (true of every CRDT here; the naive set's
+    /// remove shrinks it). A merge in part then need not look at what the receiver changed.
+    fn grows_only(&self) -> bool {
+        true
+    }
     /// Absorb only `other`'s entries for `elems` (and its whole version vector, if it keeps one),
     /// changing no other element. The lab calls it with the elements either side changed since
     /// they last met (`lab::journal`), and then it equals `merge`. Costs about

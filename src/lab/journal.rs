@@ -5,9 +5,9 @@
 //! merging A again would change nothing. A merge decides each element from the two entries
 //! (and an ORSWOT's clocks), so the next merge of A into B can change only the elements A
 //! changed since (A's journal after B's mark of A) or B changed since (B's own journal after
-//! the mark B kept of itself): it takes A's entries for those. For a CRDT B's own changes do no
-//! harm (they only grow its state); for the naive set they are the point (B removed an element
-//! A still holds, and the union brings it back). A merge notes every element it carried in the
+//! the mark B kept of itself): it takes A's entries for those. For a CRDT B's own changes can be
+//! left out (they only grow its state, so A's unchanged entries stay inside it); for the naive
+//! set they are the point (B removed an element A still holds, and the union brings it back). A merge notes every element it carried in the
 //! receiver's journal, changed or not, so that what a version vector now covers stays named
 //! downstream (an ORSWOT drops a dot that the sender's clock covers and the sender lacks; the
 //! element whose add or remove made that clock grow is named in every journal it passed).
@@ -91,13 +91,16 @@ impl Journal {
         self.seen.insert(peer.clone(), (theirs, self.mark()));
     }
 
-    /// The elements a merge of `peer`'s state (its journal given) may change here: those either
-    /// journal names since this replica last took in `peer`'s state. `None` when they never met,
-    /// or a journal started over since.
-    pub fn to_take(&self, peer: &Name, theirs: &Journal) -> Option<Vec<Elem>> {
+    /// The elements a merge of `peer`'s state (its journal given) may change here: those its
+    /// journal names since this replica last took in its state, and those this one names since,
+    /// unless this replica's state only grows (`mine_too` false). `None` when they never met,
+    /// or a journal that counts started over since.
+    pub fn to_take(&self, peer: &Name, theirs: &Journal, mine_too: bool) -> Option<Vec<Elem>> {
         let (their_mark, my_mark) = self.seen.get(peer)?;
         let mut elems = theirs.since(*their_mark)?;
-        elems.extend(self.since(*my_mark)?);
+        if mine_too {
+            elems.extend(self.since(*my_mark)?);
+        }
         elems.sort();
         elems.dedup();
         Some(elems)
@@ -141,14 +144,16 @@ mod tests {
     fn a_merge_takes_what_either_side_changed_since_they_met() {
         let (mut a, mut b) = (Journal::default(), Journal::default());
         let peer: Name = "A".into();
-        assert_eq!(b.to_take(&peer, &a), None, "they never met");
+        assert_eq!(b.to_take(&peer, &a, true), None, "they never met");
         a.note(&e("old"));
         b.took(&peer, a.mark());
         a.note(&e("x"));
         b.note_all(&[e("y"), e("x")]);
-        assert_eq!(b.to_take(&peer, &a), Some(vec![e("x"), e("y")]));
+        assert_eq!(b.to_take(&peer, &a, true), Some(vec![e("x"), e("y")]));
+        assert_eq!(b.to_take(&peer, &a, false), Some(vec![e("x")]));
         b.restart(10);
-        assert_eq!(b.to_take(&peer, &a), None, "b started over");
+        assert_eq!(b.to_take(&peer, &a, true), None, "b started over");
+        assert_eq!(b.to_take(&peer, &a, false), Some(vec![e("x")]));
     }
 
     #[test]

@@ -119,3 +119,35 @@ fn command_merge(into: &str, from: &str) -> Command {
         from: from.into(),
     }
 }
+
+/// The ORSWOT's case that needs a merge to note every element it carried, changed or not: B
+/// takes A's remove of `e` without ever having held `e`, so only B's clock changes; C, which
+/// holds `e`, must still drop it when it takes B's state, as a whole merge would.
+#[test]
+fn a_remove_passed_on_by_a_replica_that_never_held_the_element_still_reaches_the_third() {
+    let names: Vec<String> = ["A", "B", "C"].iter().map(|n| n.to_string()).collect();
+    let mut world = World::fresh(crate::crdt::Kind::Orswot, &names);
+    let sync = |a: &str, b: &str| Command::Sync(Some((a.into(), b.into())));
+    let e = || Elem::parse("e");
+    for command in [
+        sync("A", "B"),
+        sync("B", "C"),
+        command_edit("A", Edit::Add(e())),
+        command_merge("C", "A"),
+        command_edit("A", Edit::Remove(e())),
+        command_merge("B", "A"),
+    ] {
+        world.apply(&command).unwrap();
+    }
+    assert!(!world.replicas[1].set.contains(&e()), "B never held e");
+    assert_eq!(
+        world.part_to_take(2, 1),
+        Some(vec![e()]),
+        "C takes e from B"
+    );
+    world.apply(&command_merge("C", "B")).unwrap();
+    assert!(
+        !world.replicas[2].set.contains(&e()),
+        "B's clock covers A's add of e, and B lacks it: C drops e"
+    );
+}

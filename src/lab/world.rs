@@ -494,7 +494,8 @@ impl World {
         if self.whole_merges || !into.set.merges_in_part(&from.set) {
             return None;
         }
-        into.journal.to_take(&from.name, &from.journal)
+        into.journal
+            .to_take(&from.name, &from.journal, !into.set.grows_only())
     }
 
     /// Journals start over and no replica holds a mark of another: the next merges are whole.
