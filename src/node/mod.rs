@@ -14,6 +14,7 @@ mod handle;
 mod input;
 mod json;
 mod payload;
+mod quick;
 mod replica;
 mod wire;
 

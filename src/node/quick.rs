@@ -1,0 +1,235 @@
+//! The quick reader of the everyday message: a line whose every string is plain (no escape, no
+//! control character) and whose values are strings, integers and lists of them, read straight
+//! into the same [`Incoming`] serde's reader builds, with nothing generic in between. Any other line, and any
+//! doubt (a duplicate key, a float, a `null`, a field it does not read), is left to serde's
+//! reader, which says exactly what is wrong: this one only ever answers "I read it" or "not me".
+
+use super::wire::{Body, Incoming, Loose, LooseList, MsgId};
+use std::borrow::Cow;
+
+/// Read `text` as a message, or `None` to leave it to serde's reader.
+pub fn parse(text: &str) -> Option<Incoming<'_>> {
+    let mut reader = Reader { text, at: 0 };
+    let message = reader.message()?;
+    reader.space();
+    (reader.at == text.len()).then_some(message)
+}
+
+/// A place in the line. Between tokens only spaces are read; a tab or a newline is serde's.
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// Which fields a message or body has had, so that a duplicate key goes to serde's reader.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    fn first(&mut self, field: u32) -> Option<()> {
+        let bit = 1 << field;
+        (self.0 & bit == 0).then(|| self.0 |= bit)
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn space(&mut self) {
+        let bytes = self.text.as_bytes();
+        while bytes.get(self.at) == Some(&b' ') {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after spaces, without taking it.
+    fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn take(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// A string with no escape and no control character in it.
+    fn string(&mut self) -> Option<&'a str> {
+        self.take(b'"')?;
+        let rest = &self.text.as_bytes()[self.at..];
+        let len = rest.iter().position(|b| *b == b'"' || *b == b'\\' || *b < b' ')?;
+        if rest[len] != b'"' {
+            return None;
+        }
+        let s = self.text.get(self.at..self.at + len)?;
+        self.at += len + 1;
+        Some(s)
+    }
+
+    /// The keys of an object, one by one: `each` reads the value of every key.
+    fn object(&mut self, mut each: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.take(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.take(b':')?;
+            each(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `{"src": .., "dest": .., "body": {..}}`, with any other key holding a string or integer.
+    fn message(&mut self) -> Option<Incoming<'a>> {
+        let (mut src, mut dest, mut body) = (None, None, None);
+        let mut seen = Seen::default();
+        self.object(|r, key| {
+            match field_of(key) {
+                Field::Src => seen.first(0).and_then(|_| Some(src = Some(r.scalar()?)))?,
+                Field::Dest => seen.first(1).and_then(|_| Some(dest = Some(r.scalar()?)))?,
+                Field::Body => seen.first(2).and_then(|_| Some(body = Some(r.body()?)))?,
+                _ => r.skip_scalar()?,
+            }
+            Some(())
+        })?;
+        Some(Incoming {
+            src,
+            dest,
+            body: body?,
+        })
+    }
+
+    fn body(&mut self) -> Option<Body<'a>> {
+        let mut body = Body::default();
+        let mut seen = Seen::default();
+        self.object(|r, key| {
+            let field = field_of(key);
+            if !matches!(field, Field::Src | Field::Dest | Field::Body | Field::Other) {
+                seen.first(field as u32)?;
+            }
+            match field {
+                Field::Type => body.kind = Some(r.scalar()?),
+                Field::MsgId => body.msg_id = Some(r.msg_id()?),
+                Field::Element => body.element = Some(r.scalar()?),
+                Field::Elements => body.elements = Some(Box::new(r.list()?)),
+                Field::AddSet => body.add_set = Some(Box::new(r.list()?)),
+                Field::RemoveSet => body.remove_set = Some(Box::new(r.list()?)),
+                Field::NodeId => body.node_id = Some(r.scalar()?),
+                Field::NodeIds => body.node_ids = Some(Box::new(r.list()?)),
+                // Fields kept as JSON values (other types' merges, an error's code and text).
+                Field::Valued => return None,
+                // Not body fields: serde's reader skips them too.
+                Field::Src | Field::Dest | Field::Body | Field::Other => r.skip_scalar()?,
+            }
+            Some(())
+        })?;
+        Some(body)
+    }
+
+    /// A string or an integer, as serde's reader would have read it.
+    fn scalar(&mut self) -> Option<Loose<'a>> {
+        if self.peek()? == b'"' {
+            return self.string().map(|s| Loose::Str(Cow::Borrowed(s)));
+        }
+        self.integer().map(Loose::Int)
+    }
+
+    fn skip_scalar(&mut self) -> Option<()> {
+        self.scalar().map(|_| ())
+    }
+
+    /// An integer written plainly (`0`, `-12`, at most 18 digits, so it fits an `i64`); a
+    /// float, an exponent, `-0` (a float to serde_json) or anything longer is serde's to read.
+    fn integer(&mut self) -> Option<i64> {
+        self.space();
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let minus = usize::from(bytes.get(start) == Some(&b'-'));
+        let digits = bytes[start + minus..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let first = *bytes.get(start + minus)?;
+        let end = start + minus + digits;
+        let next = bytes.get(end).copied().unwrap_or(b' ');
+        if !(1..=18).contains(&digits)
+            || (first == b'0' && (digits > 1 || minus == 1))
+            || matches!(next, b'.' | b'e' | b'E')
+        {
+            return None;
+        }
+        self.at = end;
+        self.text[start..end].parse().ok()
+    }
+
+    /// A `msg_id` that is a plain integer from 0 (anything else is echoed as sent, by serde's reader).
+    fn msg_id(&mut self) -> Option<MsgId<'a>> {
+        let n = self.integer()?;
+        u64::try_from(n).ok().map(MsgId::Id)
+    }
+
+    /// A list of strings and integers.
+    fn list(&mut self) -> Option<LooseList<'a>> {
+        self.take(b'[')?;
+        let mut items = Vec::with_capacity(4);
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(LooseList::List(items));
+        }
+        loop {
+            items.push(self.scalar()?);
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(LooseList::List(items));
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// The keys this reader knows; `Valued` ones are serde's to read.
+#[derive(Clone, Copy)]
+enum Field {
+    Type,
+    MsgId,
+    Element,
+    Elements,
+    AddSet,
+    RemoveSet,
+    NodeId,
+    NodeIds,
+    Src,
+    Dest,
+    Body,
+    Valued,
+    Other,
+}
+
+fn field_of(key: &str) -> Field {
+    match key {
+        "type" => Field::Type,
+        "msg_id" => Field::MsgId,
+        "element" => Field::Element,
+        "elements" => Field::Elements,
+        "add_set" => Field::AddSet,
+        "remove_set" => Field::RemoveSet,
+        "node_id" => Field::NodeId,
+        "node_ids" => Field::NodeIds,
+        "src" => Field::Src,
+        "dest" => Field::Dest,
+        "body" => Field::Body,
+        "adds" | "removes" | "live" | "tombstones" | "entries" | "clock" | "code" | "text" => {
+            Field::Valued
+        }
+        _ => Field::Other,
+    }
+}
