@@ -233,3 +233,111 @@ fn field_of(key: &str) -> Field {
         _ => Field::Other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What serde's reader makes of a line, to compare with.
+    fn by_serde(text: &str) -> Option<String> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let message: Incoming = serde::Deserialize::deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(format!("{message:?}"))
+    }
+
+    /// The quick reader either leaves the line to serde, or reads exactly what serde reads.
+    fn agrees(text: &str) -> Option<String> {
+        let quick = parse(text).map(|m| format!("{m:?}"));
+        if let Some(quick) = &quick {
+            assert_eq!(Some(quick), by_serde(text).as_ref(), "{text}");
+        }
+        quick
+    }
+
+    #[test]
+    fn everyday_messages_are_read_quickly_and_as_serde_reads_them() {
+        for line in [
+            r#"{"src":"c1","dest":"n1","body":{"type":"add","msg_id":1,"element":"k7"}}"#,
+            r#"{"src": "c1", "dest": "n1", "body": {"type": "remove", "msg_id": 0, "element": -12}}"#,
+            r#"{"id":4,"src":"n2","dest":"n1","body":{"type":"merge","msg_id":9,"add_set":[1,"x",-3],"remove_set":[]}}"#,
+            r#"{"src":"c0","dest":"n1","body":{"type":"init","msg_id":0,"node_id":"n1","node_ids":["n1","n2"]}}"#,
+            r#" {"body":{"type":"read","in_reply_to":3,"msg_id":2,"note":"caf\u00e9 not escaped: é"},"src":"c1"} "#,
+            r#"{"src":"c1","body":{}}"#,
+        ] {
+            let line = line.replace("\\u00e9 not escaped: ", "");
+            assert!(agrees(&line).is_some(), "read quickly: {line}");
+        }
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_serde() {
+        for line in [
+            // Values serde reads differently from how they look: -0 and 1.0 are floats to it.
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":-0}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":1.0}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":1e3}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":9223372036854775808}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":-1,"element":1}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":01,"element":1}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":null}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":"a\"b"}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":"\ud800"}}"#,
+            "{\"src\":\"c1\",\"body\":{\"type\":\"add\",\"msg_id\":1,\"element\":\"a\tb\"}}",
+            "{\"src\":\"c1\",\t\"body\":{\"type\":\"add\",\"msg_id\":1}}",
+            // Duplicate keys (an error to serde), fields kept as values, other shapes.
+            r#"{"src":"c1","src":"c2","body":{"type":"add","msg_id":1}}"#,
+            r#"{"src":"c1","body":{"type":"add","type":"remove","msg_id":1}}"#,
+            r#"{"src":"c1","body":{"type":"merge","msg_id":1,"adds":[["x",1,"n2"]]}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"extra":[1]}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1}} x"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1}"#,
+            r#"{"src":"c1","body":[]}"#,
+            r#"{"src":"c1"}"#,
+            r#"[]"#,
+            "",
+        ] {
+            assert_eq!(agrees(line), None, "left to serde: {line}");
+        }
+    }
+
+    /// A JSON value of the kinds a message's fields hold, written with or without spaces.
+    fn value() -> impl Strategy<Value = String> {
+        let scalar = prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            (0u64..30).prop_map(|n| n.to_string()),
+            Just("-0".to_string()),
+            Just("1.5".to_string()),
+            Just("null".to_string()),
+            Just("true".to_string()),
+            "[a-z\"\\\\é\t]{0,4}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+            "[a-z]{0,4}".prop_map(|s| format!("\"{s}\"")),
+        ];
+        prop_oneof![
+            3 => scalar.clone(),
+            1 => proptest::collection::vec(scalar, 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_quick_reader_never_reads_a_line_otherwise_than_serde(
+            fields in proptest::collection::vec(
+                (prop_oneof![
+                    Just("type"), Just("msg_id"), Just("element"), Just("add_set"),
+                    Just("remove_set"), Just("elements"), Just("node_id"), Just("node_ids"),
+                    Just("src"), Just("other")
+                ], value()),
+                0..6,
+            ),
+            src in value(),
+            spaced in any::<bool>(),
+        ) {
+            let sep = if spaced { ", " } else { "," };
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            let line = format!("{{\"src\": {src}{sep}\"body\": {{{}}}}}", body.join(sep));
+            agrees(&line);
+        }
+    }
+}
