@@ -95,16 +95,30 @@ impl Default for NodeArgs {
 }
 
 /// Run a node until end of input: read messages from `input`, answer on `output`, log to `log`.
-/// Output is flushed whenever no more input is waiting, and at the end.
+/// Output is flushed whenever no more input is waiting, and at the end. Without gossip there is
+/// no clock to wait on besides the input, so the input is read where it is handled.
 pub fn run(
     args: &NodeArgs,
     input: impl BufRead + Send + 'static,
     output: impl Write,
+    log: impl Write,
+) -> io::Result<()> {
+    let out = BufWriter::with_capacity(1 << 16, output);
+    let node = Node::new(args);
+    if args.gossip_ms == 0 {
+        return run_in_place(node, input, out, log);
+    }
+    run_with_gossip(node, input, out, log)
+}
+
+/// Read input on a thread of its own, so that a line and a gossip tick can be waited for at once.
+fn run_with_gossip(
+    mut node: Node,
+    input: impl BufRead + Send + 'static,
+    mut out: BufWriter<impl Write>,
     mut log: impl Write,
 ) -> io::Result<()> {
     let chunks = input::spawn_reader(input)?;
-    let mut out = BufWriter::with_capacity(1 << 16, output);
-    let mut node = Node::new(args);
     let mut lines = input::Lines::default();
     loop {
         node.gossip_if_due(&mut out)?;
@@ -121,6 +135,31 @@ pub fn run(
             }
         };
         lines.feed(&chunk?, |line| node.handle_line(line, &mut out, &mut log))?;
+    }
+    lines.finish(|line| node.handle_line(line, &mut out, &mut log))?;
+    out.flush()
+}
+
+/// Handle the lines in the input's buffer as they are, and flush before reading more (which may
+/// wait): what is answered is sent before the node waits.
+fn run_in_place(
+    mut node: Node,
+    mut input: impl BufRead,
+    mut out: BufWriter<impl Write>,
+    mut log: impl Write,
+) -> io::Result<()> {
+    let mut lines = input::Lines::default();
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok([]) => break,
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let len = chunk.len();
+        lines.feed(chunk, |line| node.handle_line(line, &mut out, &mut log))?;
+        input.consume(len);
+        out.flush()?;
     }
     lines.finish(|line| node.handle_line(line, &mut out, &mut log))?;
     out.flush()
