@@ -53,14 +53,20 @@ impl<'a> Reader<'a> {
     /// A string with no escape and no control character in it.
     fn string(&mut self) -> Option<&'a str> {
         self.take(b'"')?;
-        let rest = &self.text.as_bytes()[self.at..];
-        let len = rest.iter().position(|b| *b == b'"' || *b == b'\\' || *b < b' ')?;
-        if rest[len] != b'"' {
-            return None;
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut end = start;
+        loop {
+            match *bytes.get(end)? {
+                b'"' => break,
+                b'\\' => return None,
+                b if b < b' ' => return None,
+                _ => end += 1,
+            }
         }
-        let s = self.text.get(self.at..self.at + len)?;
-        self.at += len + 1;
-        Some(s)
+        self.at = end + 1;
+        // Both ends are next to a quote, so they fall between characters.
+        self.text.get(start..end)
     }
 
     /// The keys of an object, one by one: `each` reads the value of every key.
@@ -149,23 +155,23 @@ impl<'a> Reader<'a> {
     fn integer(&mut self) -> Option<i64> {
         self.space();
         let bytes = self.text.as_bytes();
-        let start = self.at;
-        let minus = usize::from(bytes.get(start) == Some(&b'-'));
-        let digits = bytes[start + minus..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let first = *bytes.get(start + minus)?;
-        let end = start + minus + digits;
-        let next = bytes.get(end).copied().unwrap_or(b' ');
-        if !(1..=18).contains(&digits)
-            || (first == b'0' && (digits > 1 || minus == 1))
-            || matches!(next, b'.' | b'e' | b'E')
-        {
+        let minus = bytes.get(self.at) == Some(&b'-');
+        let start = self.at + usize::from(minus);
+        let (mut end, mut n) = (start, 0i64);
+        while let Some(digit) = bytes.get(end).filter(|b| b.is_ascii_digit()) {
+            n = n * 10 + i64::from(digit - b'0');
+            end += 1;
+            if end - start > 18 {
+                return None;
+            }
+        }
+        let digits = end - start;
+        let leading_zero = bytes[start..end].first() == Some(&b'0') && (digits > 1 || minus);
+        if digits == 0 || leading_zero || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
             return None;
         }
         self.at = end;
-        self.text[start..end].parse().ok()
+        Some(if minus { -n } else { n })
     }
 
     /// A `msg_id` that is a plain integer from 0 (anything else is echoed as sent, by serde's reader).
