@@ -103,6 +103,17 @@ pub fn run(
     output: impl Write,
     log: impl Write,
 ) -> io::Result<()> {
+    serve(args, input, output, log).map(drop)
+}
+
+/// [`run`], handing back the node at end of input (a process about to end can leave its state
+/// to the system rather than free it element by element).
+pub fn serve(
+    args: &NodeArgs,
+    input: impl BufRead + Send + 'static,
+    output: impl Write,
+    log: impl Write,
+) -> io::Result<Node> {
     let out = BufWriter::with_capacity(1 << 16, output);
     let node = Node::new(args);
     if args.gossip_ms == 0 {
@@ -117,7 +128,7 @@ fn run_with_gossip(
     input: impl BufRead + Send + 'static,
     mut out: BufWriter<impl Write>,
     mut log: impl Write,
-) -> io::Result<()> {
+) -> io::Result<Node> {
     let chunks = input::spawn_reader(input)?;
     let mut lines = input::Lines::default();
     loop {
@@ -137,7 +148,8 @@ fn run_with_gossip(
         lines.feed(&chunk?, |line| node.handle_line(line, &mut out, &mut log))?;
     }
     lines.finish(|line| node.handle_line(line, &mut out, &mut log))?;
-    out.flush()
+    out.flush()?;
+    Ok(node)
 }
 
 /// Handle the lines in the input's buffer as they are, and flush before reading more (which may
@@ -147,7 +159,7 @@ fn run_in_place(
     mut input: impl BufRead,
     mut out: BufWriter<impl Write>,
     mut log: impl Write,
-) -> io::Result<()> {
+) -> io::Result<Node> {
     let mut lines = input::Lines::default();
     loop {
         let chunk = match input.fill_buf() {
@@ -162,7 +174,8 @@ fn run_in_place(
         out.flush()?;
     }
     lines.finish(|line| node.handle_line(line, &mut out, &mut log))?;
-    out.flush()
+    out.flush()?;
+    Ok(node)
 }
 
 /// Wait for input, but no later than `deadline`.
