@@ -267,7 +267,10 @@ struct Timed {
 impl Bench {
     fn ours(&self) -> Command {
         let bin = std::env::var_os("NODE_BENCH_BIN");
-        let mut c = Command::new(bin.as_deref().unwrap_or(env!("CARGO_BIN_EXE_crdt-lab").as_ref()));
+        let mut c = Command::new(
+            bin.as_deref()
+                .unwrap_or(env!("CARGO_BIN_EXE_crdt-lab").as_ref()),
+        );
         c.args(["node", "--gossip-ms", "0"]);
         c
     }

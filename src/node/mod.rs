@@ -193,6 +193,115 @@ fn wait<T>(
 mod tests {
     use super::*;
     use clap::ValueEnum;
+    use std::io::{BufReader, Read};
+    use std::sync::{Arc, Mutex};
+
+    /// Input that arrives a few bytes at a time, as from a pipe, and notes at each read how many
+    /// replies had reached the output by then.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        step: usize,
+        written: Arc<Mutex<Vec<u8>>>,
+        seen: Arc<Mutex<Vec<(usize, usize)>>>,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let replies = self
+                .written
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.seen.lock().unwrap().push((self.at, replies));
+            let n = self.step.min(buf.len()).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// A writer whose bytes the test can read while the node runs.
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    const SESSION: &str = concat!(
+        r#"{"src":"c0","dest":"n1","body":{"type":"init","msg_id":0,"node_id":"n1","node_ids":["n1"]}}"#,
+        "\n",
+        r#"{"src":"c1","dest":"n1","body":{"type":"add","msg_id":1,"element":"x"}}"#,
+        "\n\n",
+        r#"{"src":"n2","dest":"n1","body":{"type":"merge","msg_id":2,"add_set":[3,"y"],"remove_set":["x"]}}"#,
+        "\nnot json\n",
+        r#"{"src":"c1","dest":"n1","body":{"type":"read","msg_id":3}}"#,
+    );
+
+    /// Run a node on the session, fed `step` bytes at a time; its output, its log, and what each
+    /// read saw (bytes of input taken so far, replies written so far).
+    fn trickled(gossip_ms: u64, step: usize) -> (String, String, Vec<(usize, usize)>) {
+        let (written, seen) = (Arc::default(), Arc::default());
+        let input = Trickle {
+            data: SESSION.as_bytes().to_vec(),
+            at: 0,
+            step,
+            written: Arc::clone(&written),
+            seen: Arc::clone(&seen),
+        };
+        let args = NodeArgs {
+            gossip_ms,
+            ..NodeArgs::default()
+        };
+        let mut log = Vec::new();
+        run(
+            &args,
+            BufReader::with_capacity(4, input),
+            Shared(Arc::clone(&written)),
+            &mut log,
+        )
+        .expect("the node reaches end of input");
+        let out = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        (out, String::from_utf8(log).unwrap(), seen)
+    }
+
+    #[test]
+    fn without_gossip_the_node_answers_the_same_however_its_input_arrives() {
+        let (want, want_log, _) = trickled(1000, SESSION.len());
+        assert_eq!(want.lines().count(), 4, "{want}");
+        assert!(
+            want.ends_with("\"elements\": [3, \"y\"], \"in_reply_to\": 3, \"msg_id\": 3}}\n"),
+            "{want}"
+        );
+        assert!(want_log.contains("not JSON"), "{want_log}");
+        for step in [1, 3, 7, SESSION.len()] {
+            let (out, log, _) = trickled(0, step);
+            assert_eq!(out, want, "{step} bytes at a time");
+            assert_eq!(log, want_log, "{step} bytes at a time");
+        }
+    }
+
+    #[test]
+    fn without_gossip_every_answer_is_out_before_the_node_waits_for_more_input() {
+        let (_, _, seen) = trickled(0, 5);
+        let ends: Vec<usize> = SESSION.match_indices('\n').map(|(i, _)| i + 1).collect();
+        for (taken, replies) in seen {
+            // Every complete line taken so far has been answered (the blank and the unreadable
+            // line are not), and nothing waits in a buffer while the node waits for input.
+            let lines = ends.iter().filter(|end| **end <= taken).count();
+            let answered = lines - usize::from(lines >= 3) - usize::from(lines >= 5);
+            assert_eq!(replies, answered, "after {taken} bytes");
+        }
+    }
 
     #[test]
     fn every_node_type_is_named_by_the_core_type_it_runs() {

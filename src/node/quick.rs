@@ -159,11 +159,11 @@ impl<'a> Reader<'a> {
         let start = self.at + usize::from(minus);
         let (mut end, mut n) = (start, 0i64);
         while let Some(digit) = bytes.get(end).filter(|b| b.is_ascii_digit()) {
-            n = n * 10 + i64::from(digit - b'0');
-            end += 1;
-            if end - start > 18 {
+            if end - start == 18 {
                 return None;
             }
+            n = n * 10 + i64::from(digit - b'0');
+            end += 1;
         }
         let digits = end - start;
         let leading_zero = bytes[start..end].first() == Some(&b'0') && (digits > 1 || minus);
@@ -285,6 +285,8 @@ mod tests {
             r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":1.0}}"#,
             r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":1e3}}"#,
             r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":9223372036854775808}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":-9999999999999999999}}"#,
+            r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":1234567890123456789}}"#,
             r#"{"src":"c1","body":{"type":"add","msg_id":-1,"element":1}}"#,
             r#"{"src":"c1","body":{"type":"add","msg_id":01,"element":1}}"#,
             r#"{"src":"c1","body":{"type":"add","msg_id":1,"element":null}}"#,

@@ -279,8 +279,7 @@ fn two_p_set(set: &mut TwoPSet, req: &Request) -> Option<Served> {
     Some(
         elements(&body.add_set, "merge", "add_set").and_then(|added| {
             let removed = elements(&body.remove_set, "merge", "remove_set")?;
-            let theirs =
-                TwoPSet::from_fields(in_bulk(added), in_bulk(removed));
+            let theirs = TwoPSet::from_fields(in_bulk(added), in_bulk(removed));
             // Both sets only grow, so any change shows in their sizes.
             let sizes = |s: &TwoPSet| (s.fields().0.len(), s.fields().1.len());
             let before = sizes(set);
