@@ -97,9 +97,18 @@ impl<'a> Reader<'a> {
         let mut seen = Seen::default();
         self.object(|r, key| {
             match field_of(key) {
-                Field::Src => seen.first(0).and_then(|_| Some(src = Some(r.scalar()?)))?,
-                Field::Dest => seen.first(1).and_then(|_| Some(dest = Some(r.scalar()?)))?,
-                Field::Body => seen.first(2).and_then(|_| Some(body = Some(r.body()?)))?,
+                Field::Src => {
+                    seen.first(0)?;
+                    src = Some(r.scalar()?);
+                }
+                Field::Dest => {
+                    seen.first(1)?;
+                    dest = Some(r.scalar()?);
+                }
+                Field::Body => {
+                    seen.first(2)?;
+                    body = Some(r.body()?);
+                }
                 _ => r.skip_scalar()?,
             }
             Some(())
