@@ -9,6 +9,9 @@
 //! - `mixed`: 200,000 requests over 2,000 elements (60% add, 25% remove, 12% merge, 3% read);
 //! - `scale`: the cost of one add, merge and read at 1,000, 10,000 and 100,000 elements.
 //!
+//! `NODE_BENCH_BIN=path` times another build of `crdt-lab` as ours (a copy of main's, say), so
+//! a before and an after can be run in turn in the same session against the same Python node.
+//!
 //! Where a workload first builds a state (one `merge` carrying it), that setup is also timed
 //! alone, so the cost of the requests after it can be told apart. Under `cargo test` every
 //! workload runs once in a small smoke version, which checks that both nodes agree.
@@ -263,7 +266,11 @@ struct Timed {
 
 impl Bench {
     fn ours(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_crdt-lab"));
+        let bin = std::env::var_os("NODE_BENCH_BIN");
+        let mut c = Command::new(
+            bin.as_deref()
+                .unwrap_or(env!("CARGO_BIN_EXE_crdt-lab").as_ref()),
+        );
         c.args(["node", "--gossip-ms", "0"]);
         c
     }

@@ -224,8 +224,12 @@ fn open_progress() -> Option<crdt_lab::progress::Opened> {
 
 fn node(args: &crdt_lab::node::NodeArgs) -> Status {
     let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-    match crdt_lab::node::run(args, input, std::io::stdout().lock(), std::io::stderr()) {
-        Ok(()) => Status::Success,
+    match crdt_lab::node::serve(args, input, std::io::stdout().lock(), std::io::stderr()) {
+        // The process ends next, and its memory goes back whole: no need to free every element.
+        Ok(node) => {
+            std::mem::forget(node);
+            Status::Success
+        }
         Err(e) => {
             warn(&format!("crdt-lab node: {e}"));
             Status::Failure

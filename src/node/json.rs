@@ -50,12 +50,28 @@ impl Formatter for PythonFormatter {
 /// Write one message and a newline: `src`, `dest`, then the body.
 pub fn write_line<W: Write>(w: &mut W, message: &Message) -> io::Result<()> {
     w.write_all(b"{\"src\": ")?;
-    python(w, message.src)?;
+    text(w, message.src)?;
     w.write_all(b", \"dest\": ")?;
-    python(w, message.dest)?;
+    text(w, message.dest)?;
     w.write_all(b", \"body\": ")?;
     message.body.write(w)?;
     w.write_all(b"}\n")
+}
+
+/// Write a string as `json.dumps` does: as it is between quotes when every character is printable
+/// ASCII and neither a quote nor a backslash (a name, a type, a key), else escaped.
+fn text<W: Write>(w: &mut W, s: &str) -> io::Result<()> {
+    let plain = |b: &u8| (b' '..=b'~').contains(b) && *b != b'"' && *b != b'\\';
+    if !s.as_bytes().iter().all(plain) {
+        return python(w, s);
+    }
+    w.write_all(b"\"")?;
+    w.write_all(s.as_bytes())?;
+    w.write_all(b"\"")
+}
+
+fn count<W: Write>(w: &mut W, n: u64) -> io::Result<()> {
+    w.write_all(itoa::Buffer::new().format(n).as_bytes())
 }
 
 /// Write one value as `json.dumps` does.
@@ -100,8 +116,8 @@ impl Field {
     fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
         match self {
             Field::Elems(elems) => python(w, elems),
-            Field::Count(n) => python(w, n),
-            Field::Text(text) => python(w, text),
+            Field::Count(n) => count(w, *n),
+            Field::Text(t) => text(w, t),
             Field::Texts(texts) => python(w, texts),
             Field::Json(value) => python(w, value),
             Field::Raw(raw) => w.write_all(raw.0.as_bytes()),
@@ -122,15 +138,20 @@ impl Body {
     /// Write the body as `json.dumps` does, keys in their order.
     pub fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
         w.write_all(b"{\"type\": ")?;
-        python(w, self.kind)?;
-        let msg_id = self.msg_id.map(Field::Count);
-        let tail = [("in_reply_to", &self.in_reply_to), ("msg_id", &msg_id)];
-        let tail = tail.into_iter().filter_map(|(k, v)| Some((k, v.as_ref()?)));
-        for (key, value) in self.fields.iter().map(|(k, v)| (*k, v)).chain(tail) {
+        text(w, self.kind)?;
+        for (key, value) in &self.fields {
             w.write_all(b", ")?;
-            python(w, key)?;
+            text(w, key)?;
             w.write_all(b": ")?;
             value.write(w)?;
+        }
+        if let Some(id) = &self.in_reply_to {
+            w.write_all(b", \"in_reply_to\": ")?;
+            id.write(w)?;
+        }
+        if let Some(id) = self.msg_id {
+            w.write_all(b", \"msg_id\": ")?;
+            count(w, id)?;
         }
         w.write_all(b"}")
     }

@@ -250,7 +250,7 @@ fn gset(set: &mut GSet, req: &Request) -> Option<Served> {
     Some(
         elements(&req.body.elements, "merge", "elements").map(|got| {
             let before = set.fields().len();
-            set.merge(&GSet::from_fields(got.into_iter().collect()));
+            set.merge(&GSet::from_fields(in_bulk(got)));
             let new_count = (set.fields().len() - before) as u64;
             let reply = Reply {
                 kind: "merge_ok",
@@ -259,6 +259,14 @@ fn gset(set: &mut GSet, req: &Request) -> Option<Served> {
             (reply, new_count > 0)
         }),
     )
+}
+
+/// Received elements as a set, sorted in place first: the set is then built from one sorted run
+/// in a single pass, and a large payload needs no second buffer to be sorted in.
+fn in_bulk(mut elems: Vec<Elem>) -> BTreeSet<Elem> {
+    elems.sort_unstable();
+    elems.dedup();
+    elems.into_iter().collect()
 }
 
 /// A 2P-Set node is configured to accept a remove of an element it has not seen added (the
@@ -271,8 +279,7 @@ fn two_p_set(set: &mut TwoPSet, req: &Request) -> Option<Served> {
     Some(
         elements(&body.add_set, "merge", "add_set").and_then(|added| {
             let removed = elements(&body.remove_set, "merge", "remove_set")?;
-            let theirs =
-                TwoPSet::from_fields(added.into_iter().collect(), removed.into_iter().collect());
+            let theirs = TwoPSet::from_fields(in_bulk(added), in_bulk(removed));
             // Both sets only grow, so any change shows in their sizes.
             let sizes = |s: &TwoPSet| (s.fields().0.len(), s.fields().1.len());
             let before = sizes(set);
