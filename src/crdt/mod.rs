@@ -47,5 +47,5 @@ pub use twopset::TwoPSet;
 pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
 pub use view::{Delta, Field, Leaf, Role, Value};
 
-pub(crate) use merge::{merge_map, new_items, new_keys, retain_unshared, union_into};
+pub(crate) use merge::{join_map, merge_map, new_items, new_keys, union_into};
 pub(crate) use view::{entry, scope, set_of, tag_list, tag_map};

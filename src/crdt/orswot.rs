@@ -151,6 +151,21 @@ impl Orswot {
     }
 }
 
+/// Two sorted runs of dots with none in common, as one, in a vector of just the room it needs
+/// (growing `mine` in place would reallocate it, and it is almost always a single dot).
+fn union_of(mine: Dots, theirs: &[Dot]) -> Dots {
+    let mut all = Vec::with_capacity(mine.len() + theirs.len());
+    let mut theirs = theirs.iter().peekable();
+    for dot in mine {
+        while let Some(t) = theirs.next_if(|t| **t < dot) {
+            all.push(t.clone());
+        }
+        all.push(dot);
+    }
+    all.extend(theirs.cloned());
+    all
+}
+
 impl SetCrdt for Orswot {
     type Op = Op;
 
@@ -205,34 +220,48 @@ impl SetCrdt for Orswot {
 
     /// Per element: keep my dots they also hold or never saw, and add theirs I never saw. An
     /// element only I hold loses the dots their clock covers (they saw the add, and dropped it),
-    /// so it is visited only when their clock names a replica whose dots I may hold.
+    /// so it is visited only when their clock names a replica whose dots I may hold. When it
+    /// names none, neither side has seen a dot of the other's, and the join is the union.
     fn merge(&mut self, other: &Self) {
         let may_cover_mine = self.may_cover(other);
         let Orswot { clock, entries, .. } = self;
-        let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
-            let new = theirs.iter().filter(|d| !Self::seen(clock, d));
-            new.cloned().collect()
-        };
-        super::merge_map(
-            entries,
-            &other.entries,
-            |_, dots, theirs| {
-                dots.retain(|d| theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d));
-                let new = unseen(theirs, clock);
-                if !new.is_empty() {
-                    dots.extend(new);
-                    dots.sort();
-                    dots.dedup();
-                }
-                !dots.is_empty()
-            },
-            |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
-        );
         if may_cover_mine {
-            super::retain_unshared(entries, &other.entries, |_, dots| {
-                dots.retain(|d| !Self::seen(&other.clock, d));
-                !dots.is_empty()
-            });
+            let mine_seen = &*clock;
+            super::join_map(
+                entries,
+                &other.entries,
+                |_, dots, theirs| {
+                    dots.retain(|d| {
+                        theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d)
+                    });
+                    let kept = dots.len();
+                    let new = theirs.iter().filter(|d| !Self::seen(mine_seen, d));
+                    dots.extend(new.cloned());
+                    if dots.len() > kept {
+                        dots.sort();
+                    }
+                    !dots.is_empty()
+                },
+                |_, theirs| {
+                    let new = theirs.iter().filter(|d| !Self::seen(mine_seen, d));
+                    Some(new.cloned().collect::<Dots>()).filter(|new| !new.is_empty())
+                },
+                |_, dots| {
+                    dots.retain(|d| !Self::seen(&other.clock, d));
+                    !dots.is_empty()
+                },
+            );
+        } else {
+            // No dot of either side is covered by the other's clock: keep every one.
+            super::merge_map(
+                entries,
+                &other.entries,
+                |_, dots, theirs| {
+                    *dots = union_of(std::mem::take(dots), theirs);
+                    true
+                },
+                |_, theirs| Some(theirs.clone()),
+            );
         }
         super::merge_map(
             clock,
