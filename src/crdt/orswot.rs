@@ -469,6 +469,26 @@ mod tests {
         assert_eq!(field(&a, "clock"), "{A: 1001, C: 1}");
     }
 
+    /// Replicas that never met (neither clock covers a dot of the other's) merge to the union
+    /// of their dots, each element's sorted, both ways round.
+    #[test]
+    fn replicas_that_never_met_merge_to_the_union_of_their_dots() {
+        let (mut a, mut b) = (set::<Orswot>("A"), set::<Orswot>("B"));
+        for x in ["x", "y"] {
+            add(&mut a, x);
+        }
+        for x in ["z", "y"] {
+            add(&mut b, x);
+        }
+        let first_a = a.clone();
+        a.merge(&b);
+        b.merge(&first_a);
+        for r in [&a, &b] {
+            assert_eq!(field(r, "entries"), "{x: {a1}, y: {a2, b2}, z: {b1}}");
+            assert_eq!(field(r, "clock"), "{A: 2, B: 2}");
+        }
+    }
+
     #[test]
     fn a_removed_dot_is_not_resurrected_by_a_stale_replica() {
         let (mut a, mut b) = (set::<Orswot>("A"), set::<Orswot>("B"));
