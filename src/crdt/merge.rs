@@ -3,6 +3,7 @@
 //! its entries is looked up in mine (about `theirs × log mine` steps); otherwise both sides are
 //! walked once, side by side (`mine + theirs` steps). Nothing is rebuilt when little is new.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether looking up each of `theirs` entries in `mine` costs less than walking both.
@@ -71,15 +72,55 @@ pub(crate) fn merge_map<K: Ord + Clone, V>(
         }
         return;
     }
+    walk_map(mine, theirs, both, fresh, |_, _| true);
+}
+
+/// [`merge_map`] over every key either side holds: a key only I hold is given to `only_mine`,
+/// which may change its value and says whether to keep it. One walk over both maps (visiting
+/// all of `mine` is the point, so there is no shorter path).
+///
+/// Textbook: `merge_map`, then for every `k` in `mine` but not in `theirs`,
+/// `mine[k] := only_mine(mine[k])`.
+pub(crate) fn join_map<K: Ord + Clone, V>(
+    mine: &mut BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+    both: impl FnMut(&K, &mut V, &V) -> bool,
+    fresh: impl FnMut(&K, &V) -> Option<V>,
+    only_mine: impl FnMut(&K, &mut V) -> bool,
+) {
+    walk_map(mine, theirs, both, fresh, only_mine);
+}
+
+/// The walk behind [`merge_map`] and [`join_map`]: both maps side by side, one comparison of
+/// keys per step, values edited in place; the keys to drop and the entries to add are gathered
+/// and applied after (appended in bulk when they are many).
+fn walk_map<K: Ord + Clone, V>(
+    mine: &mut BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+    mut both: impl FnMut(&K, &mut V, &V) -> bool,
+    mut fresh: impl FnMut(&K, &V) -> Option<V>,
+    mut only_mine: impl FnMut(&K, &mut V) -> bool,
+) {
     let mut walk = theirs.iter().peekable();
     let (mut new, mut dead): (Vec<(K, V)>, Vec<K>) = (vec![], vec![]);
     for (k, v) in mine.iter_mut() {
-        while let Some((tk, tv)) = walk.next_if(|(tk, _)| *tk < k) {
-            new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
-        }
-        if let Some((_, tv)) = walk.next_if(|(tk, _)| *tk == k)
-            && !both(k, v, tv)
-        {
+        let keep = loop {
+            let Some(&(tk, tv)) = walk.peek() else {
+                break only_mine(k, v);
+            };
+            match tk.cmp(k) {
+                Ordering::Less => {
+                    new.extend(fresh(tk, tv).map(|v| (tk.clone(), v)));
+                    walk.next();
+                }
+                Ordering::Equal => {
+                    walk.next();
+                    break both(k, v, tv);
+                }
+                Ordering::Greater => break only_mine(k, v),
+            }
+        };
+        if !keep {
             dead.push(k.clone());
         }
     }
@@ -94,20 +135,6 @@ pub(crate) fn merge_map<K: Ord + Clone, V>(
     } else {
         mine.extend(new);
     }
-}
-
-/// For every key only `mine` holds, `keep` may change its value and says whether to keep it.
-/// One walk over both maps (visiting `mine` is the point, so there is no shorter path).
-pub(crate) fn retain_unshared<K: Ord, V, W>(
-    mine: &mut BTreeMap<K, V>,
-    theirs: &BTreeMap<K, W>,
-    mut keep: impl FnMut(&K, &mut V) -> bool,
-) {
-    let mut walk = theirs.keys().peekable();
-    mine.retain(|k, v| {
-        while walk.next_if(|t| *t < k).is_some() {}
-        walk.peek() == Some(&k) || keep(k, v)
-    });
 }
 
 /// The entries of `map` for `keys` only (those it holds): the part of a state a merge of only
@@ -247,17 +274,27 @@ mod tests {
         }
     }
 
+    /// Every key only mine holds goes to `only_mine` (and only those), on top of the join.
     #[test]
-    fn retain_unshared_visits_only_the_keys_they_lack() {
-        let mut mine: BTreeMap<u32, u32> = [(1, 1), (2, 2), (3, 3), (4, 4)].into();
-        let theirs: BTreeMap<u32, ()> = [(2, ()), (4, ()), (5, ())].into();
+    fn join_map_also_visits_the_keys_only_mine_holds() {
+        let mut mine: BTreeMap<u32, u32> = [(1, 1), (2, 2), (3, 3), (4, 4), (7, 5)].into();
+        let theirs: BTreeMap<u32, u32> = [(2, 20), (4, 1), (5, 5), (7, 5)].into();
         let mut seen = vec![];
-        retain_unshared(&mut mine, &theirs, |k, v| {
-            seen.push(*k);
-            *v *= 10;
-            *k != 1
-        });
+        join_map(
+            &mut mine,
+            &theirs,
+            |_, v, w| {
+                *v = (*v).max(*w);
+                *v != 5
+            },
+            |_, w| Some(*w),
+            |k, v| {
+                seen.push(*k);
+                *v *= 10;
+                *k != 1
+            },
+        );
         assert_eq!(seen, [1, 3]);
-        assert_eq!(mine, [(2, 2), (3, 30), (4, 4)].into());
+        assert_eq!(mine, [(2, 20), (3, 30), (4, 4), (5, 5)].into());
     }
 }

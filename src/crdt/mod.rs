@@ -48,6 +48,6 @@ pub use value::{Edit, Elem, ElemOp, Name, Stamp, StampStyle, Tag, hms};
 pub use view::{Delta, Field, Leaf, Role, Value};
 
 pub(crate) use merge::{
-    merge_map, new_items, new_keys, part_of, part_of_set, retain_unshared, union_into,
+    join_map, merge_map, new_items, new_keys, part_of, part_of_set, union_into,
 };
 pub(crate) use view::{entry, scope, set_of, tag_list, tag_map};

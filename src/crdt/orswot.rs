@@ -122,33 +122,47 @@ impl Orswot {
         let n = self.clock.entry(dot.replica.clone()).or_default();
         *n = (*n).max(dot.n);
     }
-    /// The whole merge, visiting my elements they lack only when `may_cover_mine`.
-    fn join(&mut self, other: &Self, may_cover_mine: bool) {
+    /// The merge of their entries and clock. My elements they lack lose the dots their clock
+    /// covers, visited only when `visit_mine` and their clock names a replica whose dots I may
+    /// hold. When it names none, neither side has seen a dot of the other's: the join is the union.
+    fn join(&mut self, other: &Self, visit_mine: bool) {
+        let may_cover_mine = self.may_cover(other);
         let Orswot { clock, entries, .. } = self;
-        let unseen = |theirs: &Dots, clock: &Clock| -> Dots {
-            let new = theirs.iter().filter(|d| !Self::seen(clock, d));
-            new.cloned().collect()
-        };
-        super::merge_map(
-            entries,
-            &other.entries,
-            |_, dots, theirs| {
+        if may_cover_mine {
+            let mine_seen = &*clock;
+            let both = |_: &Elem, dots: &mut Dots, theirs: &Dots| {
                 dots.retain(|d| theirs.binary_search(d).is_ok() || !Self::seen(&other.clock, d));
-                let new = unseen(theirs, clock);
-                if !new.is_empty() {
-                    dots.extend(new);
+                let kept = dots.len();
+                let new = theirs.iter().filter(|d| !Self::seen(mine_seen, d));
+                dots.extend(new.cloned());
+                if dots.len() > kept {
                     dots.sort();
-                    dots.dedup();
                 }
                 !dots.is_empty()
-            },
-            |_, theirs| Some(unseen(theirs, clock)).filter(|new| !new.is_empty()),
-        );
-        if may_cover_mine {
-            super::retain_unshared(entries, &other.entries, |_, dots| {
-                dots.retain(|d| !Self::seen(&other.clock, d));
-                !dots.is_empty()
-            });
+            };
+            let fresh = |_: &Elem, theirs: &Dots| {
+                let new = theirs.iter().filter(|d| !Self::seen(mine_seen, d));
+                Some(new.cloned().collect::<Dots>()).filter(|new| !new.is_empty())
+            };
+            if visit_mine {
+                super::join_map(entries, &other.entries, both, fresh, |_, dots| {
+                    dots.retain(|d| !Self::seen(&other.clock, d));
+                    !dots.is_empty()
+                });
+            } else {
+                super::merge_map(entries, &other.entries, both, fresh);
+            }
+        } else {
+            // No dot of either side is covered by the other's clock: keep every one.
+            super::merge_map(
+                entries,
+                &other.entries,
+                |_, dots, theirs| {
+                    *dots = union_of(std::mem::take(dots), theirs);
+                    true
+                },
+                |_, theirs| Some(theirs.clone()),
+            );
         }
         super::merge_map(
             clock,
@@ -188,6 +202,21 @@ impl Orswot {
             .cloned()
             .collect()
     }
+}
+
+/// Two sorted runs of dots with none in common, as one, in a vector of just the room it needs
+/// (growing `mine` in place would reallocate it, and it is almost always a single dot).
+fn union_of(mine: Dots, theirs: &[Dot]) -> Dots {
+    let mut all = Vec::with_capacity(mine.len() + theirs.len());
+    let mut theirs = theirs.iter().peekable();
+    for dot in mine {
+        while let Some(t) = theirs.next_if(|t| **t < dot) {
+            all.push(t.clone());
+        }
+        all.push(dot);
+    }
+    all.extend(theirs.cloned());
+    all
 }
 
 impl SetCrdt for Orswot {
@@ -243,10 +272,9 @@ impl SetCrdt for Orswot {
     }
 
     /// Per element: keep my dots they also hold or never saw, and add theirs I never saw. An
-    /// element only I hold loses the dots their clock covers (they saw the add, and dropped it),
-    /// so it is visited only when their clock names a replica whose dots I may hold.
+    /// element only I hold loses the dots their clock covers (they saw the add, and dropped it).
     fn merge(&mut self, other: &Self) {
-        self.join(other, self.may_cover(other));
+        self.join(other, true);
     }
 
     /// Not under the reuse-tags mistake, which can give one dot to two elements.
@@ -468,6 +496,26 @@ mod tests {
         a.merge(&Orswot::from_fields(&"C".into(), dots, clock));
         assert_eq!(a.elements(), vec![e("c"), e("e7"), e("late")]);
         assert_eq!(field(&a, "clock"), "{A: 1001, C: 1}");
+    }
+
+    /// Replicas that never met (neither clock covers a dot of the other's) merge to the union
+    /// of their dots, each element's sorted, both ways round.
+    #[test]
+    fn replicas_that_never_met_merge_to_the_union_of_their_dots() {
+        let (mut a, mut b) = (set::<Orswot>("A"), set::<Orswot>("B"));
+        for x in ["x", "y"] {
+            add(&mut a, x);
+        }
+        for x in ["z", "y"] {
+            add(&mut b, x);
+        }
+        let first_a = a.clone();
+        a.merge(&b);
+        b.merge(&first_a);
+        for r in [&a, &b] {
+            assert_eq!(field(r, "entries"), "{x: {a1}, y: {a2, b2}, z: {b1}}");
+            assert_eq!(field(r, "clock"), "{A: 2, B: 2}");
+        }
     }
 
     #[test]

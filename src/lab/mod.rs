@@ -42,13 +42,19 @@ use std::sync::Arc;
 /// A snapshot of the world is kept at most every this many log entries; small labs get one this
 /// often, so their undo replays at most this many.
 pub const SNAPSHOT_EVERY: usize = 64;
-/// A big world is copied less often: after a snapshot of size `s` (see [`World::size`]) the next
-/// waits at least `s * SNAPSHOT_SPACING` entries. The snapshots then hold about one piece per
-/// `SNAPSHOT_SPACING` commands however long the history (a steady world of `s` pieces is copied
-/// every `s * SNAPSHOT_SPACING` commands), and those of a growing lab add up to about one copy
-/// of it; an undo replays at most `s * SNAPSHOT_SPACING` entries, a few milliseconds for a
-/// world of a few hundred pieces (replaying one costs far less than copying one piece).
+/// Near the head of the log a big world is copied every `s` entries, `s` being its size (see
+/// [`World::size`]), so an undo there replays at most `s` entries. Older snapshots are thinned
+/// to one in `SNAPSHOT_SPACING`: once a snapshot is no longer among the [`DENSE_SNAPSHOTS`]
+/// newest it stays only if it starts a new run of `SNAPSHOT_SPACING` along the log. The old
+/// snapshots then hold about one piece per `SNAPSHOT_SPACING` commands however long the history
+/// (a steady world of `s` pieces is kept every `s * SNAPSHOT_SPACING` commands), the newest a
+/// few copies of the world, and those of a growing lab add up to about one copy of it; a jump
+/// back into the old history replays at most `SNAPSHOT_SPACING` world sizes (replaying one
+/// entry costs far less than copying one piece).
 pub const SNAPSHOT_SPACING: usize = 4;
+/// How many of the newest snapshots stay as they were taken, one world's size apart: the undos
+/// a user makes in a row from the head all replay little.
+pub const DENSE_SNAPSHOTS: usize = 4;
 /// The longest history a lab keeps.
 pub const MAX_HISTORY: usize = 10_000_000;
 
@@ -141,22 +147,34 @@ struct Snapshot {
     /// The world after this many entries.
     position: usize,
     world: World,
-    /// Entries to wait after this one before the next (see [`SNAPSHOT_SPACING`]).
-    gap: usize,
+    /// The world's size (see [`World::size`]): the entries to wait after this snapshot, while
+    /// it is among the newest, before the next.
+    size: usize,
+    /// Its place along the log counted in those waits (0 for the fresh lab): old snapshots are
+    /// kept one per `SNAPSHOT_SPACING` of these.
+    nth: usize,
 }
 
 impl Snapshot {
-    /// A copy of `world` without its journals (they only make merges cheaper, and a world
-    /// rebuilt from a snapshot merges whole states until its replicas meet again).
-    fn of(position: usize, world: &World) -> Snapshot {
+    /// The world after `position` entries, taken after the snapshot `last`, without its journals
+    /// (they only make merges cheaper, and a world rebuilt from a snapshot merges whole states
+    /// until its replicas meet again).
+    fn of(position: usize, world: &World, last: Option<&Snapshot>) -> Snapshot {
+        // After an undo and a new command, the wait since `last` can span several gaps.
+        let nth = last.map_or(0, |s| s.nth + ((position - s.position) / s.gap()).max(1));
         let mut world = world.clone();
         world.forget_journals();
-        let gap = SNAPSHOT_EVERY.max(world.size() * SNAPSHOT_SPACING);
+        let size = world.size();
         Snapshot {
             position,
             world,
-            gap,
+            size,
+            nth,
         }
+    }
+
+    fn gap(&self) -> usize {
+        SNAPSHOT_EVERY.max(self.size)
     }
 }
 
@@ -271,15 +289,33 @@ impl Lab {
 
     fn advance(&mut self) {
         if self.snapshots.is_empty() {
-            self.snapshots.push(Snapshot::of(0, &World::default()));
+            self.snapshots
+                .push(Snapshot::of(0, &World::default(), None));
         }
         self.cursor += 1;
         let due = self
             .snapshots
             .last()
-            .is_some_and(|s| self.cursor >= s.position + s.gap);
+            .is_some_and(|s| self.cursor >= s.position + s.gap());
         if due {
-            self.snapshots.push(Snapshot::of(self.cursor, &self.world));
+            let snapshot = Snapshot::of(self.cursor, &self.world, self.snapshots.last());
+            self.snapshots.push(snapshot);
+            self.thin();
+        }
+    }
+
+    /// The snapshot that has just stopped being one of the newest goes unless it starts a new
+    /// run of [`SNAPSHOT_SPACING`] after the one kept before it; the fresh lab's always stays.
+    fn thin(&mut self) {
+        let Some(aged) = self.snapshots.len().checked_sub(DENSE_SNAPSHOTS + 1) else {
+            return;
+        };
+        if aged == 0 {
+            return;
+        }
+        let run = |s: &Snapshot| s.nth / SNAPSHOT_SPACING;
+        if run(&self.snapshots[aged]) == run(&self.snapshots[aged - 1]) {
+            self.snapshots.remove(aged);
         }
     }
 

@@ -420,3 +420,117 @@ fn entries_that_did_the_same_share_one_record() {
     assert!(same(one, two), "the same record, shared");
     assert!(!same(two, three), "a different one, kept apart");
 }
+
+/// The `k`th command of a lab like the lab benchmark's: four replicas of an ORSWOT over 64
+/// elements, 40% adds, 30% removes, 20% merges and 10% syncs, in a fixed order.
+fn steady(k: usize) -> Command {
+    let names = ["A", "B", "C", "D"];
+    if k == 0 {
+        return Command::New {
+            kind: Kind::Orswot,
+            replicas: names.iter().map(|n| (*n).into()).collect(),
+        };
+    }
+    let (r, e) = (names[k % 4], format!("e{}", (k * 37) % 64));
+    match (k / 4) % 10 {
+        0..=3 => edit(r, true, &e),
+        4..=6 => edit(r, false, &e),
+        7 | 8 => merge(r, names[(k + 1 + (k / 40) % 3) % 4]),
+        _ => Command::Sync(None),
+    }
+}
+
+/// How many entries a jump to `position` replays: those after the nearest snapshot before it.
+fn replayed_to(lab: &Lab, position: usize) -> usize {
+    let k = lab.snapshots.partition_point(|s| s.position <= position);
+    position - lab.snapshots[k - 1].position
+}
+
+/// Wherever the head of a long history is, an undo from it (and the next few) replays at most
+/// about one world's size of entries; a jump far back at most `SNAPSHOT_SPACING` world sizes;
+/// and the snapshots still hold about one piece per `SNAPSHOT_SPACING` commands, so a long
+/// session's undo costs little memory.
+#[test]
+fn undo_near_the_head_replays_at_most_one_world_size_and_the_old_snapshots_stay_sparse() {
+    let n = 20_000;
+    let mut lab = Lab::new();
+    let mut size = 0;
+    for k in 0..n {
+        let _ = lab.run(steady(k));
+        size = lab.world().size();
+        let near = SNAPSHOT_EVERY.max(size + size / 4);
+        for back in [1, 2, 10, 2 * size] {
+            let Some(position) = lab.position().checked_sub(back) else {
+                continue;
+            };
+            let replayed = replayed_to(&lab, position);
+            assert!(replayed <= near, "{replayed} replayed {back} back from {k}");
+        }
+    }
+    let far = SNAPSHOT_EVERY.max((size + size / 4) * SNAPSHOT_SPACING);
+    for position in (0..n).step_by(97) {
+        let replayed = replayed_to(&lab, position);
+        assert!(replayed <= far, "{replayed} replayed to {position}");
+    }
+    let held = lab.snapshot_size();
+    let budget = n / SNAPSHOT_SPACING + (DENSE_SNAPSHOTS + 2) * size;
+    assert!(
+        held <= budget,
+        "the snapshots hold {held} pieces, over {budget}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Wherever undo, redo, a jump and new commands after them take a lab with a long history
+    /// (many snapshots, thinned as they age), it is the world the history in effect made when
+    /// it ran, on every type.
+    #[test]
+    fn undo_redo_and_goto_land_where_the_history_ran_to(
+        kind in proptest::sample::select(Kind::ALL.to_vec()),
+        steps in proptest::collection::vec((0..50u8, 0..3usize, 0..24u8, 0..2_000usize), 200..1_200),
+    ) {
+        let names = ["A", "B", "C"];
+        let mut lab = Lab::new();
+        let new = Command::New { kind, replicas: names.iter().map(|n| (*n).into()).collect() };
+        lab.run(new).unwrap();
+        // The world after each position of the log, as running the commands made it.
+        let mut ran = vec![World::default().view(), lab.world().view()];
+        for (what, r, e, to) in steps {
+            let (name, other, e) = (names[r], names[(r + 1) % 3], format!("e{e}"));
+            let command = match what {
+                0..=15 => Some(edit(name, true, &e)),
+                16..=27 => Some(edit(name, false, &e)),
+                28..=35 => Some(merge(name, other)),
+                36..=39 => Some(Command::Sync(None)),
+                40..=43 => {
+                    lab.undo();
+                    None
+                }
+                44 | 45 => {
+                    lab.redo();
+                    None
+                }
+                // A look back, then on from where the lab was.
+                46..=48 => {
+                    let back = lab.position();
+                    lab.goto(to % (lab.log().len() + 1));
+                    proptest::prop_assert_eq!(&lab.world().view(), &ran[lab.position()]);
+                    lab.goto(back);
+                    None
+                }
+                _ => {
+                    lab.goto(to % (lab.log().len() + 1));
+                    None
+                }
+            };
+            if let Some(command) = command {
+                let at = lab.position();
+                let _ = lab.run(command);
+                ran.truncate(at + 1);
+                ran.push(lab.world().view());
+            }
+            proptest::prop_assert_eq!(&lab.world().view(), &ran[lab.position()]);
+        }
+    }
+}
