@@ -32,8 +32,9 @@ pub struct Journal {
     /// Counts the times the journal started over: a peer's mark from before is void.
     epoch: u64,
     elems: Vec<Elem>,
-    /// Past this many entries the journal starts over (a merge of them would cost about as
-    /// much as a whole one), so it holds at most about as many entries as the state.
+    /// Past this many entries (or `MIN_CAP`) the journal starts over, with room for twice the
+    /// elements it named: it stays about as long as the part of the state that changes, past
+    /// which a merge of what it names would cost about as much as a whole one.
     cap: usize,
     /// Per peer: its journal's mark when this replica last took in everything it held, and this
     /// journal's own mark just after.
@@ -49,20 +50,19 @@ impl Journal {
     /// The entries of `elems` may have changed.
     pub fn note_all(&mut self, elems: &[Elem]) {
         if self.elems.len() + elems.len() > self.cap.max(MIN_CAP) {
-            // Twice the elements it named: a replica that grows by its own adds keeps a
-            // journal that grows with it, and one that keeps changing a few stays short.
-            self.restart(2 * distinct(&self.elems));
+            // Room for twice the elements it named: a replica that grows by its own adds keeps
+            // a journal that grows with it, and one that keeps changing a few stays short.
+            self.cap = 2 * distinct(&self.elems);
+            self.restart();
         } else {
             self.elems.extend_from_slice(elems);
         }
     }
 
-    /// Anything may have changed (a whole merge): peers take the whole state next time. `size`
-    /// is the state's size, which bounds how long the journal may grow.
-    pub fn restart(&mut self, size: usize) {
+    /// Anything may have changed (a whole merge): peers take the whole state next time.
+    pub fn restart(&mut self) {
         self.epoch += 1;
         self.elems.clear();
-        self.cap = size;
     }
 
     /// Where the journal stands now.
@@ -136,7 +136,7 @@ mod tests {
         j.note_all(&[e("z"), e("y"), e("z")]);
         assert_eq!(j.since(mark), Some(vec![e("y"), e("z")]));
         assert_eq!(j.since(j.mark()), Some(vec![]));
-        j.restart(10);
+        j.restart();
         assert_eq!(j.since(mark), None);
     }
 
@@ -151,7 +151,7 @@ mod tests {
         b.note_all(&[e("y"), e("x")]);
         assert_eq!(b.to_take(&peer, &a, true), Some(vec![e("x"), e("y")]));
         assert_eq!(b.to_take(&peer, &a, false), Some(vec![e("x")]));
-        b.restart(10);
+        b.restart();
         assert_eq!(b.to_take(&peer, &a, true), None, "b started over");
         assert_eq!(b.to_take(&peer, &a, false), Some(vec![e("x")]));
     }
@@ -159,7 +159,6 @@ mod tests {
     #[test]
     fn a_journal_longer_than_its_state_starts_over() {
         let mut j = Journal::default();
-        j.restart(3);
         let mark = j.mark();
         for n in 0..MIN_CAP {
             j.note(&Elem::Int(n as i64));

@@ -425,8 +425,7 @@ impl World {
             r.lamport = r.lamport.max(lamport);
             Ok(())
         })?;
-        let r = &mut self.replicas[i];
-        r.journal.restart(r.set.meta_size());
+        self.replicas[i].journal.restart();
         Ok(delta)
     }
 
@@ -480,7 +479,7 @@ impl World {
             into.lamport = into.lamport.max(from.lamport);
             match &part {
                 Some(elems) => into.journal.note_all(elems),
-                None => into.journal.restart(into.set.meta_size()),
+                None => into.journal.restart(),
             }
             into.journal.took(&from.name, from.journal.mark());
             Ok(())
@@ -501,7 +500,7 @@ impl World {
     /// Journals start over and no replica holds a mark of another: the next merges are whole.
     pub(super) fn forget_journals(&mut self) {
         for r in &mut self.replicas {
-            r.journal.restart(r.set.meta_size());
+            r.journal.restart();
             r.journal.forget_peers();
         }
     }
