@@ -9,10 +9,30 @@ use std::sync::Arc;
 pub type Name = Arc<str>;
 
 /// An element of a set. Integers sort before strings, numerically, so `{2, 10, x}` reads well.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Elem {
     Int(i64),
     Str(Arc<str>),
+}
+
+impl Ord for Elem {
+    /// Integers first, by value; then strings, by their text. A lab keeps each string element
+    /// once and replicas share it, so two that are the same copy are equal without reading it.
+    fn cmp(&self, other: &Elem) -> std::cmp::Ordering {
+        match (self, other) {
+            (Elem::Int(a), Elem::Int(b)) => a.cmp(b),
+            (Elem::Int(_), Elem::Str(_)) => std::cmp::Ordering::Less,
+            (Elem::Str(_), Elem::Int(_)) => std::cmp::Ordering::Greater,
+            (Elem::Str(a), Elem::Str(b)) if Arc::ptr_eq(a, b) => std::cmp::Ordering::Equal,
+            (Elem::Str(a), Elem::Str(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for Elem {
+    fn partial_cmp(&self, other: &Elem) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Elem {
@@ -176,6 +196,23 @@ mod tests {
         let shown: Vec<String> = v.iter().map(Elem::to_string).collect();
         assert_eq!(shown, ["-1", "2", "10", "apple", "x"]);
         assert_eq!(Elem::parse("007"), Elem::Str("007".into()));
+    }
+
+    proptest::proptest! {
+        /// Elements order as their words do (integers by value first, then strings by text),
+        /// whether two strings are one shared copy or two.
+        #[test]
+        fn shared_and_separate_copies_order_alike(a in "-?[0-9]{1,3}|[a-c0-9]{1,3}", b in "-?[0-9]{1,3}|[a-c0-9]{1,3}") {
+            let (x, y) = (Elem::parse(&a), Elem::parse(&b));
+            let key = |e: &Elem| match e {
+                Elem::Int(n) => (0, *n, String::new()),
+                Elem::Str(s) => (1, 0, s.to_string()),
+            };
+            proptest::prop_assert_eq!(x.cmp(&y), key(&x).cmp(&key(&y)));
+            proptest::prop_assert_eq!(x.cmp(&y) == std::cmp::Ordering::Equal, x == y);
+            let shared = x.clone();
+            proptest::prop_assert_eq!(x.cmp(&shared), std::cmp::Ordering::Equal);
+        }
     }
 
     #[test]
