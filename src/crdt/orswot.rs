@@ -13,7 +13,7 @@ use std::fmt;
 pub type Dot = Tag;
 
 /// An element's live dots, sorted and distinct. Almost always one, so a small vector.
-pub type Dots = Vec<Dot>;
+pub type Dots = smallvec::SmallVec<[Dot; 1]>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Orswot {
@@ -207,7 +207,7 @@ impl Orswot {
 /// Two sorted runs of dots with none in common, as one, in a vector of just the room it needs
 /// (growing `mine` in place would reallocate it, and it is almost always a single dot).
 fn union_of(mine: Dots, theirs: &[Dot]) -> Dots {
-    let mut all = Vec::with_capacity(mine.len() + theirs.len());
+    let mut all = Dots::with_capacity(mine.len() + theirs.len());
     let mut theirs = theirs.iter().peekable();
     for dot in mine {
         while let Some(t) = theirs.next_if(|t| **t < dot) {
@@ -360,7 +360,7 @@ impl SetCrdt for Orswot {
         vec![
             (
                 "live dots",
-                self.entries.values().map(Vec::len).sum::<usize>(),
+                self.entries.values().map(|dots| dots.len()).sum::<usize>(),
             ),
             ("clock entries", self.clock.len()),
         ]
