@@ -7,10 +7,11 @@
 //! changed since (A's journal after B's mark of A) or B changed since (B's own journal after
 //! the mark B kept of itself): it takes A's entries for those. For a CRDT B's own changes can be
 //! left out (they only grow its state, so A's unchanged entries stay inside it); for the naive
-//! set they are the point (B removed an element A still holds, and the union brings it back). A merge notes every element it carried in the
-//! receiver's journal, changed or not, so that what a version vector now covers stays named
-//! downstream (an ORSWOT drops a dot that the sender's clock covers and the sender lacks; the
-//! element whose add or remove made that clock grow is named in every journal it passed).
+//! set they are the point (B removed an element A still holds, and the union brings it back).
+//! A merge notes every element it carried in the receiver's journal, changed or not, so that
+//! what a version vector now covers stays named downstream (an ORSWOT drops a dot that the
+//! sender's clock covers and the sender lacks; the element whose add or remove made that clock
+//! grow is named in every journal it passed).
 
 use crate::crdt::{Elem, Name};
 use std::collections::BTreeMap;
