@@ -257,7 +257,6 @@ impl AnySet {
         Ok(())
     }
 
-    /// Merge another replica of the same type; another type is refused.
     /// See [`SetCrdt::merges_in_part`]; false for sets of different types.
     pub fn merges_in_part(&self, other: &AnySet) -> bool {
         match (self, other) {
@@ -300,6 +299,7 @@ impl AnySet {
         Ok(())
     }
 
+    /// Merge another replica of the same type; another type is refused.
     pub fn merge(&mut self, other: &AnySet) -> Result<(), Refusal> {
         match (self, other) {
             (AnySet::Naive(s), AnySet::Naive(o)) => s.merge(o),

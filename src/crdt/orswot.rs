@@ -118,6 +118,12 @@ impl Orswot {
     fn seen(clock: &Clock, dot: &Dot) -> bool {
         clock.get(&dot.replica).is_some_and(|n| *n >= dot.n)
     }
+    /// An element of mine they lack keeps only the dots their clock has not seen (the others
+    /// they saw added, and dropped): whether any is left.
+    fn keep_unseen(dots: &mut Dots, clock: &Clock) -> bool {
+        dots.retain(|d| !Self::seen(clock, d));
+        !dots.is_empty()
+    }
     fn observe(&mut self, dot: &Dot) {
         let n = self.clock.entry(dot.replica.clone()).or_default();
         *n = (*n).max(dot.n);
@@ -146,8 +152,7 @@ impl Orswot {
             };
             if visit_mine {
                 super::join_map(entries, &other.entries, both, fresh, |_, dots| {
-                    dots.retain(|d| !Self::seen(&other.clock, d));
-                    !dots.is_empty()
+                    Self::keep_unseen(dots, &other.clock)
                 });
             } else {
                 super::merge_map(entries, &other.entries, both, fresh);
@@ -287,11 +292,10 @@ impl SetCrdt for Orswot {
     /// hold nothing new for those), and the clocks join whole.
     fn merge_elems(&mut self, other: &Self, elems: &[Elem]) {
         for e in elems.iter().filter(|e| !other.entries.contains_key(*e)) {
-            if let Some(dots) = self.entries.get_mut(e) {
-                dots.retain(|d| !Self::seen(&other.clock, d));
-                if dots.is_empty() {
-                    self.entries.remove(e);
-                }
+            if let Some(dots) = self.entries.get_mut(e)
+                && !Self::keep_unseen(dots, &other.clock)
+            {
+                self.entries.remove(e);
             }
         }
         let part = Orswot {

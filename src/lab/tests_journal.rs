@@ -2,6 +2,7 @@
 //! every rule and in both sync modes, a lab that merges in part ends every command with the
 //! same replicas, and reports the same change, as a lab that always merges whole states.
 
+use super::tests_scoped::whole as seen;
 use super::*;
 use crate::crdt::{Edit, Elem, Mistake};
 
@@ -41,12 +42,6 @@ fn command(what: u8, r: usize, s: usize, e: u8) -> Command {
             replicas: vec![name],
         },
     }
-}
-
-/// What a user could see of a world: each replica's fields and elements.
-fn seen(world: &World) -> Vec<(Vec<crate::crdt::Field>, crate::crdt::Value)> {
-    let each = world.replicas.iter();
-    each.map(|r| (r.set.describe(), r.set.visible())).collect()
 }
 
 proptest::proptest! {

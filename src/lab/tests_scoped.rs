@@ -50,7 +50,8 @@ fn command(what: u8, r: usize, s: usize, e: u8) -> Command {
     }
 }
 
-fn whole(world: &World) -> Vec<(Vec<crate::crdt::Field>, crate::crdt::Value)> {
+/// What a user could see of a world: each replica's fields and elements.
+pub(super) fn whole(world: &World) -> Vec<(Vec<crate::crdt::Field>, crate::crdt::Value)> {
     let each = world.replicas.iter();
     each.map(|r| (r.set.describe(), r.set.visible())).collect()
 }
